@@ -101,12 +101,14 @@ contract ClearingLedger is IClearingLedger, AccessControl, ReentrancyGuardTransi
         uint8 hour,
         ScheduleLeaf[] calldata leaves,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) external nonReentrant {
         Epoch storage e = _disputable(epochId);
         if (hour >= Leaves.HOURS) revert HourOutOfRange(hour);
         if (leaves.length != e.agentCount) revert IncompleteHour(leaves.length, e.agentCount);
-        _verifySchedule(epochId, e.scheduleRoot, leaves, proof, proofFlags);
+        if (!Leaves.verifySchedule(epochId, e.scheduleRoot, leaves, proof, proofFlagBits)) {
+            revert InvalidScheduleProof();
+        }
 
         (bool found, Violation violation, uint256 line, int256 amountWh) = _hourViolation(e, hour, leaves);
         if (!found) revert NoViolation(epochId, hour);
@@ -160,22 +162,6 @@ contract ClearingLedger is IClearingLedger, AccessControl, ReentrancyGuardTransi
     /// @inheritdoc IClearingLedger
     function epochIds() external view returns (uint32[] memory) {
         return _epochIds;
-    }
-
-    function _verifySchedule(
-        uint32 epochId,
-        bytes32 root,
-        ScheduleLeaf[] calldata leaves,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags
-    ) private pure {
-        bytes32[] memory hashes = new bytes32[](leaves.length);
-        for (uint256 i; i < leaves.length; ++i) {
-            hashes[i] = Leaves.scheduleLeaf(epochId, leaves[i]);
-        }
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, hashes)) {
-            revert InvalidScheduleProof();
-        }
     }
 
     /// @dev The first violation of one hour: a non-zero net injection, else the first line whose

@@ -7,7 +7,6 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {Leaves, ScheduleLeaf} from "./libraries/Leaves.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 /// @title MeterReadings
@@ -85,14 +84,16 @@ contract MeterReadings is IMeterReadings, EIP712 {
         uint32 epochId,
         ScheduleLeaf[] calldata leaves,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) external {
         if (leaves.length == 0) revert EmptyBatch();
         IClearingLedger.Epoch memory e = ledger.epoch(epochId);
         if (e.voided) revert EpochIsVoided(epochId);
         if (block.timestamp <= e.readingsCloseAt) revert ReadingWindowOpen(epochId, e.readingsCloseAt);
 
-        _verifySchedule(epochId, e.scheduleRoot, leaves, proof, proofFlags);
+        if (!Leaves.verifySchedule(epochId, e.scheduleRoot, leaves, proof, proofFlagBits)) {
+            revert InvalidScheduleProof();
+        }
 
         uint256 passed;
         uint256 failed;
@@ -158,22 +159,6 @@ contract MeterReadings is IMeterReadings, EIP712 {
         if (ok) return HourCheck.Passed;
         emit ToleranceFailed(epochId, leaf.agentId, leaf.hour, leaf.energyWh, measured);
         return HourCheck.Failed;
-    }
-
-    function _verifySchedule(
-        uint32 epochId,
-        bytes32 root,
-        ScheduleLeaf[] calldata leaves,
-        bytes32[] calldata proof,
-        bool[] calldata proofFlags
-    ) private pure {
-        bytes32[] memory hashes = new bytes32[](leaves.length);
-        for (uint256 i; i < leaves.length; ++i) {
-            hashes[i] = Leaves.scheduleLeaf(epochId, leaves[i]);
-        }
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, hashes)) {
-            revert InvalidScheduleProof();
-        }
     }
 
     function _digest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh)

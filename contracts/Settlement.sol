@@ -6,10 +6,10 @@ import {IMeterReadings} from "./interfaces/IMeterReadings.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {ISettlement} from "./interfaces/ISettlement.sol";
 import {Leaves} from "./libraries/Leaves.sol";
+import {MultiProof} from "./libraries/MultiProof.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
@@ -46,9 +46,6 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         uint256[] checks;
         uint256[] escrow;
         uint256[] credit;
-        uint256 wordIndex;
-        uint256 word;
-        bool wordLoaded;
         uint256 settled;
         uint256 rejected;
         uint256 unpaid;
@@ -107,7 +104,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         uint32 epochId,
         uint256[] calldata trades,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) external {
         if (trades.length == 0) revert EmptyBatch();
         IClearingLedger.Epoch memory e = ledger.epoch(epochId);
@@ -116,25 +113,14 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             revert IClearingLedger.ChallengeWindowOpen(epochId, e.challengeEndsAt);
         }
 
-        (uint256 minAgent, uint256 maxAgent) = _verifyTrades(epochId, e.tradeRoot, trades, proof, proofFlags);
-        uint16 agentCount = registry.agentCount();
-        if (maxAgent >= agentCount) {
+        (uint256 minAgent, uint256 maxAgent) =
+            _verifyTrades(epochId, e.tradeRoot, trades, proof, proofFlagBits);
+        if (maxAgent >= registry.agentCount()) {
             revert TradeAgentUnknown(_tradeNaming(trades, maxAgent), uint16(maxAgent));
         }
 
-        Batch memory b;
-        b.epochId = epochId;
-        b.tradeCount = e.tradeCount;
-        b.minAgent = uint16(minAgent);
-        uint256 span = maxAgent - minAgent + 1;
-        b.checks = new uint256[](span);
-        b.escrow = new uint256[](span);
-        b.credit = new uint256[](span);
-
-        for (uint256 i; i < trades.length; ++i) {
-            _settleOne(b, trades[i]);
-        }
-        _flushWord(b);
+        Batch memory b = _newBatch(epochId, e.tradeCount, minAgent, maxAgent);
+        _settleAll(b, trades);
         _writeBalances(b);
 
         EpochSettlement storage s = _epochSettlement[epochId];
@@ -177,7 +163,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         bytes32 root,
         uint256[] calldata trades,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) private pure returns (uint256 minAgent, uint256 maxAgent) {
         bytes32[] memory hashes = new bytes32[](trades.length);
         minAgent = type(uint16).max;
@@ -191,86 +177,135 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             if (seller > maxAgent) maxAgent = seller;
             if (buyer > maxAgent) maxAgent = buyer;
         }
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, hashes)) {
-            revert InvalidTradeProof();
-        }
+        if (!MultiProof.verify(root, hashes, proof, proofFlagBits)) revert InvalidTradeProof();
     }
 
-    function _settleOne(Batch memory b, uint256 word) private {
-        uint32 tradeIndex = uint32(word);
-        uint16 seller = uint16(word >> 32);
-        uint16 buyer = uint16(word >> 48);
-        uint8 hour = uint8(word >> 64);
-        uint256 energy = uint64(word >> 72);
-        uint256 value = word >> 136;
-        if (tradeIndex >= b.tradeCount) revert TradeIndexOutOfRange(tradeIndex, b.tradeCount);
-        if (hour >= Leaves.HOURS) revert TradeHourOutOfRange(tradeIndex, hour);
+    function _newBatch(uint32 epochId, uint32 tradeCount, uint256 minAgent, uint256 maxAgent)
+        private
+        pure
+        returns (Batch memory b)
+    {
+        b.epochId = epochId;
+        b.tradeCount = tradeCount;
+        b.minAgent = uint16(minAgent);
+        uint256 span = maxAgent - minAgent + 1;
+        b.checks = new uint256[](span);
+        b.escrow = new uint256[](span);
+        b.credit = new uint256[](span);
+    }
 
-        uint256 mask = _selectWord(b, tradeIndex);
-        if (b.word & mask != 0) {
-            ++b.skipped;
-            return;
-        }
-
-        bool sellerOk = _passed(b, seller, hour);
-        bool buyerOk = _passed(b, buyer, hour);
-        if (!sellerOk || !buyerOk) {
-            b.word |= mask;
-            _rejected[b.epochId].set(tradeIndex);
-            ++b.rejected;
-            RejectReason reason = sellerOk
-                ? RejectReason.BuyerFailedCheck
-                : (buyerOk ? RejectReason.SellerFailedCheck : RejectReason.BothFailedCheck);
-            emit TradeRejected(b.epochId, tradeIndex, reason);
-            return;
-        }
-
-        uint256 bi = buyer - b.minAgent;
-        uint256 available = b.escrow[bi];
-        if (available & _LOADED == 0) available = _escrow[buyer] | _LOADED;
-        if ((available & ~_LOADED) < value) {
-            b.escrow[bi] = available;
-            ++b.unpaid;
-            emit TradeUnpaid(b.epochId, tradeIndex, buyer, value);
-            return;
-        }
-        // No underflow: value <= available & ~_LOADED was checked just above.
+    /// @dev The hot loop: everything a trade needs is in memory after the first touch of each
+    ///      agent and bitmap word. Arithmetic is unchecked because every quantity is bounded: ids
+    ///      are 16-bit and at least minAgent, values are 120-bit, energies 64-bit, and a batch is
+    ///      far shorter than 2^32 trades, so no sum can reach 2^256.
+    function _settleAll(Batch memory b, uint256[] calldata trades) private {
+        uint256 tradeCount = b.tradeCount;
+        uint256 wordIndex = type(uint256).max;
+        uint256 word;
         unchecked {
-            b.escrow[bi] = available - value;
+            for (uint256 i; i < trades.length; ++i) {
+                uint256 packed = trades[i];
+                uint256 tradeIndex = uint32(packed);
+                if (tradeIndex >= tradeCount) {
+                    revert TradeIndexOutOfRange(uint32(tradeIndex), uint32(tradeCount));
+                }
+                if (tradeIndex >> 8 != wordIndex) {
+                    if (wordIndex != type(uint256).max) _processed[b.epochId]._data[wordIndex] = word;
+                    wordIndex = tradeIndex >> 8;
+                    word = _processed[b.epochId]._data[wordIndex];
+                }
+                uint256 mask = 1 << (tradeIndex & 0xff);
+                if (word & mask != 0) ++b.skipped;
+                else if (_decide(b, packed)) word |= mask;
+            }
         }
-        b.credit[seller - b.minAgent] += value;
-        b.word |= mask;
-        ++b.settled;
-        b.energy += energy;
-        b.value += value;
+        if (wordIndex != type(uint256).max) _processed[b.epochId]._data[wordIndex] = word;
     }
 
-    /// @dev Whether the agent passed its check for the hour; reverts if it is not checked yet.
-    function _passed(Batch memory b, uint16 agentId, uint8 hour) private view returns (bool) {
-        uint256 idx = agentId - b.minAgent;
-        uint256 bits = b.checks[idx];
-        if (bits & _LOADED == 0) {
-            bits = uint256(meters.checkBits(b.epochId, agentId)) | _LOADED;
-            b.checks[idx] = bits;
+    /// @dev Settles or rejects one open trade in memory; returns whether the outcome is final
+    ///      (settled or rejected) rather than unpaid. Unchecked: ids are 16-bit and at least
+    ///      minAgent, values 120-bit, energies 64-bit, and a batch is far shorter than 2^32 trades,
+    ///      so no difference underflows and no sum reaches 2^256.
+    function _decide(Batch memory b, uint256 packed) private returns (bool) {
+        unchecked {
+            uint256 hour = uint8(packed >> 64);
+            if (hour >= Leaves.HOURS) revert TradeHourOutOfRange(uint32(packed), uint8(hour));
+            uint256 seller = uint16(packed >> 32) - b.minAgent;
+            uint256 buyer = uint16(packed >> 48) - b.minAgent;
+            uint256 sellerBits = _checksOf(b, seller, hour);
+            uint256 buyerBits = _checksOf(b, buyer, hour);
+
+            uint256 passedShift = _PASSED_SHIFT + hour;
+            if (((sellerBits & buyerBits) >> passedShift) & 1 == 0) {
+                _reject(
+                    b.epochId,
+                    uint32(packed),
+                    (sellerBits >> passedShift) & 1 == 1,
+                    (buyerBits >> passedShift) & 1 == 1
+                );
+                ++b.rejected;
+                return true;
+            }
+
+            uint256 value = packed >> 136;
+            uint256[] memory escrow = b.escrow;
+            uint256 held = _at(escrow, buyer);
+            if (held == 0) held = _escrow[uint16(buyer + b.minAgent)] | _LOADED;
+            if ((held & ~_LOADED) < value) {
+                _put(escrow, buyer, held);
+                ++b.unpaid;
+                emit TradeUnpaid(b.epochId, uint32(packed), uint16(buyer + b.minAgent), value);
+                return false;
+            }
+            _put(escrow, buyer, held - value);
+            uint256[] memory credit = b.credit;
+            _put(credit, seller, _at(credit, seller) + value);
+            ++b.settled;
+            b.energy += uint64(packed >> 72);
+            b.value += value;
+            return true;
         }
-        if ((bits >> hour) & 1 == 0) revert ScheduleNotChecked(b.epochId, agentId, hour);
-        return (bits >> (_PASSED_SHIFT + hour)) & 1 == 1;
     }
 
-    /// @dev Makes the bitmap word of `tradeIndex` the cached one and returns the trade's bit.
-    function _selectWord(Batch memory b, uint32 tradeIndex) private returns (uint256 mask) {
-        uint256 wordIndex = tradeIndex >> 8;
-        if (!b.wordLoaded || wordIndex != b.wordIndex) {
-            _flushWord(b);
-            b.wordIndex = wordIndex;
-            b.word = _processed[b.epochId]._data[wordIndex];
-            b.wordLoaded = true;
+    /// @dev An agent's check bits, fetched once per batch; reverts if the hour is unchecked.
+    function _checksOf(Batch memory b, uint256 index, uint256 hour) private view returns (uint256 bits) {
+        uint256[] memory checks = b.checks;
+        bits = _at(checks, index);
+        if (bits == 0) {
+            bits = _loadChecks(b.epochId, index + b.minAgent);
+            _put(checks, index, bits);
         }
-        mask = 1 << (tradeIndex & 0xff);
+        if ((bits >> hour) & 1 == 0) {
+            revert ScheduleNotChecked(b.epochId, uint16(index + b.minAgent), uint8(hour));
+        }
     }
 
-    function _flushWord(Batch memory b) private {
-        if (b.wordLoaded) _processed[b.epochId]._data[b.wordIndex] = b.word;
+    /// @dev Unchecked memory array access for the batch caches: every index is an agent id minus
+    ///      the batch's smallest id, and the caches span up to its largest, so it is in bounds.
+    function _at(uint256[] memory a, uint256 i) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := mload(add(add(a, 0x20), shl(5, i)))
+        }
+    }
+
+    function _put(uint256[] memory a, uint256 i, uint256 v) private pure {
+        assembly ("memory-safe") {
+            mstore(add(add(a, 0x20), shl(5, i)), v)
+        }
+    }
+
+    /// @dev Check bits of an agent, tagged as loaded so that an agent with no checks (all zero) is
+    ///      not fetched again.
+    function _loadChecks(uint32 epochId, uint256 agentId) private view returns (uint256) {
+        return uint256(meters.checkBits(epochId, uint16(agentId))) | _LOADED;
+    }
+
+    function _reject(uint32 epochId, uint32 tradeIndex, bool sellerOk, bool buyerOk) private {
+        _rejected[epochId].set(tradeIndex);
+        RejectReason reason = sellerOk
+            ? RejectReason.BuyerFailedCheck
+            : (buyerOk ? RejectReason.SellerFailedCheck : RejectReason.BothFailedCheck);
+        emit TradeRejected(epochId, tradeIndex, reason);
     }
 
     function _writeBalances(Batch memory b) private {

@@ -190,7 +190,7 @@ contract ClearingLedgerTest is MarketFixture {
     function disputeHourOf(uint32 epochId, int64[AGENTS][24] memory s, uint8 hour) internal {
         ScheduleLeaf[] memory all = scheduleLeaves(s);
         bytes32[] memory tree = scheduleTree(epochId, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, all, hourIndices(hour));
         ledger.disputeHour(epochId, hour, leaves, proof, flags);
     }
@@ -255,7 +255,7 @@ contract ClearingLedgerTest is MarketFixture {
         postEpoch(EPOCH, s, balancedTrades());
         ScheduleLeaf[] memory all = scheduleLeaves(s);
         bytes32[] memory tree = scheduleTree(EPOCH, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, all, hourIndices(3));
         leaves[0].energyWh += 1000;
         vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
@@ -274,7 +274,7 @@ contract ClearingLedgerTest is MarketFixture {
         for (uint256 i; i < 4; ++i) {
             four[i] = 3 * AGENTS + i;
         }
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, all, four);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.IncompleteHour.selector, 4, AGENTS));
         ledger.disputeHour(EPOCH, 3, leaves, proof, flags);
@@ -298,7 +298,7 @@ contract ClearingLedgerTest is MarketFixture {
         bytes32[] memory tree = scheduleTree(EPOCH, all);
         vm.prank(oracle);
         ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH, tree[0], balancedTrades()));
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, all, allIndices(AGENTS));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.AgentNotCoverable.selector, 1));
         ledger.disputeHour(EPOCH, 0, leaves, proof, flags);
@@ -330,7 +330,7 @@ contract ClearingLedgerTest is MarketFixture {
         ledger.postEpoch{value: MIN_BOND}(p);
         // Epoch EPOCH + 2 covers 6 agents, so a 5-leaf hour is incomplete.
         bytes32[] memory tree2 = scheduleTree(EPOCH + 2, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree2, all, hourIndices(3));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.IncompleteHour.selector, AGENTS, AGENTS + 1));
         ledger.disputeHour(EPOCH + 2, 3, leaves, proof, flags);
@@ -349,7 +349,7 @@ contract ClearingLedgerTest is MarketFixture {
     function test_disputeHour_revertsOnHourOutOfRange() public {
         postEpoch(EPOCH, balancedSchedule(), balancedTrades());
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.HourOutOfRange.selector, 24));
-        ledger.disputeHour(EPOCH, 24, new ScheduleLeaf[](0), new bytes32[](0), new bool[](0));
+        ledger.disputeHour(EPOCH, 24, new ScheduleLeaf[](0), new bytes32[](0), new uint256[](0));
     }
 
     function test_disputeHour_revertsAfterTheWindowOrOnceVoided() public {
@@ -370,7 +370,7 @@ contract ClearingLedgerTest is MarketFixture {
 
     function test_disputeHour_revertsOnUnknownEpoch() public {
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 42));
-        ledger.disputeHour(42, 0, new ScheduleLeaf[](0), new bytes32[](0), new bool[](0));
+        ledger.disputeHour(42, 0, new ScheduleLeaf[](0), new bytes32[](0), new uint256[](0));
     }
 
     function test_disputeHour_failsWhenTheChallengerRefusesTheBond() public {
@@ -379,7 +379,7 @@ contract ClearingLedgerTest is MarketFixture {
         postEpoch(EPOCH, s, balancedTrades());
         Rejector r = new Rejector();
         ScheduleLeaf[] memory all = scheduleLeaves(s);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(EPOCH, all), all, hourIndices(1));
         vm.prank(address(r));
         vm.expectRevert();

@@ -153,7 +153,7 @@ contract MeterReadingsTest is MarketFixture {
         s[0][0] = 0;
         postEpoch(EPOCH + 1, s, balancedTrades());
         ScheduleLeaf[] memory all = scheduleLeaves(s);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(EPOCH + 1, all), all, hourIndices(0));
         vm.prank(stranger);
         ledger.disputeHour(EPOCH + 1, 0, leaves, proof, flags);
@@ -224,12 +224,12 @@ contract MeterReadingsTest is MarketFixture {
         uint64 closesAt = ledger.epoch(EPOCH).readingsCloseAt;
         ScheduleLeaf[] memory none = new ScheduleLeaf[](1);
         vm.expectRevert(abi.encodeWithSelector(IMeterReadings.ReadingWindowOpen.selector, EPOCH, closesAt));
-        meters.checkSchedule(EPOCH, none, new bytes32[](0), new bool[](0));
+        meters.checkSchedule(EPOCH, none, new bytes32[](0), new uint256[](0));
     }
 
     function test_checkSchedule_revertsOnEmptyBatch() public {
         vm.expectRevert(IMeterReadings.EmptyBatch.selector);
-        meters.checkSchedule(EPOCH, new ScheduleLeaf[](0), new bytes32[](0), new bool[](0));
+        meters.checkSchedule(EPOCH, new ScheduleLeaf[](0), new bytes32[](0), new uint256[](0));
     }
 
     function test_checkSchedule_passesExactReadingsForAWholeDay() public {
@@ -295,7 +295,7 @@ contract MeterReadingsTest is MarketFixture {
             used[idx] = true;
             picked[n++] = idx;
         }
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, all, picked);
         meters.checkSchedule(EPOCH, leaves, proof, flags);
         for (uint256 i; i < all.length; ++i) {
@@ -319,7 +319,7 @@ contract MeterReadingsTest is MarketFixture {
     function test_checkSchedule_rejectsForgedLeaves() public {
         vm.warp(block.timestamp + READING_WINDOW + 1);
         ScheduleLeaf[] memory all = scheduleLeaves(balancedSchedule());
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(EPOCH, all), all, hourIndices(2));
         leaves[1].energyWh = -1;
         vm.expectRevert(IMeterReadings.InvalidScheduleProof.selector);
@@ -330,7 +330,7 @@ contract MeterReadingsTest is MarketFixture {
         postEpoch(EPOCH + 1, balancedSchedule(), balancedTrades());
         vm.warp(block.timestamp + READING_WINDOW + 1);
         ScheduleLeaf[] memory all = scheduleLeaves(balancedSchedule());
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(EPOCH, all), all, hourIndices(2));
         vm.expectRevert(IMeterReadings.InvalidScheduleProof.selector);
         meters.checkSchedule(EPOCH + 1, leaves, proof, flags);
@@ -344,7 +344,7 @@ contract MeterReadingsTest is MarketFixture {
         vm.prank(oracle);
         ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH + 1, tree[0], balancedTrades()));
         vm.warp(block.timestamp + READING_WINDOW + 1);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, bad, allIndices(2));
         vm.expectRevert(abi.encodeWithSelector(IMeterReadings.HourOutOfRange.selector, 24));
         meters.checkSchedule(EPOCH + 1, leaves, proof, flags);
@@ -355,7 +355,7 @@ contract MeterReadingsTest is MarketFixture {
         s[0][0] = 0;
         postEpoch(EPOCH + 1, s, balancedTrades());
         ScheduleLeaf[] memory all = scheduleLeaves(s);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(EPOCH + 1, all), all, hourIndices(0));
         vm.prank(stranger);
         ledger.disputeHour(EPOCH + 1, 0, leaves, proof, flags);

@@ -17,7 +17,7 @@ contract SettlementTest is MarketFixture {
     uint32 internal constant EPOCH = 11;
 
     function settle(uint32 epochId, TradeData[] memory all, uint256[] memory indices) internal {
-        (uint256[] memory words, bytes32[] memory proof, bool[] memory flags) =
+        (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags) =
             tradeProof(tradeTree(epochId, all), all, indices);
         settlement.settleTrades(epochId, words, proof, flags);
     }
@@ -219,7 +219,7 @@ contract SettlementTest is MarketFixture {
         TradeData[] memory all = balancedTrades();
         postEpoch(EPOCH, balancedSchedule(), all);
         uint64 endsAt = ledger.epoch(EPOCH).challengeEndsAt;
-        (uint256[] memory words, bytes32[] memory proof, bool[] memory flags) =
+        (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags) =
             tradeProof(tradeTree(EPOCH, all), all, allIndices(2));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.ChallengeWindowOpen.selector, EPOCH, endsAt));
         settlement.settleTrades(EPOCH, words, proof, flags);
@@ -229,7 +229,7 @@ contract SettlementTest is MarketFixture {
         TradeData[] memory all = balancedTrades();
         postEpoch(EPOCH, balancedSchedule(), all);
         vm.warp(block.timestamp + READING_WINDOW + 1);
-        (uint256[] memory words, bytes32[] memory proof, bool[] memory flags) =
+        (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags) =
             tradeProof(tradeTree(EPOCH, all), all, allIndices(1));
         vm.expectRevert(abi.encodeWithSelector(ISettlement.ScheduleNotChecked.selector, EPOCH, 1, 0));
         settlement.settleTrades(EPOCH, words, proof, flags);
@@ -241,13 +241,13 @@ contract SettlementTest is MarketFixture {
         TradeData[] memory all = balancedTrades();
         postEpoch(EPOCH, s, all);
         ScheduleLeaf[] memory leaves = scheduleLeaves(s);
-        (ScheduleLeaf[] memory hourLeaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory hourLeaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(EPOCH, leaves), leaves, hourIndices(0));
         vm.prank(stranger);
         ledger.disputeHour(EPOCH, 0, hourLeaves, proof, flags);
         vm.warp(block.timestamp + READING_WINDOW + 1);
 
-        (uint256[] memory words, bytes32[] memory tproof, bool[] memory tflags) =
+        (uint256[] memory words, bytes32[] memory tproof, uint256[] memory tflags) =
             tradeProof(tradeTree(EPOCH, all), all, allIndices(all.length));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochIsVoided.selector, EPOCH));
         settlement.settleTrades(EPOCH, words, tproof, tflags);
@@ -256,7 +256,7 @@ contract SettlementTest is MarketFixture {
     function test_settleTrades_rejectsForgedTrades() public {
         TradeData[] memory all = readyToSettle(EPOCH);
         vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
-        (uint256[] memory words, bytes32[] memory proof, bool[] memory flags) =
+        (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags) =
             tradeProof(tradeTree(EPOCH, all), all, allIndices(4));
         words[2] += uint256(1) << 136; // one more token unit of value
         vm.expectRevert(ISettlement.InvalidTradeProof.selector);
@@ -265,9 +265,9 @@ contract SettlementTest is MarketFixture {
 
     function test_settleTrades_revertsOnEmptyBatchOrUnknownEpoch() public {
         vm.expectRevert(ISettlement.EmptyBatch.selector);
-        settlement.settleTrades(EPOCH, new uint256[](0), new bytes32[](0), new bool[](0));
+        settlement.settleTrades(EPOCH, new uint256[](0), new bytes32[](0), new uint256[](0));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, EPOCH));
-        settlement.settleTrades(EPOCH, new uint256[](1), new bytes32[](0), new bool[](0));
+        settlement.settleTrades(EPOCH, new uint256[](1), new bytes32[](0), new uint256[](0));
     }
 
     /// A malicious trade tree: its leaves carry an index beyond the count, an hour beyond 23 or an
@@ -284,7 +284,7 @@ contract SettlementTest is MarketFixture {
         checkAll(EPOCH, s);
 
         uint256[] memory only = new uint256[](1);
-        (uint256[] memory words, bytes32[] memory proof, bool[] memory flags) =
+        (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags) =
             tradeProof(tradeTree(EPOCH, bad), bad, only);
         vm.expectRevert(abi.encodeWithSelector(ISettlement.TradeIndexOutOfRange.selector, 5, 3));
         settlement.settleTrades(EPOCH, words, proof, flags);

@@ -149,7 +149,7 @@ interface IClearingLedger {
         uint8 hour,
         ScheduleLeaf[] calldata leaves,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) external;
 
     /// @notice Proves that the schedule tree holds two different values for one (agent, hour).

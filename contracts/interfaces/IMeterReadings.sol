@@ -79,7 +79,7 @@ interface IMeterReadings {
         uint32 epochId,
         ScheduleLeaf[] calldata leaves,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) external;
 
     /// @notice The EIP-712 digest a meter signs for these readings.

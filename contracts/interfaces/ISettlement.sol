@@ -90,7 +90,7 @@ interface ISettlement {
         uint32 epochId,
         uint256[] calldata trades,
         bytes32[] calldata proof,
-        bool[] calldata proofFlags
+        uint256[] calldata proofFlagBits
     ) external;
 
     /// @notice Pays the agent's whole claimable balance to `to`. Only the agent's owner.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {MultiProof} from "./MultiProof.sol";
+
 /// @notice One agent's scheduled net injection for one hour of an epoch (the epoch is implied by
 ///         the call and bound into the leaf hash).
 /// @param agentId Dense agent id.
@@ -30,6 +32,21 @@ library Leaves {
     /// @notice The StandardMerkleTree leaf of a schedule entry.
     function scheduleLeaf(uint32 epochId, ScheduleLeaf calldata leaf) internal pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(epochId, leaf.agentId, leaf.hour, leaf.energyWh))));
+    }
+
+    /// @notice Whether schedule leaves (in proof order) belong to the epoch's schedule tree.
+    function verifySchedule(
+        uint32 epochId,
+        bytes32 root,
+        ScheduleLeaf[] calldata leaves,
+        bytes32[] calldata proof,
+        uint256[] calldata proofFlagBits
+    ) internal pure returns (bool) {
+        bytes32[] memory hashes = new bytes32[](leaves.length);
+        for (uint256 i; i < leaves.length; ++i) {
+            hashes[i] = scheduleLeaf(epochId, leaves[i]);
+        }
+        return MultiProof.verify(root, hashes, proof, proofFlagBits);
     }
 
     /// @notice The StandardMerkleTree leaf of a trade given as its calldata word.

@@ -149,14 +149,14 @@ abstract contract MarketFixture is Test {
     function scheduleProof(bytes32[] memory tree, ScheduleLeaf[] memory all, uint256[] memory indices)
         internal
         pure
-        returns (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags)
+        returns (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags)
     {
         MerkleBuilder.MultiProof memory mp = tree.multiProof(indices);
         leaves = new ScheduleLeaf[](indices.length);
         for (uint256 i; i < indices.length; ++i) {
             leaves[i] = all[mp.order[i]];
         }
-        return (leaves, mp.proof, mp.flags);
+        return (leaves, mp.proof, mp.flagBits);
     }
 
     function allIndices(uint256 n) internal pure returns (uint256[] memory idx) {
@@ -199,14 +199,14 @@ abstract contract MarketFixture is Test {
     function tradeProof(bytes32[] memory tree, TradeData[] memory all, uint256[] memory indices)
         internal
         pure
-        returns (uint256[] memory words, bytes32[] memory proof, bool[] memory flags)
+        returns (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags)
     {
         MerkleBuilder.MultiProof memory mp = tree.multiProof(indices);
         words = new uint256[](indices.length);
         for (uint256 i; i < indices.length; ++i) {
             words[i] = pack(all[mp.order[i]]);
         }
-        return (words, mp.proof, mp.flags);
+        return (words, mp.proof, mp.flagBits);
     }
 
     /// @notice The trades of `balancedSchedule`: per hour seller 1 → buyer 3 (500), seller 1 →
@@ -325,7 +325,7 @@ abstract contract MarketFixture is Test {
     function checkAll(uint32 epochId, int64[AGENTS][24] memory s) internal {
         ScheduleLeaf[] memory all = scheduleLeaves(s);
         bytes32[] memory tree = scheduleTree(epochId, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(tree, all, allIndices(all.length));
         meters.checkSchedule(epochId, leaves, proof, flags);
     }

@@ -10,6 +10,8 @@ library MerkleBuilder {
         bytes32[] leaves;
         bytes32[] proof;
         bool[] flags;
+        /// @dev `flags` packed one bit each, as the contracts take them.
+        uint256[] flagBits;
         /// @dev Insertion indices of `leaves`, in proof order.
         uint256[] order;
     }
@@ -102,8 +104,10 @@ library MerkleBuilder {
             mp.proof[i] = proofBuf[i];
         }
         mp.flags = new bool[](flagLen);
+        mp.flagBits = new uint256[]((flagLen + 255) / 256);
         for (uint256 i; i < flagLen; ++i) {
             mp.flags[i] = flagBuf[i];
+            if (flagBuf[i]) mp.flagBits[i / 256] |= 1 << (i % 256);
         }
     }
 

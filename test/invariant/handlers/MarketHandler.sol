@@ -157,7 +157,7 @@ contract MarketHandler is MarketFixture {
         calls["check"]++;
         uint32 epochId = ghost_epochs[epochSeed % ghost_epochs.length];
         ScheduleLeaf[] memory all = _schedule[epochId];
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(epochId, all), all, allIndices(all.length));
         try meters.checkSchedule(epochId, leaves, proof, flags) {
             calls["check.ok"]++;
@@ -172,7 +172,7 @@ contract MarketHandler is MarketFixture {
         uint8 hour =
             ghost_corrupt[epochId] && hourSeed % 2 == 0 ? _corruptHour[epochId] : uint8(hourSeed % 24);
         ScheduleLeaf[] memory all = _schedule[epochId];
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, bool[] memory flags) =
+        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
             scheduleProof(scheduleTree(epochId, all), all, hourIndices(hour));
         try ledger.disputeHour(epochId, hour, leaves, proof, flags) {
             calls["dispute.ok"]++;
@@ -218,7 +218,7 @@ contract MarketHandler is MarketFixture {
         for (uint256 i; i < all.length; ++i) {
             if ((mask >> i) & 1 == 1) picked[k++] = i;
         }
-        (uint256[] memory words, bytes32[] memory proof, bool[] memory flags) =
+        (uint256[] memory words, bytes32[] memory proof, uint256[] memory flags) =
             tradeProof(tradeTree(epochId, all), all, picked);
         try settlement.settleTrades(epochId, words, proof, flags) {
             calls["settle.ok"]++;

@@ -1,0 +1,3 @@
+// Node-only entry: local anvil and deployment through forge.
+export * from './anvil';
+export * from './deploy';
