@@ -113,10 +113,10 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             revert IClearingLedger.ChallengeWindowOpen(epochId, e.challengeEndsAt);
         }
 
-        (uint256 minAgent, uint256 maxAgent) =
+        (uint256 minAgent, uint256 maxAgent, uint256 maxAgentTrade) =
             _verifyTrades(epochId, e.tradeRoot, trades, proof, proofFlagBits);
         if (maxAgent >= registry.agentCount()) {
-            revert TradeAgentUnknown(_tradeNaming(trades, maxAgent), uint16(maxAgent));
+            revert TradeAgentUnknown(uint32(maxAgentTrade), uint16(maxAgent));
         }
 
         Batch memory b = _newBatch(epochId, e.tradeCount, minAgent, maxAgent);
@@ -157,14 +157,15 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         return _epochSettlement[epochId];
     }
 
-    /// @dev Hashes every trade leaf and verifies the multiproof; returns the agent id range.
+    /// @dev Hashes every trade leaf and verifies the multiproof; returns the agent id range and the
+    ///      index of a trade naming the largest id (for the error if that id is unknown).
     function _verifyTrades(
         uint32 epochId,
         bytes32 root,
         uint256[] calldata trades,
         bytes32[] calldata proof,
         uint256[] calldata proofFlagBits
-    ) private pure returns (uint256 minAgent, uint256 maxAgent) {
+    ) private pure returns (uint256 minAgent, uint256 maxAgent, uint256 maxAgentTrade) {
         bytes32[] memory hashes = new bytes32[](trades.length);
         minAgent = type(uint16).max;
         for (uint256 i; i < trades.length; ++i) {
@@ -172,10 +173,9 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             hashes[i] = Leaves.tradeLeafOfWord(epochId, word);
             uint256 seller = uint16(word >> 32);
             uint256 buyer = uint16(word >> 48);
-            if (seller < minAgent) minAgent = seller;
-            if (buyer < minAgent) minAgent = buyer;
-            if (seller > maxAgent) maxAgent = seller;
-            if (buyer > maxAgent) maxAgent = buyer;
+            (uint256 low, uint256 high) = seller < buyer ? (seller, buyer) : (buyer, seller);
+            if (low < minAgent) minAgent = low;
+            if (high > maxAgent) (maxAgent, maxAgentTrade) = (high, uint32(word));
         }
         if (!MultiProof.verify(root, hashes, proof, proofFlagBits)) revert InvalidTradeProof();
     }
@@ -316,16 +316,6 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             uint256 credit = b.credit[i];
             if (credit != 0) _claimable[agentId] += credit;
         }
-    }
-
-    /// @dev Index of the first trade naming `agentId`, for the error message.
-    function _tradeNaming(uint256[] calldata trades, uint256 agentId) private pure returns (uint32) {
-        for (uint256 i; i < trades.length; ++i) {
-            if (uint16(trades[i] >> 32) == agentId || uint16(trades[i] >> 48) == agentId) {
-                return uint32(trades[i]);
-            }
-        }
-        return 0;
     }
 
     function _onlyOwner(uint16 agentId) private view {

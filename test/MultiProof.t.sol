@@ -123,6 +123,20 @@ contract MultiProofTest is Test {
         h.process(leaves, proof, flags);
     }
 
+    function test_processPacked_rejectsProofNodesWithoutLeaves() public {
+        // No leaves: the first step would take its left operand from an empty queue.
+        bytes32[] memory proof = new bytes32[](2);
+        vm.expectRevert(MultiProof.InvalidMultiProof.selector);
+        h.process(new bytes32[](0), proof, new uint256[](1));
+    }
+
+    function test_processPacked_rejectsFlagsThatNeedMoreProofNodes() public {
+        // Two leaves, one proof node, two steps both asking for a proof node: the second finds none.
+        bytes32[] memory proof = new bytes32[](1);
+        vm.expectRevert(MultiProof.InvalidMultiProof.selector);
+        h.process(leavesOf(2, 9), proof, new uint256[](1));
+    }
+
     function test_processPacked_rejectsNothingToProve() public {
         vm.expectRevert(MultiProof.InvalidMultiProof.selector);
         h.process(new bytes32[](0), new bytes32[](0), new uint256[](0));

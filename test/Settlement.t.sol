@@ -215,6 +215,38 @@ contract SettlementTest is MarketFixture {
         assertEq(settlement.epochSettlement(EPOCH).settled, 96);
     }
 
+    /// 600 trades span three bitmap words; a batch that visits them out of order (two multiproof
+    /// batches, the later indices first) must flush and reload each word correctly.
+    function test_settleTrades_acrossBitmapWordsInAnyOrder() public {
+        TradeData[] memory all = new TradeData[](600);
+        for (uint32 i; i < 600; ++i) {
+            // Buyers pay sellers; every tenth trade runs the other way (a buyer id below the seller's).
+            all[i] = i % 10 == 0
+                ? TradeData(i, 4, 1, uint8(i % 24), 1, 10)
+                : TradeData(i, 1, 3, uint8(i % 24), 1, 10);
+        }
+        int64[AGENTS][24] memory s = balancedSchedule();
+        postEpoch(EPOCH, s, all);
+        submitAllExact(EPOCH, s);
+        vm.warp(block.timestamp + READING_WINDOW + 1);
+        checkAll(EPOCH, s);
+        fund(3, 6000);
+        fund(1, 6000);
+
+        uint256[] memory late = new uint256[](350);
+        for (uint256 i; i < 350; ++i) {
+            late[i] = 250 + i;
+        }
+        settle(EPOCH, all, late);
+        settle(EPOCH, all, allIndices(600));
+        assertEq(settlement.epochSettlement(EPOCH).settled, 600);
+        for (uint32 i; i < 600; i += 37) {
+            assertEq(uint8(settlement.tradeStatus(EPOCH, i)), uint8(ISettlement.TradeStatus.Settled));
+        }
+        assertEq(settlement.claimableOf(4), 60 * 10);
+        assertEq(settlement.claimableOf(1), 540 * 10);
+    }
+
     function test_settleTrades_waitsForTheChallengeWindow() public {
         TradeData[] memory all = balancedTrades();
         postEpoch(EPOCH, balancedSchedule(), all);

@@ -27,6 +27,7 @@ library MultiProof {
     /// @notice The root rebuilt from `leaves` (in proof order), sibling nodes and packed flags.
     /// @dev Every leaf and proof node but one is consumed by exactly one hash step, so there are
     ///      leaves + proof - 1 steps; the last step's hash is the root.
+    // solhint-disable-next-line function-max-lines
     function processPacked(bytes32[] memory leaves, bytes32[] calldata proof, uint256[] calldata flagBits)
         internal
         pure
