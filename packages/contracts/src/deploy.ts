@@ -44,6 +44,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
 
 export async function deployContracts(options: DeployOptions): Promise<Deployment> {
   // forge may only write inside deployments/ (foundry.toml fs_permissions): stage the file there.
+  await mkdir(path.join(REPO_ROOT, 'deployments'), { recursive: true });
   const dir = await mkdtemp(path.join(REPO_ROOT, 'deployments', '.staging-'));
   const tmp = path.join(dir, 'deployment.json');
   const env: NodeJS.ProcessEnv = { ...process.env, DEPLOYMENT_OUT: tmp, TARGET_TOOL: 'forge' };
