@@ -1,0 +1,7 @@
+// Public API of the QP package.
+export * from './csc';
+export { Osqp } from './osqp';
+export { DEFAULT_SETTINGS, type Settings } from './settings';
+export * from './types';
+export { QuasiDefiniteSystem } from './linsys';
+export { FactorizationError } from './ldl';

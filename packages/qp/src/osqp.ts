@@ -1,0 +1,558 @@
+// The OSQP algorithm (Stellato, Banjac, Goulart, Bemporad, Boyd, "OSQP: an operator splitting
+// solver for quadratic programs", Math. Prog. Comp. 2020): ADMM on
+//   minimize ½xᵀPx + qᵀx  s.t.  l ≤ Ax ≤ u
+// with one cached LDLᵀ factorization of the quasi-definite KKT matrix
+//   [P + σI   Aᵀ     ]
+//   [A        −diag(ρ)⁻¹]
+// Ruiz equilibration, adaptive ρ (numeric refactorization only), over-relaxation, infeasibility
+// certificates, solution polishing, warm starts, and updates of q, l, u without refactoring.
+import { type CscMatrix, cscCopy, dot, isUpperTriangular, matTVec, matVec, normInf, symUpperMatVec } from './csc';
+import { FactorizationError } from './ldl';
+import { QuasiDefiniteSystem } from './linsys';
+import { DEFAULT_SETTINGS, INFINITY_BOUND, RHO_EQUALITY_FACTOR, RHO_MAX, RHO_MIN, type Settings } from './settings';
+import { NonConvexError, type PolishStatus, QpDataError, type QpProblem, type Result, type Status } from './types';
+import { ruizScale, type Scaling } from './scaling';
+import { buildKkt, type Kkt } from './kkt';
+
+const now = () => performance.now();
+
+function toArray(name: string, v: ArrayLike<number>, len: number, allowInfinite: boolean): Float64Array {
+  if (v.length !== len) throw new QpDataError(name, `has ${v.length} entries, expected ${len}`);
+  const out = new Float64Array(len);
+  for (let i = 0; i < len; i++) {
+    const x = v[i]!;
+    if (Number.isNaN(x) || (!allowInfinite && !Number.isFinite(x))) throw new QpDataError(`${name}[${i}]`, `is ${x}`);
+    out[i] = x >= INFINITY_BOUND ? Infinity : x <= -INFINITY_BOUND ? -Infinity : x;
+  }
+  return out;
+}
+
+function checkMatrix(name: string, a: CscMatrix, m: number, n: number): void {
+  if (a.m !== m || a.n !== n) throw new QpDataError(name, `is ${a.m} × ${a.n}, expected ${m} × ${n}`);
+  for (let p = 0; p < a.colPtr[n]!; p++) {
+    if (!Number.isFinite(a.values[p]!)) throw new QpDataError(name, `has a non-finite entry (${a.values[p]})`);
+  }
+}
+
+export class Osqp {
+  readonly n: number;
+  readonly m: number;
+  readonly settings: Settings;
+  private readonly scaling: Scaling;
+  /** Scaled data. */
+  private readonly P: CscMatrix;
+  private readonly A: CscMatrix;
+  private readonly q: Float64Array;
+  private readonly l: Float64Array;
+  private readonly u: Float64Array;
+  private readonly kkt: Kkt;
+  private readonly rhoVec: Float64Array;
+  private rho: number;
+  private rhoUpdates = 0;
+  /** Scaled iterates (kept between solves for warm starts). */
+  private readonly x: Float64Array;
+  private readonly z: Float64Array;
+  private readonly y: Float64Array;
+  private readonly setupTimeMs: number;
+
+  constructor(problem: QpProblem, settings: Partial<Settings> = {}) {
+    const t0 = now();
+    this.settings = { ...DEFAULT_SETTINGS, ...settings };
+    const s = this.settings;
+    if (!(s.rho > 0) || !(s.sigma > 0)) throw new QpDataError('settings', 'rho and sigma must be positive');
+    if (!(s.alpha > 0 && s.alpha < 2)) throw new QpDataError('settings.alpha', 'must lie in (0, 2)');
+    const n = problem.P.n;
+    const m = problem.A.m;
+    this.n = n;
+    this.m = m;
+    checkMatrix('P', problem.P, n, n);
+    if (!isUpperTriangular(problem.P)) throw new QpDataError('P', 'must be given as its upper triangle');
+    checkMatrix('A', problem.A, m, n);
+    const q = toArray('q', problem.q, n, false);
+    const l = toArray('l', problem.l, m, true);
+    const u = toArray('u', problem.u, m, true);
+    for (let i = 0; i < m; i++) {
+      if (l[i]! > u[i]!) throw new QpDataError(`l[${i}]`, `is greater than u[${i}] (${l[i]} > ${u[i]})`);
+    }
+
+    this.P = cscCopy(problem.P);
+    this.A = cscCopy(problem.A);
+    this.scaling = ruizScale(this.P, this.A, q, s.scalingIter);
+    this.q = q;
+    for (let j = 0; j < n; j++) this.q[j] = this.q[j]! * this.scaling.D[j]! * this.scaling.c;
+    this.l = l;
+    this.u = u;
+    for (let i = 0; i < m; i++) {
+      this.l[i] = this.l[i]! * this.scaling.E[i]!;
+      this.u[i] = this.u[i]! * this.scaling.E[i]!;
+    }
+
+    this.rho = s.rho;
+    this.rhoVec = new Float64Array(m);
+    this.fillRhoVec();
+    try {
+      this.kkt = buildKkt(this.P, this.A, s.sigma, this.rhoVec);
+    } catch (err) {
+      if (err instanceof FactorizationError) throw new NonConvexError(`KKT factorization failed: ${err.message}`);
+      throw err;
+    }
+    this.checkConvex();
+    this.x = new Float64Array(n);
+    this.z = new Float64Array(m);
+    this.y = new Float64Array(m);
+    this.setupTimeMs = now() - t0;
+  }
+
+  /** Replaces q, l or u (same dimensions); no refactorization. */
+  update(data: { q?: ArrayLike<number>; l?: ArrayLike<number>; u?: ArrayLike<number> }): void {
+    const { D, E, c } = this.scaling;
+    if (data.q) {
+      const q = toArray('q', data.q, this.n, false);
+      for (let j = 0; j < this.n; j++) this.q[j] = q[j]! * D[j]! * c;
+    }
+    if (data.l || data.u) {
+      const l = data.l ? toArray('l', data.l, this.m, true) : null;
+      const u = data.u ? toArray('u', data.u, this.m, true) : null;
+      for (let i = 0; i < this.m; i++) {
+        const li = l ? l[i]! * E[i]! : this.l[i]!;
+        const ui = u ? u[i]! * E[i]! : this.u[i]!;
+        if (li > ui) throw new QpDataError(`l[${i}]`, `is greater than u[${i}]`);
+        this.l[i] = li;
+        this.u[i] = ui;
+      }
+      // Equality rows may have appeared or vanished: ρ per row follows, which needs a refactor.
+      const before = this.rhoVec.slice();
+      this.fillRhoVec();
+      if (before.some((v, i) => v !== this.rhoVec[i])) this.refactor();
+    }
+  }
+
+  /** Replaces the values of P (upper triangle) and/or A, keeping their sparsity patterns. */
+  updateMatrices(data: { Pvalues?: ArrayLike<number>; Avalues?: ArrayLike<number> }): void {
+    const { D, E, c } = this.scaling;
+    if (data.Pvalues) {
+      const v = toArray('P.values', data.Pvalues, this.P.values.length, false);
+      for (let j = 0; j < this.n; j++) {
+        for (let p = this.P.colPtr[j]!; p < this.P.colPtr[j + 1]!; p++) {
+          this.P.values[p] = c * D[this.P.rowIdx[p]!]! * v[p]! * D[j]!;
+        }
+      }
+    }
+    if (data.Avalues) {
+      const v = toArray('A.values', data.Avalues, this.A.values.length, false);
+      for (let j = 0; j < this.n; j++) {
+        for (let p = this.A.colPtr[j]!; p < this.A.colPtr[j + 1]!; p++) {
+          this.A.values[p] = E[this.A.rowIdx[p]!]! * v[p]! * D[j]!;
+        }
+      }
+    }
+    this.kkt.setMatrices(this.P, this.A);
+    this.refactor();
+    this.checkConvex();
+  }
+
+  /** Starting point of the next solve (unscaled). z is set to Ax. */
+  warmStart(start: { x?: ArrayLike<number>; y?: ArrayLike<number> }): void {
+    const { D, E, c } = this.scaling;
+    if (start.x) {
+      const x = toArray('x', start.x, this.n, false);
+      for (let j = 0; j < this.n; j++) this.x[j] = x[j]! / D[j]!;
+      matVec(this.A, this.x, this.z);
+    }
+    if (start.y) {
+      const y = toArray('y', start.y, this.m, false);
+      for (let i = 0; i < this.m; i++) this.y[i] = (y[i]! * c) / E[i]!;
+    }
+  }
+
+  solve(): Result {
+    const t0 = now();
+    const s = this.settings;
+    const { n, m, P, A, q, l, u, rhoVec } = this;
+    const x = this.x;
+    const z = this.z;
+    const y = this.y;
+    if (!s.warmStart) {
+      x.fill(0);
+      z.fill(0);
+      y.fill(0);
+    }
+    const rhs = new Float64Array(n + m);
+    const xPrev = new Float64Array(n);
+    const zPrev = new Float64Array(m);
+    const yPrev = new Float64Array(m);
+    const res = new Residuals(n, m);
+    let status: Status = 'max_iter_reached';
+    let iter = 0;
+
+    for (iter = 1; iter <= s.maxIter; iter++) {
+      xPrev.set(x);
+      zPrev.set(z);
+      yPrev.set(y);
+      for (let j = 0; j < n; j++) rhs[j] = s.sigma * x[j]! - q[j]!;
+      for (let i = 0; i < m; i++) rhs[n + i] = z[i]! - y[i]! / rhoVec[i]!;
+      this.kkt.system.solve(rhs);
+      for (let j = 0; j < n; j++) x[j] = s.alpha * rhs[j]! + (1 - s.alpha) * xPrev[j]!;
+      for (let i = 0; i < m; i++) {
+        const zTilde = zPrev[i]! + (rhs[n + i]! - y[i]!) / rhoVec[i]!;
+        const zRelax = s.alpha * zTilde + (1 - s.alpha) * zPrev[i]!;
+        const zi = Math.min(Math.max(zRelax + y[i]! / rhoVec[i]!, l[i]!), u[i]!);
+        z[i] = zi;
+        y[i] = y[i]! + rhoVec[i]! * (zRelax - zi);
+      }
+
+      const check = iter % s.checkTermination === 0 || iter === s.maxIter;
+      const adapt = s.adaptiveRho && iter % s.adaptiveRhoInterval === 0;
+      if (!check && !adapt) continue;
+      this.residuals(x, z, y, res);
+      if (check) {
+        if (res.primal <= res.epsPrimal && res.dual <= res.epsDual) {
+          status = 'solved';
+          break;
+        }
+        if (this.primalInfeasible(y, yPrev)) {
+          status = 'primal_infeasible';
+          break;
+        }
+        if (this.dualInfeasible(x, xPrev)) {
+          status = 'dual_infeasible';
+          break;
+        }
+      }
+      if (adapt) this.adaptRho(res);
+    }
+    if (iter > s.maxIter) iter = s.maxIter;
+
+    if (status === 'max_iter_reached') {
+      this.residuals(x, z, y, res);
+      if (res.primal <= 10 * res.epsPrimal && res.dual <= 10 * res.epsDual) status = 'solved_inaccurate';
+    }
+
+    let polish: PolishStatus = 'not_run';
+    let outX: Float64Array;
+    let outY: Float64Array;
+    if (status === 'primal_infeasible') {
+      outX = new Float64Array(n).fill(NaN);
+      outY = this.unscaleY(new Float64Array(m).map((_, i) => y[i]! - yPrev[i]!));
+    } else if (status === 'dual_infeasible') {
+      outX = this.unscaleX(new Float64Array(n).map((_, j) => x[j]! - xPrev[j]!));
+      outY = new Float64Array(m).fill(NaN);
+    } else {
+      if (s.polish && (status === 'solved' || status === 'solved_inaccurate')) {
+        polish = this.polish(res);
+      }
+      outX = this.unscaleX(x);
+      outY = this.unscaleY(y);
+    }
+    const objective =
+      status === 'primal_infeasible' || status === 'dual_infeasible' ? NaN : this.objectiveOf(outX);
+    return {
+      x: outX,
+      y: outY,
+      info: {
+        status,
+        iterations: iter,
+        objective,
+        primalResidual: res.primal,
+        dualResidual: res.dual,
+        rho: this.rho,
+        rhoUpdates: this.rhoUpdates,
+        polish,
+        setupTimeMs: this.setupTimeMs,
+        solveTimeMs: now() - t0,
+      },
+    };
+  }
+
+  // ----------------------------------------------------------------------------- internals
+
+  private fillRhoVec(): void {
+    for (let i = 0; i < this.m; i++) {
+      const li = this.l[i]!;
+      const ui = this.u[i]!;
+      if (li === -Infinity && ui === Infinity) this.rhoVec[i] = RHO_MIN;
+      else if (ui - li < 1e-4) this.rhoVec[i] = RHO_EQUALITY_FACTOR * this.rho;
+      else this.rhoVec[i] = this.rho;
+    }
+  }
+
+  private refactor(): void {
+    this.kkt.setRho(this.rhoVec);
+    try {
+      this.kkt.factor();
+    } catch (err) {
+      if (err instanceof FactorizationError) throw new NonConvexError(`KKT factorization failed: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** A convex problem has a KKT matrix with n positive and m negative pivots. */
+  private checkConvex(): void {
+    if (this.kkt.system.positivePivots !== this.n) {
+      throw new NonConvexError('P is not positive semidefinite (the KKT matrix has the wrong inertia)');
+    }
+  }
+
+  private adaptRho(res: Residuals): void {
+    const num = res.scaledPrimal / Math.max(res.scaledAx, res.scaledZ, 1e-30);
+    const den = res.scaledDual / Math.max(res.scaledPx, res.scaledATy, res.scaledQ, 1e-30);
+    if (!(num > 0) || !(den > 0)) return;
+    const suggested = Math.min(Math.max(this.rho * Math.sqrt(num / den), RHO_MIN), RHO_MAX);
+    const tol = this.settings.adaptiveRhoTolerance;
+    if (suggested > tol * this.rho || suggested < this.rho / tol) {
+      this.rho = suggested;
+      this.fillRhoVec();
+      this.refactor();
+      this.rhoUpdates++;
+    }
+  }
+
+  private residuals(x: Float64Array, z: Float64Array, y: Float64Array, r: Residuals): void {
+    const { D, E, c } = this.scaling;
+    const { epsAbs, epsRel } = this.settings;
+    matVec(this.A, x, r.ax);
+    symUpperMatVec(this.P, x, r.px);
+    matTVec(this.A, y, r.aty);
+    let prim = 0;
+    let sprim = 0;
+    let ax = 0;
+    let zn = 0;
+    let sax = 0;
+    let sz = 0;
+    for (let i = 0; i < this.m; i++) {
+      const d = r.ax[i]! - z[i]!;
+      sprim = Math.max(sprim, Math.abs(d));
+      sax = Math.max(sax, Math.abs(r.ax[i]!));
+      sz = Math.max(sz, Math.abs(z[i]!));
+      const e = E[i]!;
+      prim = Math.max(prim, Math.abs(d / e));
+      ax = Math.max(ax, Math.abs(r.ax[i]! / e));
+      zn = Math.max(zn, Math.abs(z[i]! / e));
+    }
+    let dual = 0;
+    let sdual = 0;
+    let px = 0;
+    let aty = 0;
+    let qn = 0;
+    let spx = 0;
+    let saty = 0;
+    let sq = 0;
+    for (let j = 0; j < this.n; j++) {
+      const g = r.px[j]! + this.q[j]! + r.aty[j]!;
+      sdual = Math.max(sdual, Math.abs(g));
+      spx = Math.max(spx, Math.abs(r.px[j]!));
+      saty = Math.max(saty, Math.abs(r.aty[j]!));
+      sq = Math.max(sq, Math.abs(this.q[j]!));
+      const k = c * D[j]!;
+      dual = Math.max(dual, Math.abs(g / k));
+      px = Math.max(px, Math.abs(r.px[j]! / k));
+      aty = Math.max(aty, Math.abs(r.aty[j]! / k));
+      qn = Math.max(qn, Math.abs(this.q[j]! / k));
+    }
+    r.primal = prim;
+    r.dual = dual;
+    r.epsPrimal = epsAbs + epsRel * Math.max(ax, zn);
+    r.epsDual = epsAbs + epsRel * Math.max(px, aty, qn);
+    r.scaledPrimal = sprim;
+    r.scaledDual = sdual;
+    r.scaledAx = sax;
+    r.scaledZ = sz;
+    r.scaledPx = spx;
+    r.scaledATy = saty;
+    r.scaledQ = sq;
+  }
+
+  /** δy certifies primal infeasibility: Aᵀδy ≈ 0 and uᵀ(δy)₊ + lᵀ(δy)₋ < 0. */
+  private primalInfeasible(y: Float64Array, yPrev: Float64Array): boolean {
+    const { D, E } = this.scaling;
+    const eps = this.settings.epsPrimInf;
+    const dy = new Float64Array(this.m);
+    for (let i = 0; i < this.m; i++) dy[i] = (y[i]! - yPrev[i]!) * E[i]!;
+    const norm = normInf(dy);
+    if (norm <= eps) return false;
+    let support = 0;
+    for (let i = 0; i < this.m; i++) {
+      const d = dy[i]! / norm;
+      const bound = d > 0 ? this.u[i]! / E[i]! : d < 0 ? this.l[i]! / E[i]! : 0;
+      if (!Number.isFinite(bound)) {
+        if (Math.abs(d) > eps) return false;
+        continue;
+      }
+      support += bound * d;
+    }
+    if (!(support < -eps)) return false;
+    // Aᵀδy in unscaled terms: D⁻¹ Āᵀ E⁻¹ (E δȳ) = D⁻¹ Āᵀ δȳ.
+    const raw = new Float64Array(this.m);
+    for (let i = 0; i < this.m; i++) raw[i] = (y[i]! - yPrev[i]!) / norm;
+    const aty = matTVec(this.A, raw, new Float64Array(this.n));
+    for (let j = 0; j < this.n; j++) if (Math.abs(aty[j]! / D[j]!) > eps) return false;
+    return true;
+  }
+
+  /** δx certifies dual infeasibility: Pδx ≈ 0, qᵀδx < 0 and Aδx within the recession cone. */
+  private dualInfeasible(x: Float64Array, xPrev: Float64Array): boolean {
+    const { D, E, c } = this.scaling;
+    const eps = this.settings.epsDualInf;
+    const dxs = new Float64Array(this.n);
+    let norm = 0;
+    for (let j = 0; j < this.n; j++) {
+      dxs[j] = x[j]! - xPrev[j]!;
+      norm = Math.max(norm, Math.abs(dxs[j]! * D[j]!));
+    }
+    if (norm <= eps) return false;
+    for (let j = 0; j < this.n; j++) dxs[j] = dxs[j]! / norm;
+    if (!(dot(this.q, dxs) / c < -eps)) return false;
+    const pdx = symUpperMatVec(this.P, dxs, new Float64Array(this.n));
+    for (let j = 0; j < this.n; j++) if (Math.abs(pdx[j]! / (c * D[j]!)) > eps) return false;
+    const adx = matVec(this.A, dxs, new Float64Array(this.m));
+    for (let i = 0; i < this.m; i++) {
+      const v = adx[i]! / E[i]!;
+      const lo = this.l[i]! === -Infinity;
+      const hi = this.u[i]! === Infinity;
+      if (lo && hi) continue;
+      if (!lo && !hi && Math.abs(v) > eps) return false;
+      if (hi && !lo && v < -eps) return false;
+      if (lo && !hi && v > eps) return false;
+    }
+    return true;
+  }
+
+  private unscaleX(xs: Float64Array): Float64Array {
+    const out = new Float64Array(this.n);
+    for (let j = 0; j < this.n; j++) out[j] = xs[j]! * this.scaling.D[j]!;
+    return out;
+  }
+
+  private unscaleY(ys: Float64Array): Float64Array {
+    const out = new Float64Array(this.m);
+    for (let i = 0; i < this.m; i++) out[i] = (ys[i]! * this.scaling.E[i]!) / this.scaling.c;
+    return out;
+  }
+
+  private objectiveOf(x: Float64Array): number {
+    // Evaluate in scaled space: ½x̄ᵀP̄x̄ + q̄ᵀx̄ = c (½xᵀPx + qᵀx).
+    const xs = new Float64Array(this.n);
+    for (let j = 0; j < this.n; j++) xs[j] = x[j]! / this.scaling.D[j]!;
+    const px = symUpperMatVec(this.P, xs, new Float64Array(this.n));
+    return (0.5 * dot(xs, px) + dot(this.q, xs)) / this.scaling.c;
+  }
+
+  /**
+   * Polishing (OSQP §5.2): guess the active constraints from y, solve the equality-constrained
+   * QP on them with a regularized KKT system and iterative refinement, and keep the result when it
+   * is at least as accurate, primal feasible, and its multipliers have the right signs.
+   */
+  private polish(admm: Residuals): PolishStatus {
+    const { n, m, x, z, y, l, u } = this;
+    const active: number[] = [];
+    const atUpper: boolean[] = [];
+    for (let i = 0; i < m; i++) {
+      if (z[i]! - l[i]! < -y[i]!) {
+        active.push(i);
+        atUpper.push(false);
+      } else if (u[i]! - z[i]! < y[i]!) {
+        active.push(i);
+        atUpper.push(true);
+      }
+    }
+    const k = active.length;
+    const delta = this.settings.polishDelta;
+    const red = reducedRows(this.A, active);
+    const kkt = buildKkt(this.P, red, delta, new Float64Array(k).fill(1 / delta));
+    let sys: QuasiDefiniteSystem;
+    try {
+      sys = kkt.system;
+    } catch {
+      return 'unsuccessful';
+    }
+    const b = new Float64Array(n + k);
+    for (let j = 0; j < n; j++) b[j] = -this.q[j]!;
+    active.forEach((i, r) => {
+      b[n + r] = atUpper[r] ? u[i]! : l[i]!;
+    });
+    const sol = sys.solve(b.slice());
+    // Iterative refinement against the unregularized matrix [P Aᵀ; A 0].
+    const kx = new Float64Array(n);
+    const ky = new Float64Array(k);
+    for (let it = 0; it < this.settings.polishRefineIter; it++) {
+      const xs = sol.subarray(0, n);
+      const ys = sol.subarray(n);
+      symUpperMatVec(this.P, xs, kx);
+      const aty = matTVec(red, ys, new Float64Array(n));
+      matVec(red, xs, ky);
+      const r = new Float64Array(n + k);
+      for (let j = 0; j < n; j++) r[j] = b[j]! - kx[j]! - aty[j]!;
+      for (let t = 0; t < k; t++) r[n + t] = b[n + t]! - ky[t]!;
+      sys.solve(r);
+      for (let t = 0; t < n + k; t++) sol[t] = sol[t]! + r[t]!;
+    }
+    const xPol = sol.slice(0, n);
+    const yPol = new Float64Array(m);
+    active.forEach((i, r) => {
+      yPol[i] = sol[n + r]!;
+    });
+    // Multipliers of lower-active rows must be ≤ 0, of upper-active rows ≥ 0.
+    const signTol = 1e-9 * Math.max(1, normInf(yPol));
+    for (let r = 0; r < k; r++) {
+      const v = yPol[active[r]!]!;
+      if ((atUpper[r] && v < -signTol) || (!atUpper[r] && v > signTol)) return 'unsuccessful';
+    }
+    const zPol = matVec(this.A, xPol, new Float64Array(m));
+    for (let i = 0; i < m; i++) zPol[i] = Math.min(Math.max(zPol[i]!, l[i]!), u[i]!);
+    const pol = new Residuals(n, m);
+    this.residuals(xPol, zPol, yPol, pol);
+    const scoreAdmm = Math.max(admm.primal / admm.epsPrimal, admm.dual / admm.epsDual);
+    const scorePol = Math.max(pol.primal / pol.epsPrimal, pol.dual / pol.epsDual);
+    if (!(scorePol <= scoreAdmm)) return 'unsuccessful';
+    x.set(xPol);
+    z.set(zPol);
+    y.set(yPol);
+    admm.primal = pol.primal;
+    admm.dual = pol.dual;
+    return 'success';
+  }
+}
+
+/** The rows of A listed in `rows`, as a k × n matrix. */
+function reducedRows(a: CscMatrix, rows: readonly number[]): CscMatrix {
+  const pos = new Int32Array(a.m).fill(-1);
+  rows.forEach((i, r) => {
+    pos[i] = r;
+  });
+  const colPtr = new Int32Array(a.n + 1);
+  const ri: number[] = [];
+  const vals: number[] = [];
+  for (let j = 0; j < a.n; j++) {
+    for (let p = a.colPtr[j]!; p < a.colPtr[j + 1]!; p++) {
+      const r = pos[a.rowIdx[p]!]!;
+      if (r >= 0) {
+        ri.push(r);
+        vals.push(a.values[p]!);
+      }
+    }
+    colPtr[j + 1] = ri.length;
+  }
+  return { m: rows.length, n: a.n, colPtr, rowIdx: Int32Array.from(ri), values: Float64Array.from(vals) };
+}
+
+class Residuals {
+  primal = Infinity;
+  dual = Infinity;
+  epsPrimal = 0;
+  epsDual = 0;
+  scaledPrimal = 0;
+  scaledDual = 0;
+  scaledAx = 0;
+  scaledZ = 0;
+  scaledPx = 0;
+  scaledATy = 0;
+  scaledQ = 0;
+  readonly ax: Float64Array;
+  readonly px: Float64Array;
+  readonly aty: Float64Array;
+  constructor(n: number, m: number) {
+    this.ax = new Float64Array(m);
+    this.px = new Float64Array(n);
+    this.aty = new Float64Array(n);
+  }
+}

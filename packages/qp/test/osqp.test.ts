@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cscEmpty, cscFromDense, cscFromTriplets, matTVec, matVec, symUpperMatVec } from '../src/csc';
+import { solveWithHighs } from '../src/highs';
+import { Osqp } from '../src/osqp';
+import { NonConvexError, QpDataError } from '../src/types';
+import { generate, type Kind } from './generate';
+
+const TIGHT = { epsAbs: 1e-7, epsRel: 1e-7, maxIter: 20000, polish: true };
+
+describe('closed-form cases', () => {
+  it('solves the OSQP demo problem exactly', () => {
+    // min ½xᵀ[4 1; 1 2]x + [1 1]x  s.t. x1 + x2 = 1, 0 ≤ x ≤ 0.7  →  x = (0.3, 0.7)
+    const s = new Osqp(
+      { P: cscFromDense([[4, 1], [0, 2]]), q: [1, 1], A: cscFromDense([[1, 1], [1, 0], [0, 1]]), l: [1, 0, 0], u: [1, 0.7, 0.7] },
+      TIGHT,
+    );
+    const r = s.solve();
+    assert.equal(r.info.status, 'solved');
+    assert.ok(Math.abs(r.x[0]! - 0.3) < 1e-9 && Math.abs(r.x[1]! - 0.7) < 1e-9);
+    assert.ok(Math.abs(r.info.objective - 1.88) < 1e-9);
+    // y: stationarity Px + q + Aᵀy = 0 with the bound 0 ≤ x1 inactive.
+    assert.ok(Math.abs(r.y[0]! + 2.9) < 1e-8 && Math.abs(r.y[2]! - 0.2) < 1e-8);
+  });
+
+  it('matches the unconstrained minimizer −P⁻¹q when no row binds', () => {
+    // P = [2 0; 0 8], q = [−2, 4] → x = (1, −0.5)
+    const s = new Osqp({ P: cscFromDense([[2, 0], [0, 8]]), q: [-2, 4], A: cscFromDense([[1, 1]]), l: [-10], u: [10] }, TIGHT);
+    const r = s.solve();
+    assert.equal(r.info.status, 'solved');
+    assert.ok(Math.abs(r.x[0]! - 1) < 1e-8 && Math.abs(r.x[1]! + 0.5) < 1e-8);
+  });
+
+  it('clamps a separable problem to its box', () => {
+    // min Σ (x_j − c_j)² over 0 ≤ x ≤ 1 → x = clamp(c)
+    const c = [-0.5, 0.25, 3, 0.99];
+    const P = cscFromTriplets(4, 4, c.map((_, j) => ({ row: j, col: j, value: 2 })));
+    const A = cscFromTriplets(4, 4, c.map((_, j) => ({ row: j, col: j, value: 1 })));
+    const r = new Osqp({ P, q: c.map((v) => -2 * v), A, l: [0, 0, 0, 0], u: [1, 1, 1, 1] }, TIGHT).solve();
+    c.forEach((v, j) => assert.ok(Math.abs(r.x[j]! - Math.min(Math.max(v, 0), 1)) < 1e-9));
+  });
+
+  it('solves an equality-constrained least-norm problem: min ½‖x‖² s.t. Σx = 3', () => {
+    const n = 6;
+    const P = cscFromTriplets(n, n, Array.from({ length: n }, (_, j) => ({ row: j, col: j, value: 1 })));
+    const A = cscFromDense([Array(n).fill(1)]);
+    const r = new Osqp({ P, q: Array(n).fill(0), A, l: [3], u: [3] }, TIGHT).solve();
+    for (let j = 0; j < n; j++) assert.ok(Math.abs(r.x[j]! - 0.5) < 1e-9);
+    assert.ok(Math.abs(r.y[0]! + 0.5) < 1e-8);
+  });
+
+  it('solves an LP (P = 0)', () => {
+    // min −x1 − x2 s.t. x1 + 2x2 ≤ 4, 3x1 + x2 ≤ 6, x ≥ 0 → x = (1.6, 1.2), objective −2.8
+    const A = cscFromDense([[1, 2], [3, 1], [1, 0], [0, 1]]);
+    const r = new Osqp({ P: cscEmpty(2, 2), q: [-1, -1], A, l: [-Infinity, -Infinity, 0, 0], u: [4, 6, Infinity, Infinity] }, TIGHT).solve();
+    assert.equal(r.info.status, 'solved');
+    assert.ok(Math.abs(r.info.objective + 2.8) < 1e-7);
+  });
+});
+
+describe('infeasibility detection', () => {
+  it('certifies a primal infeasible problem with y', () => {
+    const A = cscFromDense([[1, 1], [1, 1]]);
+    const r = new Osqp({ P: cscFromDense([[1, 0], [0, 1]]), q: [0, 0], A, l: [-Infinity, 2], u: [1, Infinity] }).solve();
+    assert.equal(r.info.status, 'primal_infeasible');
+    // Aᵀy ≈ 0 (relative to ‖y‖∞, as OSQP's certificate tolerance) and uᵀy₊ + lᵀy₋ < 0.
+    const norm = Math.max(Math.abs(r.y[0]!), Math.abs(r.y[1]!));
+    assert.ok(Math.abs(r.y[0]! + r.y[1]!) <= 1e-4 * norm);
+    const support = (r.y[0]! > 0 ? 1 * r.y[0]! : 0) + (r.y[1]! < 0 ? 2 * r.y[1]! : 0);
+    assert.ok(support < 0);
+  });
+
+  it('certifies a dual infeasible (unbounded) problem with x', () => {
+    const r = new Osqp({ P: cscEmpty(2, 2), q: [1, 0], A: cscFromDense([[0, 1]]), l: [0], u: [1] }).solve();
+    assert.equal(r.info.status, 'dual_infeasible');
+    assert.ok(r.x[0]! < 0);
+  });
+});
+
+/** Checks the KKT conditions of (x, y) for the original problem: feasibility, stationarity, signs. */
+function kktViolation(problem: ReturnType<typeof generate>['problem'], x: Float64Array, y: Float64Array): number {
+  const { P, A, q, l, u } = problem;
+  const ax = matVec(A, x, new Float64Array(A.m));
+  const grad = symUpperMatVec(P, x, new Float64Array(P.n));
+  const aty = matTVec(A, y, new Float64Array(P.n));
+  let worst = 0;
+  for (let j = 0; j < P.n; j++) worst = Math.max(worst, Math.abs(grad[j]! + q[j]! + aty[j]!));
+  for (let i = 0; i < A.m; i++) {
+    worst = Math.max(worst, l[i]! - ax[i]!, ax[i]! - u[i]!);
+    // y > 0 only at the upper bound, y < 0 only at the lower bound.
+    if (y[i]! > 0) worst = Math.max(worst, Math.min(y[i]!, u[i]! - ax[i]!));
+    if (y[i]! < 0) worst = Math.max(worst, Math.min(-y[i]!, ax[i]! - l[i]!));
+  }
+  return worst;
+}
+
+describe('against HiGHS on generated problems', () => {
+  const cases: [Kind, number][] = [
+    ['feasible', 170],
+    ['primal_infeasible', 25],
+    ['dual_infeasible', 25],
+  ];
+  let compared = 0;
+  for (const [kind, count] of cases) {
+    it(`agrees on ${count} ${kind.replace('_', ' ')} problems`, async () => {
+      let referenceErrors = 0;
+      for (let k = 0; k < count; k++) {
+        const seed = 1000 * (kind.length + 1) + k;
+        const { problem } = generate(seed, kind);
+        const ref = await solveWithHighs(problem);
+        const ours = new Osqp(problem, TIGHT).solve();
+        const label = `${kind} seed ${seed}`;
+        if (kind === 'feasible') {
+          assert.equal(ours.info.status, 'solved', `${label}: ${ours.info.status}`);
+          // Our KKT certificate holds whatever HiGHS says.
+          assert.ok(kktViolation(problem, ours.x, ours.y) < 1e-6, `${label}: KKT violation ${kktViolation(problem, ours.x, ours.y)}`);
+          if (ref.status === 'error') {
+            referenceErrors++;
+            continue;
+          }
+          assert.equal(ref.status, 'optimal', `${label}: HiGHS says ${ref.status}`);
+          const scale = Math.max(1, Math.abs(ref.objective));
+          assert.ok(Math.abs(ours.info.objective - ref.objective) <= 1e-6 * scale, `${label}: objective ${ours.info.objective} vs ${ref.objective}`);
+        } else if (kind === 'primal_infeasible') {
+          assert.ok(ref.status === 'infeasible' || ref.status === 'unbounded_or_infeasible', `${label}: HiGHS says ${ref.status}`);
+          assert.equal(ours.info.status, 'primal_infeasible', label);
+        } else {
+          assert.ok(ref.status === 'unbounded' || ref.status === 'unbounded_or_infeasible', `${label}: HiGHS says ${ref.status}`);
+          assert.equal(ours.info.status, 'dual_infeasible', label);
+        }
+        compared++;
+      }
+      // HiGHS's QP solver fails on a few singular Hessians; those are checked by KKT only.
+      assert.ok(referenceErrors <= count * 0.02, `HiGHS failed on ${referenceErrors} problems`);
+    });
+  }
+  it('compared at least 200 problems with HiGHS', () => {
+    assert.ok(compared >= 200, `only ${compared}`);
+  });
+});
+
+describe('updates and warm starts', () => {
+  const base = () => ({
+    P: cscFromDense([[4, 1], [0, 2]]),
+    q: [1, 1],
+    A: cscFromDense([[1, 1], [1, 0], [0, 1]]),
+    l: [1, 0, 0],
+    u: [1, 0.7, 0.7],
+  });
+
+  it('re-solves after updating q, l and u without a new setup', async () => {
+    const s = new Osqp(base(), TIGHT);
+    s.solve();
+    const next = { ...base(), q: [2, 3], l: [0.8, 0, 0], u: [0.8, 0.6, 0.6] };
+    s.update({ q: next.q, l: next.l, u: next.u });
+    const r = s.solve();
+    const ref = await solveWithHighs(next);
+    assert.ok(Math.abs(r.info.objective - ref.objective) < 1e-8);
+  });
+
+  it('needs fewer iterations from a warm start at the solution', () => {
+    const cold = new Osqp(base(), { ...TIGHT, polish: false, warmStart: false }).solve();
+    const s = new Osqp(base(), { ...TIGHT, polish: false });
+    s.warmStart({ x: cold.x, y: cold.y });
+    const warm = s.solve();
+    assert.ok(warm.info.iterations < cold.info.iterations, `${warm.info.iterations} vs ${cold.info.iterations}`);
+  });
+
+  it('updates matrix values with the same pattern', async () => {
+    const s = new Osqp(base(), TIGHT);
+    s.updateMatrices({ Pvalues: [6, 0.5, 3], Avalues: [1, 1, 2, 1] });
+    const r = s.solve();
+    const ref = await solveWithHighs({ ...base(), P: cscFromDense([[6, 0.5], [0, 3]]), A: cscFromDense([[1, 2], [1, 0], [0, 1]]) });
+    assert.ok(Math.abs(r.info.objective - ref.objective) < 1e-8, `${r.info.objective} vs ${ref.objective}`);
+  });
+
+  it('reports the iteration limit honestly', () => {
+    const r = new Osqp(base(), { epsAbs: 1e-12, epsRel: 1e-12, maxIter: 3, adaptiveRho: false }).solve();
+    assert.ok(r.info.status === 'max_iter_reached' || r.info.status === 'solved_inaccurate');
+    assert.equal(r.info.iterations, 3);
+  });
+});
+
+describe('invalid data', () => {
+  it('names mismatched dimensions', () => {
+    assert.throws(
+      () => new Osqp({ P: cscFromDense([[1, 0], [0, 1]]), q: [1], A: cscFromDense([[1, 1]]), l: [0], u: [1] }),
+      (e: Error) => e instanceof QpDataError && e.message.startsWith('q:'),
+    );
+  });
+  it('names l > u', () => {
+    assert.throws(() => new Osqp({ P: cscFromDense([[1]]), q: [0], A: cscFromDense([[1]]), l: [2], u: [1] }), /l\[0\]: is greater than u\[0\]/);
+  });
+  it('names NaN entries', () => {
+    assert.throws(() => new Osqp({ P: cscFromDense([[1]]), q: [NaN], A: cscFromDense([[1]]), l: [0], u: [1] }), /q\[0\]: is NaN/);
+  });
+  it('refuses a lower-triangular P', () => {
+    assert.throws(() => new Osqp({ P: cscFromDense([[1, 0], [1, 1]]), q: [0, 0], A: cscFromDense([[1, 1]]), l: [0], u: [1] }), /P: must be given as its upper triangle/);
+  });
+  it('refuses a non-convex P', () => {
+    assert.throws(() => new Osqp({ P: cscFromDense([[1, 0], [0, -1]]), q: [0, 0], A: cscFromDense([[1, 1]]), l: [0], u: [1] }), NonConvexError);
+  });
+});
