@@ -38,7 +38,7 @@ export const DEFAULT_IPM_SETTINGS: Readonly<IpmSettings> = Object.freeze({
   tolerance: 1e-10,
   maxIter: 200,
   stepToBoundary: 0.995,
-  regularization: 1e-11,
+  regularization: 1e-8,
 });
 
 export type IpmStatus = 'solved' | 'max_iter_reached' | 'numerical_error';
@@ -90,12 +90,20 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
       x[j] = 0.5 * (lo[j]! + hi[j]!);
     }
   }
+  // Distances to the bounds are kept as their own variables: x − lo computed by subtraction loses
+  // all its digits when x sits 1e-17 above a bound of order one.
+  const sl = new Float64Array(n);
+  const su = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    if (hasLo[j]) sl[j] = x[j]! - lo[j]!;
+    if (hasHi[j]) su[j] = hi[j]! - x[j]!;
+  }
   const y = new Float64Array(m);
   const zl = new Float64Array(n);
   const zu = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    if (hasLo[j]) zl[j] = 1 / Math.max(x[j]! - lo[j]!, 1e-8);
-    if (hasHi[j]) zu[j] = 1 / Math.max(hi[j]! - x[j]!, 1e-8);
+    if (hasLo[j]) zl[j] = 1 / Math.max(sl[j]!, 1e-8);
+    if (hasHi[j]) zu[j] = 1 / Math.max(su[j]!, 1e-8);
   }
 
   // KKT pattern: diagonal of the x-block, A below it (as Aᵀ columns in the upper triangle), −δ I.
@@ -153,8 +161,8 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
   const complementarity = () => {
     let c = 0;
     for (let j = 0; j < n; j++) {
-      if (hasLo[j]) c += (x[j]! - lo[j]!) * zl[j]!;
-      if (hasHi[j]) c += (hi[j]! - x[j]!) * zu[j]!;
+      if (hasLo[j]) c += sl[j]! * zl[j]!;
+      if (hasHi[j]) c += su[j]! * zu[j]!;
     }
     return boundCount > 0 ? c / boundCount : 0;
   };
@@ -163,11 +171,9 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
   // (corrector) terms subtracted from the complementarity products.
   const direction = (target: number, cl: Float64Array | null, cu: Float64Array | null) => {
     for (let j = 0; j < n; j++) {
-      const sl = hasLo[j] ? x[j]! - lo[j]! : 1;
-      const su = hasHi[j] ? hi[j]! - x[j]! : 1;
       let r = -grad[j]! - aty[j]!;
-      if (hasLo[j]) r += (target - (cl ? cl[j]! : 0)) / sl;
-      if (hasHi[j]) r -= (target - (cu ? cu[j]! : 0)) / su;
+      if (hasLo[j]) r += (target - (cl ? cl[j]! : 0)) / sl[j]!;
+      if (hasHi[j]) r -= (target - (cu ? cu[j]! : 0)) / su[j]!;
       rhs[j] = r;
     }
     for (let i = 0; i < m; i++) rhs[n + i] = b[i]! - ax[i]!;
@@ -175,14 +181,8 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     for (let j = 0; j < n; j++) dx[j] = rhs[j]!;
     for (let i = 0; i < m; i++) dy[i] = rhs[n + i]!;
     for (let j = 0; j < n; j++) {
-      if (hasLo[j]) {
-        const sl = x[j]! - lo[j]!;
-        dzl[j] = (target - (cl ? cl[j]! : 0) - zl[j]! * dx[j]!) / sl - zl[j]!;
-      }
-      if (hasHi[j]) {
-        const su = hi[j]! - x[j]!;
-        dzu[j] = (target - (cu ? cu[j]! : 0) + zu[j]! * dx[j]!) / su - zu[j]!;
-      }
+      if (hasLo[j]) dzl[j] = (target - (cl ? cl[j]! : 0) - zl[j]! * dx[j]!) / sl[j]! - zl[j]!;
+      if (hasHi[j]) dzu[j] = (target - (cu ? cu[j]! : 0) + zu[j]! * dx[j]!) / su[j]! - zu[j]!;
     }
   };
 
@@ -190,8 +190,8 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     let ap = 1;
     let ad = 1;
     for (let j = 0; j < n; j++) {
-      if (hasLo[j] && dx[j]! < 0) ap = Math.min(ap, -(x[j]! - lo[j]!) / dx[j]!);
-      if (hasHi[j] && dx[j]! > 0) ap = Math.min(ap, (hi[j]! - x[j]!) / dx[j]!);
+      if (hasLo[j] && dx[j]! < 0) ap = Math.min(ap, -sl[j]! / dx[j]!);
+      if (hasHi[j] && dx[j]! > 0) ap = Math.min(ap, su[j]! / dx[j]!);
       if (hasLo[j] && dzl[j]! < 0) ad = Math.min(ad, -zl[j]! / dzl[j]!);
       if (hasHi[j] && dzu[j]! < 0) ad = Math.min(ad, -zu[j]! / dzu[j]!);
     }
@@ -213,15 +213,25 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
       break;
     }
 
-    for (let j = 0; j < n; j++) {
-      let sg = 0;
-      if (hasLo[j]) sg += zl[j]! / (x[j]! - lo[j]!);
-      if (hasHi[j]) sg += zu[j]! / (hi[j]! - x[j]!);
-      kktValues[diagIdx[j]!] = hess[j]! + sg + s.regularization;
+    // Near the end the barrier terms span many orders of magnitude; if a pivot cancels, retry
+    // with stronger regularization (it perturbs the step, not the optimality conditions).
+    let factored = false;
+    for (let attempt = 0, reg = s.regularization; attempt < 4 && !factored; attempt++, reg *= 100) {
+      for (let j = 0; j < n; j++) {
+        let sg = 0;
+        if (hasLo[j]) sg += zl[j]! / sl[j]!;
+        if (hasHi[j]) sg += zu[j]! / su[j]!;
+        kktValues[diagIdx[j]!] = hess[j]! + sg + reg;
+      }
+      for (let i = 0; i < m; i++) kktValues[regIdx[i]!] = -reg;
+      try {
+        system.factor(kktValues);
+        factored = true;
+      } catch {
+        // try again with more regularization
+      }
     }
-    try {
-      system.factor(kktValues);
-    } catch {
+    if (!factored) {
       status = 'numerical_error';
       break;
     }
@@ -231,8 +241,8 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     const [apAff, adAff] = stepLengths();
     let muAff = 0;
     for (let j = 0; j < n; j++) {
-      if (hasLo[j]) muAff += (x[j]! + apAff * dx[j]! - lo[j]!) * (zl[j]! + adAff * dzl[j]!);
-      if (hasHi[j]) muAff += (hi[j]! - x[j]! - apAff * dx[j]!) * (zu[j]! + adAff * dzu[j]!);
+      if (hasLo[j]) muAff += (sl[j]! + apAff * dx[j]!) * (zl[j]! + adAff * dzl[j]!);
+      if (hasHi[j]) muAff += (su[j]! - apAff * dx[j]!) * (zu[j]! + adAff * dzu[j]!);
     }
     muAff = boundCount > 0 ? muAff / boundCount : 0;
     const centering = mu > 0 ? Math.min(1, (muAff / mu) ** 3) : 0;
@@ -248,6 +258,8 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     ad = Math.min(1, s.stepToBoundary * ad);
     for (let j = 0; j < n; j++) {
       x[j] = x[j]! + ap * dx[j]!;
+      if (hasLo[j]) sl[j] = Math.max(sl[j]! + ap * dx[j]!, 1e-300);
+      if (hasHi[j]) su[j] = Math.max(su[j]! - ap * dx[j]!, 1e-300);
       if (hasLo[j]) zl[j] = Math.max(zl[j]! + ad * dzl[j]!, 1e-300);
       if (hasHi[j]) zu[j] = Math.max(zu[j]! + ad * dzu[j]!, 1e-300);
     }

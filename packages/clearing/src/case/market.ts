@@ -1,0 +1,191 @@
+// From a case file to the market the solvers work on: the network, the dense agent list (grid
+// first, then sellers, then buyers: the ids used everywhere, on chain too), per-hour bounds and the
+// agent-level PTDF H = PTDF · M (3-17).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { agentPtdf, builtinNetwork, buildNetwork, importMatpower, type Network, NetworkError } from '@gridmarket/grid';
+import { type Battery, type Case, caseSchema, HOURS } from './schema';
+
+export type AgentKind = 'grid' | 'seller' | 'buyer';
+
+/** What everybody may know about an agent. */
+export interface PublicAgent {
+  index: number;
+  id: string;
+  kind: AgentKind;
+  bus: number;
+  hasStorage: boolean;
+}
+
+/** An agent's private parameters: only its own local solver (and the centralized benchmark) see them. */
+export type PrivateParams =
+  | { kind: 'grid'; importCostUsdPerKwh: number; maxImportKw: number }
+  | {
+      kind: 'seller';
+      alpha: number;
+      beta: number;
+      gamma: number;
+      /** Generation bounds per hour (3-5), (3-6). */
+      xLowerKw: number[];
+      xUpperKw: number[];
+      battery?: Battery;
+      storagePenaltyUsdPerKwh: number;
+    }
+  | { kind: 'buyer'; omega: number; delta: number; yLowerKw: number[]; yUpperKw: number[] };
+
+export interface Market {
+  name: string;
+  network: Network;
+  hours: number;
+  agents: PublicAgent[];
+  params: PrivateParams[];
+  /** Agent-level PTDF, row-major lines × agents. */
+  H: Float64Array;
+  /** sha256 of the canonical validated case: results carry it so that anyone can check the input. */
+  inputHash: string;
+  case: Case;
+}
+
+export class CaseError extends Error {
+  override name = 'CaseError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+const CASES_DIR = fileURLToPath(new URL('../../cases/', import.meta.url));
+export const BUILTIN_CASES = ['ieee14', 'ieee33'] as const;
+
+/** Reads and validates a case by built-in name or path; errors name the field. */
+export function loadCase(nameOrPath: string): Market {
+  const file = (BUILTIN_CASES as readonly string[]).includes(nameOrPath) ? path.join(CASES_DIR, `${nameOrPath}.json`) : nameOrPath;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')})`);
+    throw new CaseError('case', `${file} is not readable JSON: ${e.message}`);
+  }
+  return buildMarket(raw, path.dirname(file));
+}
+
+/** Validates a case object and builds the market; `baseDir` resolves a MATPOWER path. */
+export function buildMarket(raw: unknown, baseDir = process.cwd()): Market {
+  const parsed = caseSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CaseError(issue.path.join('.') || 'case', issue.message);
+  }
+  const c = parsed.data;
+  const network = resolveNetwork(c, baseDir);
+  const agents: PublicAgent[] = [];
+  const params: PrivateParams[] = [];
+  const ids = new Set<string>();
+  const checkBus = (field: string, bus: number) => {
+    if (!network.buses.includes(bus)) throw new CaseError(field, `unknown bus ${bus} (network ${network.name} has buses ${network.buses[0]}–${network.buses.at(-1)})`);
+  };
+  const checkId = (field: string, id: string) => {
+    if (ids.has(id)) throw new CaseError(field, `duplicate agent id "${id}"`);
+    ids.add(id);
+  };
+
+  agents.push({ index: 0, id: 'grid', kind: 'grid', bus: network.slack, hasStorage: false });
+  ids.add('grid');
+  params.push({ kind: 'grid', importCostUsdPerKwh: c.grid.importCostUsdPerKwh, maxImportKw: c.grid.maxImportKw ?? Infinity });
+
+  c.sellers.forEach((s, i) => {
+    const f = `sellers[${i}]`;
+    checkId(`${f}.id`, s.id);
+    checkBus(`${f}.bus`, s.bus);
+    if (s.xMinKw > s.xMaxKw) throw new CaseError(`${f}.xMinKw`, `${s.xMinKw} exceeds xMaxKw ${s.xMaxKw}`);
+    const upper = Array.from({ length: HOURS }, (_, t) => Math.min(s.xMaxKw, s.availabilityKw?.[t] ?? Infinity));
+    upper.forEach((u, t) => {
+      if (u < s.xMinKw) throw new CaseError(`${f}.availabilityKw[${t}]`, `${u} kW is below xMinKw ${s.xMinKw}: the hour cannot be feasible`);
+    });
+    if (s.battery) checkBattery(`${f}.battery`, s.battery);
+    agents.push({ index: agents.length, id: s.id, kind: 'seller', bus: s.bus, hasStorage: Boolean(s.battery) });
+    params.push({
+      kind: 'seller',
+      alpha: s.alpha,
+      beta: s.beta,
+      gamma: s.gamma,
+      xLowerKw: Array(HOURS).fill(s.xMinKw),
+      xUpperKw: upper,
+      ...(s.battery ? { battery: s.battery } : {}),
+      storagePenaltyUsdPerKwh: c.storagePenaltyUsdPerKwh,
+    });
+  });
+  c.buyers.forEach((b, i) => {
+    const f = `buyers[${i}]`;
+    checkId(`${f}.id`, b.id);
+    checkBus(`${f}.bus`, b.bus);
+    for (let t = 0; t < HOURS; t++) {
+      if (b.yMinKw[t]! > b.yMaxKw[t]!) throw new CaseError(`${f}.yMinKw[${t}]`, `${b.yMinKw[t]} exceeds yMaxKw[${t}] ${b.yMaxKw[t]}`);
+    }
+    agents.push({ index: agents.length, id: b.id, kind: 'buyer', bus: b.bus, hasStorage: false });
+    params.push({ kind: 'buyer', omega: b.omega, delta: b.delta, yLowerKw: b.yMinKw, yUpperKw: b.yMaxKw });
+  });
+
+  const H = agentPtdf(
+    network,
+    agents.map((a) => a.bus),
+  );
+  const inputHash = createHash('sha256').update(canonicalJson(c)).digest('hex');
+  return { name: c.name, network, hours: HOURS, agents, params, H, inputHash, case: c };
+}
+
+function checkBattery(f: string, b: Battery): void {
+  if (b.socMinKwh > b.capacityKwh) throw new CaseError(`${f}.socMinKwh`, `${b.socMinKwh} exceeds capacityKwh ${b.capacityKwh}`);
+  if (b.socInitKwh < b.socMinKwh || b.socInitKwh > b.capacityKwh) {
+    throw new CaseError(`${f}.socInitKwh`, `${b.socInitKwh} lies outside [socMinKwh ${b.socMinKwh}, capacityKwh ${b.capacityKwh}]`);
+  }
+  if (b.socFinalMinKwh > b.capacityKwh) throw new CaseError(`${f}.socFinalMinKwh`, `${b.socFinalMinKwh} exceeds capacityKwh ${b.capacityKwh}`);
+  // Charging at full power every hour is the most the state of charge can rise (3-11).
+  const reachable = Math.min(b.capacityKwh, b.socInitKwh + HOURS * b.etaCharge * b.chargeMaxKw);
+  if (reachable < b.socFinalMinKwh - 1e-9) {
+    throw new CaseError(
+      `${f}.socFinalMinKwh`,
+      `${b.socFinalMinKwh} kWh cannot be reached: at most ${reachable.toFixed(3)} kWh after 24 h of charging from ${b.socInitKwh} kWh`,
+    );
+  }
+}
+
+function resolveNetwork(c: Case, baseDir: string): Network {
+  const ref = c.network;
+  try {
+    if ('builtin' in ref) return builtinNetwork(ref.builtin, ref.slack ?? 1);
+    if ('matpower' in ref) {
+      const file = path.resolve(baseDir, ref.matpower);
+      const text = readFileSync(file, 'utf8');
+      return importMatpower(text, {
+        name: path.basename(file, '.m'),
+        ...(ref.slack !== undefined ? { slack: ref.slack } : {}),
+        ...(ref.rateScale !== undefined ? { rateScale: ref.rateScale } : {}),
+        ...(ref.limitsKw ? { limitsKw: ref.limitsKw } : {}),
+      }).network;
+    }
+    return buildNetwork({ name: ref.name ?? c.name, lines: ref.lines, ...(ref.slack !== undefined ? { slack: ref.slack } : {}) });
+  } catch (err) {
+    if (err instanceof NetworkError) throw new CaseError(`network.${err.field}`, err.message.slice(err.field.length + 2));
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CaseError('network.matpower', `file not found: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+/** JSON with object keys sorted, so that equal cases hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,81 @@
+// What a clearing method returns: the schedule and the quantities the market outputs and the
+// comparison tables need. Every method (interior point, HiGHS reference, ADMM) fills the same shape.
+import type { Market } from './case/market';
+import type { AgentDispatch } from './model/welfare';
+
+export type Method = 'centralized' | 'highs' | 'admm';
+
+export interface AdmmTrace {
+  status: 'converged' | 'max_iter_reached';
+  iterations: number;
+  rho: number[];
+  primalResidual: number[];
+  dualResidual: number[];
+  epsPrimal: number[];
+  epsDual: number[];
+  /** Σ of the agents' self-reported surplus at their proposals p, per iteration. */
+  welfareUsd: number[];
+  /** Max over lines and hours of (|flow| − limit)⁺ of the consensus z, per iteration (kW). */
+  zViolationKw: number[];
+  /** The same for the agents' final proposals p (kW). */
+  finalPViolationKw: number;
+  /** Largest |p − z| at the end (kW). */
+  finalMismatchKw: number;
+}
+
+export interface ClearingSolution {
+  method: Method;
+  constrained: boolean;
+  /** 'solved' for the benchmarks; ADMM's status is in admm.status. */
+  status: string;
+  welfareUsd: number;
+  /** Per agent (market.agents order): the committed schedule (z for ADMM) and its components. */
+  dispatch: AgentDispatch[];
+  /** System price per hour, USD/kWh: the balance dual (benchmarks) or −ρ·u of the grid agent (ADMM). */
+  systemPriceUsdPerKwh: number[];
+  /** Nodal price per agent and hour, USD/kWh. */
+  nodalPriceUsdPerKwh: number[][];
+  /** Congestion price of each line per hour (USD/kWh per kW of flow), zero when not binding. */
+  lineDualUsdPerKwh: number[][];
+  /** Line flows of the committed schedule, lines × hours, kW (from → to positive). */
+  flowsKw: number[][];
+  solveTimeMs: number;
+  /** A solver's own accuracy measure: IPM complementarity, HiGHS outer-approximation gap, or ADMM residuals. */
+  accuracy: Record<string, number>;
+  admm?: AdmmTrace;
+}
+
+/** Flows (lines × hours) of per-agent net injections (agents × hours). */
+export function flowsOf(market: Market, netKw: readonly (readonly number[])[]): number[][] {
+  const na = market.agents.length;
+  return market.network.lines.map((_, l) =>
+    Array.from({ length: market.hours }, (_, t) => {
+      let f = 0;
+      for (let a = 0; a < na; a++) f += market.H[l * na + a]! * netKw[a]![t]!;
+      return f;
+    }),
+  );
+}
+
+/** Largest (|flow| − limit)⁺ over lines and hours, kW. */
+export function maxLineViolation(market: Market, flows: readonly (readonly number[])[]): number {
+  let v = 0;
+  market.network.lines.forEach((line, l) => {
+    if (!Number.isFinite(line.limitKw)) return;
+    for (const f of flows[l]!) v = Math.max(v, Math.abs(f) - line.limitKw);
+  });
+  return v;
+}
+
+/** Largest |flow| / limit over lines and hours (1 = at the limit). */
+export function maxLineUtilization(market: Market, flows: readonly (readonly number[])[]): { utilization: number; line: number } {
+  let best = { utilization: 0, line: -1 };
+  market.network.lines.forEach((line, l) => {
+    if (!Number.isFinite(line.limitKw)) return;
+    for (const f of flows[l]!) {
+      const u = Math.abs(f) / line.limitKw;
+      if (u > best.utilization) best = { utilization: u, line: l };
+    }
+  });
+  return best;
+}
