@@ -10,23 +10,37 @@ import type { CscMatrix } from './csc';
 /** Returns perm with perm[k] = the original index of the k-th pivot. */
 export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
   const n = upper.n;
-  const adj: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
+  // Symmetric adjacency without the diagonal, as sorted arrays.
+  const deg = new Int32Array(n);
   for (let j = 0; j < n; j++) {
     for (let p = upper.colPtr[j]!; p < upper.colPtr[j + 1]!; p++) {
       const i = upper.rowIdx[p]!;
       if (i !== j) {
-        adj[i]!.add(j);
-        adj[j]!.add(i);
+        deg[i]!++;
+        deg[j]!++;
       }
     }
   }
+  const adj: number[][] = Array.from({ length: n }, (_, v) => new Array<number>(deg[v]!));
+  const fill = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    for (let p = upper.colPtr[j]!; p < upper.colPtr[j + 1]!; p++) {
+      const i = upper.rowIdx[p]!;
+      if (i !== j) {
+        adj[i]![fill[i]!++] = j;
+        adj[j]![fill[j]!++] = i;
+      }
+    }
+  }
+  for (let v = 0; v < n; v++) adj[v]!.sort((a, b) => a - b);
 
   // Supernodes: nodes with identical closed neighbourhoods are eliminated together.
   const rep = new Int32Array(n).fill(-1);
   const members: number[][] = [];
   const byKey = new Map<string, number>();
   for (let v = 0; v < n; v++) {
-    const key = [...adj[v]!, v].sort((a, b) => a - b).join(',');
+    const closed = adj[v]!.concat(v).sort((a, b) => a - b);
+    const key = closed.join(',');
     const s = byKey.get(key);
     if (s === undefined) {
       byKey.set(key, v);
@@ -38,52 +52,71 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
     }
   }
   const weight = new Int32Array(n);
-  const sadj: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
+  const sadj: number[][] = Array.from({ length: n }, () => []);
+  const mark = new Int32Array(n).fill(-1);
   for (let v = 0; v < n; v++) {
     if (rep[v] !== v) continue;
     weight[v] = members[v]!.length;
+    mark[v] = v;
     for (const w of adj[v]!) {
       const r = rep[w]!;
-      if (r !== v) sadj[v]!.add(r);
+      if (mark[r] !== v) {
+        mark[r] = v;
+        sadj[v]!.push(r);
+      }
     }
   }
 
   const degree = new Float64Array(n);
   const alive = new Uint8Array(n);
   const heap = new MinHeap();
+  const degreeOf = (v: number) => {
+    let d = weight[v]! - 1; // the other members of v's own supernode
+    for (const w of sadj[v]!) d += weight[w]!;
+    return d;
+  };
   for (let v = 0; v < n; v++) {
     if (rep[v] !== v) continue;
     alive[v] = 1;
-    let d = weight[v]! - 1; // the other members of v's own supernode
-    for (const w of sadj[v]!) d += weight[w]!;
-    degree[v] = d;
-    heap.push(d, v);
+    degree[v] = degreeOf(v);
+    heap.push(degree[v]!, v);
   }
 
   const perm = new Int32Array(n);
   let k = 0;
+  let stamp = n;
   while (heap.size > 0) {
     const [d, v] = heap.pop();
     if (!alive[v] || d !== degree[v]) continue; // stale entry
     alive[v] = 0;
     for (const m of members[v]!) perm[k++] = m;
-    const nbrs = [...sadj[v]!];
-    for (const a of nbrs) sadj[a]!.delete(v);
-    // Eliminating v joins its neighbours into a clique.
+    const nbrs = sadj[v]!;
+    // Eliminating v joins its neighbours into a clique: adj(a) ← adj(a) ∪ nbrs \ {a, v}.
     for (const a of nbrs) {
-      const sa = sadj[a]!;
-      for (const b of nbrs) if (b !== a) sa.add(b);
+      stamp++;
+      const next: number[] = [];
+      for (const w of sadj[a]!) {
+        if (w !== v && mark[w] !== stamp) {
+          mark[w] = stamp;
+          next.push(w);
+        }
+      }
+      for (const b of nbrs) {
+        if (b !== a && mark[b] !== stamp) {
+          mark[b] = stamp;
+          next.push(b);
+        }
+      }
+      sadj[a] = next;
     }
     for (const a of nbrs) {
-      let da = 0;
-      for (const w of sadj[a]!) da += weight[w]!;
-      da += weight[a]! - 1; // the other members of a's own supernode
+      const da = degreeOf(a);
       if (da !== degree[a]) {
         degree[a] = da;
         heap.push(da, a);
       }
     }
-    sadj[v]!.clear();
+    sadj[v] = [];
   }
   return perm;
 }
@@ -137,7 +170,11 @@ class MinHeap {
   }
 
   private swap(a: number, b: number): void {
-    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
-    [this.nodes[a], this.nodes[b]] = [this.nodes[b]!, this.nodes[a]!];
+    const k = this.keys[a]!;
+    this.keys[a] = this.keys[b]!;
+    this.keys[b] = k;
+    const v = this.nodes[a]!;
+    this.nodes[a] = this.nodes[b]!;
+    this.nodes[b] = v;
   }
 }

@@ -54,6 +54,8 @@ export class Osqp {
   private readonly z: Float64Array;
   private readonly y: Float64Array;
   private readonly setupTimeMs: number;
+  /** The polishing system of the last active set: consecutive solves often share it. */
+  private polishCache: { key: string; reduced: CscMatrix; kkt: Kkt } | undefined;
 
   constructor(problem: QpProblem, settings: Partial<Settings> = {}) {
     const t0 = now();
@@ -149,6 +151,7 @@ export class Osqp {
     this.kkt.setMatrices(this.P, this.A);
     this.refactor();
     this.checkConvex();
+    this.polishCache = undefined;
   }
 
   /** Starting point of the next solve (unscaled). z is set to Ax. */
@@ -457,14 +460,18 @@ export class Osqp {
     }
     const k = active.length;
     const delta = this.settings.polishDelta;
-    const red = reducedRows(this.A, active);
-    const kkt = buildKkt(this.P, red, delta, new Float64Array(k).fill(1 / delta));
-    let sys: QuasiDefiniteSystem;
-    try {
-      sys = kkt.system;
-    } catch {
-      return 'unsuccessful';
+    const key = active.map((i, r) => (atUpper[r] ? i : -1 - i)).join(',');
+    if (this.polishCache?.key !== key) {
+      const reduced = reducedRows(this.A, active);
+      try {
+        this.polishCache = { key, reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta)) };
+      } catch {
+        this.polishCache = undefined;
+        return 'unsuccessful';
+      }
     }
+    const { reduced: red, kkt } = this.polishCache;
+    const sys: QuasiDefiniteSystem = kkt.system;
     const b = new Float64Array(n + k);
     for (let j = 0; j < n; j++) b[j] = -this.q[j]!;
     active.forEach((i, r) => {

@@ -50,9 +50,11 @@ export function formulate(market: Market, constrained: boolean): Formulation {
   const hour: number[] = [];
   const lower: number[] = [];
   const upper: number[] = [];
-  const offsets = new Map<string, number>();
-  const add = (a: number, t: number, r: VarRole, lo: number, hi: number) => {
-    offsets.set(`${a}:${t}:${r}`, role.length);
+  // Agent a's variables are contiguous: base[a] + t·stride[a] + slot(role).
+  const base = new Int32Array(market.agents.length);
+  const stride = new Int32Array(market.agents.length);
+  const SLOT: Record<VarRole, number> = { import: 0, consumption: 0, generation: 0, charge: 1, discharge: 2, soc: 3, flow: 0 };
+  const push = (a: number, t: number, r: VarRole, lo: number, hi: number) => {
     role.push(r);
     owner.push(a);
     hour.push(t);
@@ -61,40 +63,36 @@ export function formulate(market: Market, constrained: boolean): Formulation {
   };
   let constant = 0;
   market.params.forEach((p, a) => {
+    base[a] = role.length;
+    stride[a] = p.kind === 'seller' && p.battery ? 4 : 1;
     for (let t = 0; t < T; t++) {
-      if (p.kind === 'grid') add(a, t, 'import', 0, p.maxImportKw);
-      else if (p.kind === 'buyer') add(a, t, 'consumption', p.yLowerKw[t]!, p.yUpperKw[t]!);
+      if (p.kind === 'grid') push(a, t, 'import', 0, p.maxImportKw);
+      else if (p.kind === 'buyer') push(a, t, 'consumption', p.yLowerKw[t]!, p.yUpperKw[t]!);
       else {
         constant += p.gamma;
-        add(a, t, 'generation', p.xLowerKw[t]!, p.xUpperKw[t]!);
+        push(a, t, 'generation', p.xLowerKw[t]!, p.xUpperKw[t]!);
         if (p.battery) {
           const bat = p.battery;
-          add(a, t, 'charge', 0, bat.chargeMaxKw);
-          add(a, t, 'discharge', 0, bat.dischargeMaxKw);
+          push(a, t, 'charge', 0, bat.chargeMaxKw);
+          push(a, t, 'discharge', 0, bat.dischargeMaxKw);
           const socLow = t === T - 1 ? Math.max(bat.socMinKwh, bat.socFinalMinKwh) : bat.socMinKwh;
-          add(a, t, 'soc', socLow, bat.capacityKwh);
+          push(a, t, 'soc', socLow, bat.capacityKwh);
         }
       }
     }
   });
   const lines = market.network.lines;
   const limited = lines.map((l) => constrained && Number.isFinite(l.limitKw));
-  const flowVar = new Map<string, number>();
+  const flowBase = new Int32Array(lines.length).fill(-1);
   lines.forEach((l, li) => {
     if (!limited[li]) return;
-    for (let t = 0; t < T; t++) {
-      flowVar.set(`${li}:${t}`, role.length);
-      role.push('flow');
-      owner.push(li);
-      hour.push(t);
-      lower.push(-l.limitKw);
-      upper.push(l.limitKw);
-    }
+    flowBase[li] = role.length;
+    for (let t = 0; t < T; t++) push(li, t, 'flow', -l.limitKw, l.limitKw);
   });
 
   const index = (a: number, t: number, r: VarRole) => {
-    const v = offsets.get(`${a}:${t}:${r}`);
-    if (v === undefined) throw new Error(`no ${r} variable for agent ${a} at hour ${t}`);
+    const v = base[a]! + t * stride[a]! + SLOT[r];
+    if (role[v] !== r || owner[v] !== a) throw new Error(`no ${r} variable for agent ${a} at hour ${t}`);
     return v;
   };
   const f: Formulation = {
@@ -135,24 +133,24 @@ export function formulate(market: Market, constrained: boolean): Formulation {
     }
   });
   // Flow definitions.
-  const lineRows = new Map<string, number>();
+  const lineRowBase = new Int32Array(lines.length).fill(-1);
   const na = market.agents.length;
   lines.forEach((_, li) => {
     if (!limited[li]) return;
     for (let t = 0; t < T; t++) {
       const row = b.length;
-      lineRows.set(`${li}:${t}`, row);
+      if (t === 0) lineRowBase[li] = row;
       for (let a = 0; a < na; a++) {
         const h = market.H[li * na + a]!;
         if (h === 0) continue;
         for (const [v, coef] of injectionTerms(f, market, a, t)) triplets.push({ row, col: v, value: h * coef });
       }
-      triplets.push({ row, col: flowVar.get(`${li}:${t}`)!, value: -1 });
+      triplets.push({ row, col: flowBase[li]! + t, value: -1 });
       b.push(0);
     }
   });
   f.A = cscFromTriplets(b.length, f.n, triplets);
   f.b = Float64Array.from(b);
-  f.lineRow = (li, t) => lineRows.get(`${li}:${t}`) ?? -1;
+  f.lineRow = (li, t) => (lineRowBase[li]! < 0 ? -1 : lineRowBase[li]! + t);
   return f;
 }

@@ -1,0 +1,147 @@
+// A seller with a battery: its subproblem (4-3) couples hours through the state of charge (3-11),
+// so it is a QP solved with the OSQP-shaped solver of the qp package. The KKT factorization is
+// built once; each ADMM iteration only changes q (the target v) and warm-starts from the previous
+// solution; a change of ρ changes P, which costs a numeric refactorization only.
+//
+// Variables per hour t: x_t (generation), c_t (charge), d_t (discharge), s_t (SoC at the end of t).
+//   minimize Σ_t αx_t² + βx_t + λ(c_t + d_t) + ρ/2 (x_t + d_t − c_t − v_t)²
+//   s.t.     s_t − s_{t−1} − η_c c_t + d_t/η_d = s_0·[t = 0]      (3-11)
+//            bounds (3-5), (3-6), (3-12)–(3-14); s_T ≥ s_final (3-13)
+import { cscFromTriplets, Osqp, type Triplet } from '@gridmarket/qp';
+import type { Battery } from '../../case/schema';
+import { agentSurplus, marginalCost } from '../../model/welfare';
+import { ConsensusAgent, type LocalSolution } from './agent';
+
+export interface BatterySellerParams {
+  kind: 'seller';
+  alpha: number;
+  beta: number;
+  gamma: number;
+  xLowerKw: number[];
+  xUpperKw: number[];
+  battery?: Battery;
+  storagePenaltyUsdPerKwh: number;
+}
+
+export class BatterySellerAgent extends ConsensusAgent {
+  private solver: Osqp | undefined;
+  private solverRho = NaN;
+  private readonly battery: Battery;
+  /** OSQP iterations of the last local solve (diagnostics). */
+  lastInnerIterations = 0;
+
+  constructor(
+    index: number,
+    hours: number,
+    private readonly params: BatterySellerParams,
+  ) {
+    super(index, hours);
+    if (!params.battery) throw new Error(`agent ${index} has no battery`);
+    this.battery = params.battery;
+  }
+
+  private pValues(rho: number): Float64Array {
+    const t: Triplet[] = [];
+    for (let h = 0; h < this.hours; h++) {
+      const x = 4 * h;
+      const c = x + 1;
+      const d = x + 2;
+      t.push({ row: x, col: x, value: 2 * this.params.alpha + rho });
+      t.push({ row: c, col: c, value: rho });
+      t.push({ row: d, col: d, value: rho });
+      t.push({ row: x, col: c, value: -rho });
+      t.push({ row: x, col: d, value: rho });
+      t.push({ row: c, col: d, value: -rho });
+    }
+    return cscFromTriplets(4 * this.hours, 4 * this.hours, t).values;
+  }
+
+  private setup(rho: number): Osqp {
+    const T = this.hours;
+    const n = 4 * T;
+    const b = this.battery;
+    const pv = this.pValues(rho);
+    const pattern = cscFromTriplets(
+      n,
+      n,
+      Array.from({ length: T }, (_, h) => {
+        const x = 4 * h;
+        return [
+          [x, x],
+          [x + 1, x + 1],
+          [x + 2, x + 2],
+          [x, x + 1],
+          [x, x + 2],
+          [x + 1, x + 2],
+        ].map(([row, col]) => ({ row: row!, col: col!, value: 1 }));
+      }).flat(),
+    );
+    const P = { ...pattern, values: pv };
+    const rows: Triplet[] = [];
+    const l: number[] = [];
+    const u: number[] = [];
+    for (let h = 0; h < T; h++) {
+      const row = l.length;
+      rows.push({ row, col: 4 * h + 3, value: 1 });
+      if (h > 0) rows.push({ row, col: 4 * (h - 1) + 3, value: -1 });
+      rows.push({ row, col: 4 * h + 1, value: -b.etaCharge });
+      rows.push({ row, col: 4 * h + 2, value: 1 / b.etaDischarge });
+      l.push(h === 0 ? b.socInitKwh : 0);
+      u.push(h === 0 ? b.socInitKwh : 0);
+    }
+    for (let h = 0; h < T; h++) {
+      const bounds: [number, number][] = [
+        [this.params.xLowerKw[h]!, this.params.xUpperKw[h]!],
+        [0, b.chargeMaxKw],
+        [0, b.dischargeMaxKw],
+        [h === T - 1 ? Math.max(b.socMinKwh, b.socFinalMinKwh) : b.socMinKwh, b.capacityKwh],
+      ];
+      bounds.forEach(([lo, hi], k) => {
+        rows.push({ row: l.length, col: 4 * h + k, value: 1 });
+        l.push(lo);
+        u.push(hi);
+      });
+    }
+    const A = cscFromTriplets(l.length, n, rows);
+    return new Osqp(
+      { P, q: new Float64Array(n), A, l, u },
+      { epsAbs: 1e-6, epsRel: 1e-6, polish: true, maxIter: 20000, adaptiveRho: true, checkTermination: 5 },
+    );
+  }
+
+  protected solveLocal(v: Float64Array, rho: number): LocalSolution {
+    if (!this.solver) {
+      this.solver = this.setup(rho);
+      this.solverRho = rho;
+    } else if (rho !== this.solverRho) {
+      this.solver.updateMatrices({ Pvalues: this.pValues(rho) });
+      this.solverRho = rho;
+    }
+    const T = this.hours;
+    const lambda = this.params.storagePenaltyUsdPerKwh;
+    const q = new Float64Array(4 * T);
+    for (let h = 0; h < T; h++) {
+      q[4 * h] = this.params.beta - rho * v[h]!;
+      q[4 * h + 1] = lambda + rho * v[h]!;
+      q[4 * h + 2] = lambda - rho * v[h]!;
+    }
+    this.solver.update({ q });
+    const r = this.solver.solve();
+    this.lastInnerIterations = r.info.iterations;
+    if (r.info.status !== 'solved' && r.info.status !== 'solved_inaccurate') {
+      throw new Error(`battery agent ${this.index}: local QP ended with ${r.info.status}`);
+    }
+    const x = Array.from({ length: T }, (_, h) => r.x[4 * h]!);
+    const c = Array.from({ length: T }, (_, h) => r.x[4 * h + 1]!);
+    const d = Array.from({ length: T }, (_, h) => r.x[4 * h + 2]!);
+    const s = Array.from({ length: T }, (_, h) => r.x[4 * h + 3]!);
+    const net = x.map((xt, h) => xt + d[h]! - c[h]!);
+    const dispatch = { netKw: net, generationKw: x, chargeKw: c, dischargeKw: d, socKwh: s };
+    return {
+      p: Float64Array.from(net),
+      dispatch,
+      surplusUsd: agentSurplus(this.params, dispatch),
+      marginalCostUsdPerKwh: x.map((xt) => marginalCost(this.params, xt)),
+    };
+  }
+}

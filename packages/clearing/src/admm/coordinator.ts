@@ -1,0 +1,166 @@
+// Consensus ADMM, thesis Algorithm 1, in scaled form (Boyd et al. 2011, §3 and §7):
+//   p_i^{k+1} = argmin f_i(p) + ρ/2 ‖p − z_i^k + u_i^k‖²      local agents (4-3), (4-4)
+//   z^{k+1}   = Π(p̂^{k+1} + u^k)                              operator: (4-5) or (4-6)
+//   u_i^{k+1} = u_i^k + p̂_i^{k+1} − z_i^{k+1}                  (4-8)
+// with p̂ = αp + (1 − α)z (α = 1 is the thesis; 1.5–1.8 over-relaxes). Stopping (4-9)–(4-11):
+//   r_pri = ‖p − z‖ ≤ ε_pri = √(NT)·ε_abs + ε_rel·max(‖p‖, ‖z‖)
+//   r_dual = ρ‖z^k − z^{k−1}‖ ≤ ε_dual = √(NT)·ε_abs + ε_rel·‖ρu‖
+// Adaptive ρ is residual balancing (Boyd §3.4.1): ρ ← 2ρ when r_pri > 10·r_dual, ρ/2 when
+// r_dual > 10·r_pri, and every agent rescales u so that ρu is unchanged.
+//
+// The coordinator holds agent endpoints (messages only) and the operator; it never sees an agent's
+// parameters, and the operator never sees p or u on their own.
+import type { Market } from '../case/market';
+import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
+import type { AgentDispatch } from '../model/welfare';
+import { createAgent } from './agents';
+import type { AgentEndpoint, FinalReport, Offer } from './messages';
+import { NetworkOperator } from './operator';
+
+export interface AdmmOptions {
+  /** Enforce line limits in the operator's projection (4-6); otherwise average (4-5). */
+  constrained: boolean;
+  rho?: number;
+  adaptive?: boolean;
+  /** Over-relaxation α ∈ (0, 2); 1 disables it. */
+  alpha?: number;
+  epsAbs?: number;
+  epsRel?: number;
+  maxIter?: number;
+  /** Called after every iteration (progress reporting). */
+  onIteration?: (progress: AdmmProgress) => void;
+}
+
+export interface AdmmProgress {
+  iteration: number;
+  primalResidual: number;
+  dualResidual: number;
+  epsPrimal: number;
+  epsDual: number;
+  rho: number;
+  welfareUsd: number;
+}
+
+export const ADMM_DEFAULTS = { rho: 0.1, adaptive: false, alpha: 1, epsAbs: 1e-4, epsRel: 1e-3, maxIter: 500 } as const;
+
+/** Builds the agents from the market's private parameters: each endpoint keeps its own. */
+export function createAgents(market: Market): AgentEndpoint[] {
+  return market.params.map((p, a) => createAgent(a, market.hours, p));
+}
+
+export function runAdmm(market: Market, options: AdmmOptions): ClearingSolution {
+  return runAdmmWith(createAgents(market), market, options);
+}
+
+/**
+ * Runs ADMM with the given endpoints. The market is used for what is public only: the network and
+ * its limits (for the operator), the hours, and the agent count.
+ */
+export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 'network' | 'hours' | 'agents'>, options: AdmmOptions): ClearingSolution {
+  const t0 = performance.now();
+  const o = { ...ADMM_DEFAULTS, ...options };
+  if (!(o.rho > 0)) throw new RangeError(`rho must be positive, got ${o.rho}`);
+  if (!(o.alpha > 0 && o.alpha < 2)) throw new RangeError(`alpha must lie in (0, 2), got ${o.alpha}`);
+  const T = market.hours;
+  const N = agents.length;
+  const operator = new NetworkOperator(
+    { H: market.H, lines: market.network.lines.length, agents: N, limitsKw: market.network.lines.map((l) => l.limitKw) },
+    T,
+    options.constrained,
+  );
+  const trace = {
+    rho: [] as number[],
+    primalResidual: [] as number[],
+    dualResidual: [] as number[],
+    epsPrimal: [] as number[],
+    epsDual: [] as number[],
+    welfareUsd: [] as number[],
+    zViolationKw: [] as number[],
+  };
+  let rho = o.rho;
+  let converged = false;
+  let iteration = 0;
+  let lineMultipliers: number[][] = [];
+  let z: number[][] = [];
+  const sqrtNT = Math.sqrt(N * T);
+
+  for (iteration = 1; iteration <= o.maxIter; iteration++) {
+    const offers: Offer[] = agents.map((agent) => agent.propose({ type: 'propose', rho, alpha: o.alpha }));
+    const step = operator.consensus(offers);
+    z = step.z;
+    lineMultipliers = step.lineMultipliers;
+    let mismatchSq = 0;
+    let proposalSq = 0;
+    let consensusSq = 0;
+    let scaledDualSq = 0;
+    let welfare = 0;
+    agents.forEach((agent, a) => {
+      const r = agent.accept({ type: 'consensus', z: step.z[a]! });
+      mismatchSq += r.mismatchSq;
+      proposalSq += r.proposalSq;
+      consensusSq += r.consensusSq;
+      scaledDualSq += r.scaledDualSq;
+      welfare += r.surplusUsd;
+    });
+    const primal = Math.sqrt(mismatchSq);
+    const dual = rho * Math.sqrt(step.changeSq);
+    const epsPrimal = sqrtNT * o.epsAbs + o.epsRel * Math.max(Math.sqrt(proposalSq), Math.sqrt(consensusSq));
+    const epsDual = sqrtNT * o.epsAbs + o.epsRel * Math.sqrt(scaledDualSq);
+    trace.rho.push(rho);
+    trace.primalResidual.push(primal);
+    trace.dualResidual.push(dual);
+    trace.epsPrimal.push(epsPrimal);
+    trace.epsDual.push(epsDual);
+    trace.welfareUsd.push(welfare);
+    trace.zViolationKw.push(step.violationKw);
+    o.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, epsPrimal, epsDual, rho, welfareUsd: welfare });
+    if (primal <= epsPrimal && dual <= epsDual) {
+      converged = true;
+      break;
+    }
+    if (o.adaptive) {
+      const factor = primal > 10 * dual ? 2 : dual > 10 * primal ? 0.5 : 1;
+      if (factor !== 1) {
+        rho *= factor;
+        for (const agent of agents) agent.rescale({ type: 'rescale', factor: 1 / factor });
+      }
+    }
+  }
+  if (iteration > o.maxIter) iteration = o.maxIter;
+
+  const reports: FinalReport[] = agents.map((agent) => agent.report(rho));
+  // The committed schedule is the consensus z (network-feasible); components are the agents' own.
+  const dispatch: AgentDispatch[] = reports.map((r, a) => ({ ...r.dispatch, netKw: z[a]!.slice() }));
+  const proposals = reports.map((r) => r.dispatch.netKw);
+  const flowsZ = flowsOf(market as Market, z);
+  const flowsP = flowsOf(market as Market, proposals);
+  let finalMismatch = 0;
+  proposals.forEach((p, a) => p.forEach((v, t) => (finalMismatch = Math.max(finalMismatch, Math.abs(v - z[a]![t]!)))));
+  const nodal = reports.map((r) => r.dualPriceUsdPerKwh);
+  const gridIndex = market.agents.findIndex((a) => a.kind === 'grid');
+  return {
+    method: 'admm',
+    constrained: options.constrained,
+    status: converged ? 'converged' : 'max_iter_reached',
+    welfareUsd: trace.welfareUsd.at(-1) ?? NaN,
+    dispatch,
+    systemPriceUsdPerKwh: nodal[gridIndex >= 0 ? gridIndex : 0]!.slice(),
+    nodalPriceUsdPerKwh: nodal,
+    // The projection's multipliers are in scaled units (kW); ρ·μ is a price in USD/kWh.
+    lineDualUsdPerKwh: lineMultipliers.map((row) => row.map((m) => rho * m)),
+    flowsKw: flowsZ,
+    solveTimeMs: performance.now() - t0,
+    accuracy: {
+      iterations: iteration,
+      primalResidual: trace.primalResidual.at(-1) ?? NaN,
+      dualResidual: trace.dualResidual.at(-1) ?? NaN,
+    },
+    admm: {
+      status: converged ? 'converged' : 'max_iter_reached',
+      iterations: iteration,
+      ...trace,
+      finalPViolationKw: maxLineViolation(market as Market, flowsP),
+      finalMismatchKw: finalMismatch,
+    },
+  };
+}
