@@ -28,7 +28,7 @@ const finite = (v: number, inf: number) => (v === Infinity ? inf : v === -Infini
 /** Solves `problem` (P as its upper triangle) with HiGHS; variables are free, rows bounded by l, u. */
 export async function solveWithHighs(
   problem: QpProblem,
-  options: { colLower?: ArrayLike<number>; colUpper?: ArrayLike<number> } = {},
+  options: { colLower?: ArrayLike<number>; colUpper?: ArrayLike<number>; highsOptions?: Record<string, string | number | boolean> } = {},
 ): Promise<HighsResult> {
   const h = await highs();
   const { P, A } = problem;
@@ -50,7 +50,7 @@ export async function solveWithHighs(
       : {}),
   });
   try {
-    model.options.set({ output_flag: false });
+    model.options.set({ output_flag: false, ...(options.highsOptions ?? {}) });
     try {
       model.run();
     } catch {
