@@ -42,6 +42,8 @@ export interface ClearingSolution {
   solveTimeMs: number;
   /** A solver's own accuracy measure: IPM complementarity, HiGHS outer-approximation gap, or ADMM residuals. */
   accuracy: Record<string, number>;
+  /** ADMM: the marginal cost each seller reported for its final generation (5-1). */
+  reportedMarginalCostUsdPerKwh?: (number[] | undefined)[];
   admm?: AdmmTrace;
 }
 

@@ -155,6 +155,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
       primalResidual: trace.primalResidual.at(-1) ?? NaN,
       dualResidual: trace.dualResidual.at(-1) ?? NaN,
     },
+    reportedMarginalCostUsdPerKwh: reports.map((r) => r.marginalCostUsdPerKwh),
     admm: {
       status: converged ? 'converged' : 'max_iter_reached',
       iterations: iteration,

@@ -47,7 +47,7 @@ export const sellerSchema = z
     id: z.string().min(1),
     bus: z.number().int(),
     alpha: nonNegative,
-    beta: finite,
+    beta: nonNegative,
     gamma: finite.default(0),
     xMinKw: nonNegative.default(0),
     xMaxKw: nonNegative,

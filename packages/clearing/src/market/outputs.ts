@@ -1,0 +1,118 @@
+// Market outputs (thesis §5.2) from a cleared schedule: integer-Wh schedules, the settlement price
+// π(t) (5-2), bilateral trades q_ij(t) (5-3) and their values v_ij = q_ij·π(t) (5-4).
+//
+// Trades per hour: every agent that injects (sellers, a discharging battery, the grid importing)
+// supplies s_i = z_i(t) > 0, every agent that withdraws (buyers, a charging battery) demands
+// d_j = −z_j(t) > 0, and supply is split over demand in proportion (5-3) — the thesis splits
+// generation over buyers; here the grid and storage are counterparties too, so that every agent's
+// energy is accounted for. Quantities are whole Wh (rounding.ts): the minimum trade is 1 Wh, every
+// seller's trades add up to its scheduled supply and every buyer's to its scheduled demand, exactly.
+//
+// Values are in micro-dollars (the settlement token's base unit, 6 decimals), rounded half up:
+// v = round(q[Wh] · π[USD/kWh] · 1000). A trade's value is paid as one integer, so what buyers pay
+// is exactly what sellers receive.
+import type { Market } from '../case/market';
+import { marginalCost } from '../model/welfare';
+import type { ClearingSolution } from '../solution';
+import { proportionalIntegerSplit, roundScheduleWh } from './rounding';
+
+export interface Trade {
+  index: number;
+  seller: number;
+  buyer: number;
+  hour: number;
+  energyWh: number;
+  valueMicroUsd: number;
+}
+
+export interface MarketOutputs {
+  scheduleWh: number[][];
+  /** π(t) of (5-2), USD/kWh; the system price where no seller generates. */
+  settlementPriceUsdPerKwh: number[];
+  trades: Trade[];
+  totals: {
+    trades: number;
+    energyWh: number;
+    valueMicroUsd: number;
+    averagePriceUsdPerKwh: number;
+    /** Trades per hour (Fig. 6.14) and energy and value per hour (Fig. 6.15). */
+    tradesPerHour: number[];
+    energyWhPerHour: number[];
+    valueMicroUsdPerHour: number[];
+  };
+}
+
+/**
+ * π(t) = Σ MC_i(x_i) x_i / Σ x_i over sellers (5-2). `marginalCosts` are the sellers' own reports
+ * (ADMM) or are computed from their parameters (benchmarks).
+ */
+export function settlementPrice(
+  market: Market,
+  solution: ClearingSolution,
+  marginalCosts?: (number[] | undefined)[],
+): number[] {
+  return Array.from({ length: market.hours }, (_, t) => {
+    let num = 0;
+    let den = 0;
+    market.agents.forEach((agent, a) => {
+      if (agent.kind !== 'seller') return;
+      const x = solution.dispatch[a]!.generationKw?.[t] ?? 0;
+      const params = market.params[a]!;
+      const mc = marginalCosts?.[a]?.[t] ?? (params.kind === 'seller' ? marginalCost(params, x) : 0);
+      num += mc * x;
+      den += x;
+    });
+    return den > 1e-12 ? num / den : solution.systemPriceUsdPerKwh[t]!;
+  });
+}
+
+export function marketOutputs(market: Market, solution: ClearingSolution): MarketOutputs {
+  const marginalCosts = solution.reportedMarginalCostUsdPerKwh;
+  const T = market.hours;
+  const scheduleWh = roundScheduleWh(solution.dispatch.map((d) => d.netKw));
+  const price = settlementPrice(market, solution, marginalCosts);
+  const trades: Trade[] = [];
+  const tradesPerHour = new Array<number>(T).fill(0);
+  const energyWhPerHour = new Array<number>(T).fill(0);
+  const valueMicroUsdPerHour = new Array<number>(T).fill(0);
+  for (let t = 0; t < T; t++) {
+    const sellers: number[] = [];
+    const buyers: number[] = [];
+    market.agents.forEach((_, a) => {
+      const wh = scheduleWh[a]![t]!;
+      if (wh > 0) sellers.push(a);
+      else if (wh < 0) buyers.push(a);
+    });
+    const split = proportionalIntegerSplit(
+      sellers.map((a) => scheduleWh[a]![t]!),
+      buyers.map((a) => -scheduleWh[a]![t]!),
+    );
+    sellers.forEach((s, i) =>
+      buyers.forEach((b, j) => {
+        const energyWh = split[i]![j]!;
+        if (energyWh === 0) return;
+        const valueMicroUsd = Math.floor(energyWh * price[t]! * 1000 + 0.5);
+        trades.push({ index: trades.length, seller: s, buyer: b, hour: t, energyWh, valueMicroUsd });
+        tradesPerHour[t]!++;
+        energyWhPerHour[t]! += energyWh;
+        valueMicroUsdPerHour[t]! += valueMicroUsd;
+      }),
+    );
+  }
+  const energyWh = energyWhPerHour.reduce((a, b) => a + b, 0);
+  const valueMicroUsd = valueMicroUsdPerHour.reduce((a, b) => a + b, 0);
+  return {
+    scheduleWh,
+    settlementPriceUsdPerKwh: price,
+    trades,
+    totals: {
+      trades: trades.length,
+      energyWh,
+      valueMicroUsd,
+      averagePriceUsdPerKwh: energyWh > 0 ? valueMicroUsd / 1000 / energyWh : 0,
+      tradesPerHour,
+      energyWhPerHour,
+      valueMicroUsdPerHour,
+    },
+  };
+}
