@@ -168,9 +168,20 @@ export class Osqp {
     }
   }
 
-  solve(): Result {
+  /** Runs ADMM from the current iterates; `overrides` tighten or loosen tolerances for this solve. */
+  solve(overrides: Partial<Pick<Settings, 'epsAbs' | 'epsRel' | 'maxIter' | 'polish'>> = {}): Result {
     const t0 = now();
-    const s = this.settings;
+    const saved = this.settings;
+    const s: Settings = { ...saved, ...overrides };
+    (this as { settings: Settings }).settings = s;
+    try {
+      return this.run(s, t0);
+    } finally {
+      (this as { settings: Settings }).settings = saved;
+    }
+  }
+
+  private run(s: Settings, t0: number): Result {
     const { n, m, P, A, q, l, u, rhoVec } = this;
     const x = this.x;
     const z = this.z;
@@ -432,6 +443,12 @@ export class Osqp {
     return out;
   }
 
+  /** ½x̄ᵀP̄x̄ + q̄ᵀx̄ of a scaled iterate. */
+  private scaledObjective(xs: Float64Array): number {
+    const px = symUpperMatVec(this.P, xs, new Float64Array(this.n));
+    return 0.5 * dot(xs, px) + dot(this.q, xs);
+  }
+
   private objectiveOf(x: Float64Array): number {
     // Evaluate in scaled space: ½x̄ᵀP̄x̄ + q̄ᵀx̄ = c (½xᵀPx + qᵀx).
     const xs = new Float64Array(this.n);
@@ -443,7 +460,7 @@ export class Osqp {
   /**
    * Polishing (OSQP §5.2): guess the active constraints from y, solve the equality-constrained
    * QP on them with a regularized KKT system and iterative refinement, and keep the result when it
-   * is at least as accurate, primal feasible, and its multipliers have the right signs.
+   * is at least as accurate, primal feasible, and no worse in objective.
    */
   private polish(admm: Residuals): PolishStatus {
     const { n, m, x, z, y, l, u } = this;
@@ -498,12 +515,14 @@ export class Osqp {
     active.forEach((i, r) => {
       yPol[i] = sol[n + r]!;
     });
-    // Multipliers of lower-active rows must be ≤ 0, of upper-active rows ≥ 0.
-    const signTol = 1e-9 * Math.max(1, normInf(yPol));
-    for (let r = 0; r < k; r++) {
-      const v = yPol[active[r]!]!;
-      if ((atUpper[r] && v < -signTol) || (!atUpper[r] && v > signTol)) return 'unsuccessful';
-    }
+    // A wrong active-set guess still gives a stationary, feasible point, only a worse one (its
+    // multipliers have wrong signs, but so may the non-unique multipliers of a degenerate optimum):
+    // the objective tells them apart. The polished point may not be worse than the ADMM iterate
+    // beyond what the ADMM tolerances allow.
+    const objAdmm = this.scaledObjective(x);
+    const objPol = this.scaledObjective(xPol);
+    const slack = 10 * (this.settings.epsAbs + this.settings.epsRel * Math.abs(objAdmm));
+    if (!(objPol <= objAdmm + slack)) return 'unsuccessful';
     const zPol = matVec(this.A, xPol, new Float64Array(m));
     for (let i = 0; i < m; i++) zPol[i] = Math.min(Math.max(zPol[i]!, l[i]!), u[i]!);
     const pol = new Residuals(n, m);

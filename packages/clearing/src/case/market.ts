@@ -80,7 +80,7 @@ export function buildMarket(raw: unknown, baseDir = process.cwd()): Market {
   const parsed = caseSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CaseError(issue.path.join('.') || 'case', issue.message);
+    throw new CaseError(fieldPath(issue.path) || 'case', issue.message);
   }
   const c = parsed.data;
   const network = resolveNetwork(c, baseDir);
@@ -176,6 +176,11 @@ function resolveNetwork(c: Case, baseDir: string): Network {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CaseError('network.matpower', `file not found: ${(err as Error).message}`);
     throw err;
   }
+}
+
+/** A zod issue path in the notation the other errors use: sellers[0].battery.capacityKwh. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
 }
 
 /** JSON with object keys sorted, so that equal cases hash equally. */

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { buildMarket, CaseError, generateCase, IEEE14_PLAN, IEEE33_PLAN, loadCase } from '../src/index';
+
+const base = () => JSON.parse(readFileSync(new URL('../cases/ieee14.json', import.meta.url), 'utf8'));
+const fails = (mutate: (c: any) => void, field: string, message: RegExp) => {
+  const c = base();
+  mutate(c);
+  assert.throws(
+    () => buildMarket(c),
+    (e: Error) => e instanceof CaseError && e.field === field && message.test(e.message),
+    `expected ${field} to be named`,
+  );
+};
+
+describe('built-in cases', () => {
+  it('have the thesis agent counts (Table 6.3)', () => {
+    const counts = (name: string) => {
+      const m = loadCase(name);
+      return {
+        sellers: m.agents.filter((a) => a.kind === 'seller').length,
+        buyers: m.agents.filter((a) => a.kind === 'buyer').length,
+        storage: m.agents.filter((a) => a.hasStorage).length,
+        lines: m.network.lines.length,
+      };
+    };
+    assert.deepEqual(counts('ieee14'), { sellers: 12, buyers: 13, storage: 5, lines: 20 });
+    assert.deepEqual(counts('ieee33'), { sellers: 20, buyers: 25, storage: 6, lines: 32 });
+  });
+
+  it('are what the deterministic generator writes', () => {
+    for (const plan of [IEEE14_PLAN, IEEE33_PLAN]) {
+      const file = JSON.parse(readFileSync(new URL(`../cases/${plan.name}.json`, import.meta.url), 'utf8'));
+      assert.deepEqual(file, JSON.parse(JSON.stringify(generateCase(plan))));
+    }
+  });
+
+  it('put the grid first, then sellers, then buyers, with a stable input hash', () => {
+    const m = loadCase('ieee14');
+    assert.equal(m.agents[0]!.kind, 'grid');
+    assert.equal(m.agents[0]!.bus, 1);
+    assert.equal(m.agents[1]!.id, 'S1');
+    assert.equal(m.agents[13]!.id, 'B1');
+    assert.equal(loadCase('ieee14').inputHash, m.inputHash);
+    assert.match(m.inputHash, /^[0-9a-f]{64}$/);
+  });
+
+  it('names an unknown case', () => {
+    assert.throws(() => loadCase('nope'), /no built-in case or file named "nope"/);
+  });
+});
+
+describe('case validation names the field', () => {
+  it('negative capacity', () => fails((c) => (c.sellers[0].xMaxKw = -1), 'sellers[0].xMaxKw', />=0/));
+  it('negative battery capacity', () => fails((c) => (c.sellers[0].battery.capacityKwh = -8), 'sellers[0].battery.capacityKwh', />0/));
+  it('y_min above y_max', () => fails((c) => (c.buyers[2].yMinKw[5] = 9), 'buyers[2].yMinKw[5]', /exceeds yMaxKw\[5\]/));
+  it('alpha below zero', () => fails((c) => (c.sellers[3].alpha = -0.01), 'sellers[3].alpha', />=0/));
+  it('NaN', () => fails((c) => (c.buyers[0].omega = Number.NaN), 'buyers[0].omega', /number/i));
+  it('unknown bus', () => fails((c) => (c.buyers[1].bus = 21), 'buyers[1].bus', /unknown bus 21/));
+  it('infeasible battery terminal constraint', () =>
+    fails(
+      (c) => {
+        c.sellers[0].battery.socInitKwh = 0.8;
+        c.sellers[0].battery.chargeMaxKw = 0.1;
+      },
+      'sellers[0].battery.socFinalMinKwh',
+      /cannot be reached/,
+    ));
+  it('islanded network', () =>
+    fails(
+      (c) => {
+        c.network = { lines: [{ from: 1, to: 2, x: 0.1 }, { from: 3, to: 4, x: 0.1 }] };
+        c.sellers = [{ ...c.sellers[5], bus: 2 }];
+        c.buyers = [{ ...c.buyers[0], bus: 2 }];
+      },
+      'network.lines',
+      /islanded/,
+    ));
+  it('generation availability below the minimum output', () =>
+    fails(
+      (c) => {
+        c.sellers[5].xMinKw = 0.5;
+      },
+      'sellers[5].availabilityKw[0]',
+      /below xMinKw/,
+    ));
+  it('a wrong number of hourly values', () => fails((c) => c.buyers[0].yMaxKw.pop(), 'buyers[0].yMaxKw', /24 hourly values/));
+  it('duplicate agent ids', () => fails((c) => (c.buyers[1].id = c.buyers[0].id), 'buyers[1].id', /duplicate agent id/));
+  it('unknown fields', () => fails((c) => (c.sellers[0].colour = 'red'), 'sellers[0]', /colour/));
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildMarket, loadCase, solveCentralized, solveCentralizedHighs } from '../src/index';
+
+describe('centralized benchmark', () => {
+  for (const name of ['ieee14', 'ieee33']) {
+    for (const constrained of [false, true]) {
+      it(`${name} ${constrained ? 'with' : 'without'} the network: interior point agrees with HiGHS to 1e-6`, async () => {
+        const market = loadCase(name);
+        const ipm = solveCentralized(market, { constrained });
+        const ref = await solveCentralizedHighs(market, { constrained });
+        const rel = Math.abs(ipm.welfareUsd - ref.welfareUsd) / Math.abs(ref.welfareUsd);
+        assert.ok(rel <= 1e-6, `welfare ${ipm.welfareUsd} vs ${ref.welfareUsd} (${rel})`);
+        // HiGHS's solution is feasible, so its welfare cannot beat the optimum by more than the IPM's accuracy.
+        assert.ok(ref.welfareUsd <= ipm.welfareUsd + 1e-7 * Math.abs(ipm.welfareUsd));
+        ipm.systemPriceUsdPerKwh.forEach((p, t) => assert.ok(Math.abs(p - ref.systemPriceUsdPerKwh[t]!) < 1e-4, `price at ${t}`));
+        if (constrained) {
+          market.network.lines.forEach((l, i) => ipm.flowsKw[i]!.forEach((f) => assert.ok(Math.abs(f) <= l.limitKw + 1e-7)));
+        }
+      });
+    }
+  }
+
+  it('matches a hand-solved two-agent market: equal marginal cost and utility', () => {
+    // One seller (C = 0.01x² + 0.03x) and one buyer (U = 0.2 ln(1+y) − 0.02y) on two buses, no
+    // binding limits, ample bounds: at the optimum 0.02x + 0.03 = 0.2/(1+y) − 0.02 with x = y,
+    // i.e. 0.02y² + 0.07y − 0.15 = 0, so y = 1.5 kW at a price of 0.06 USD/kWh.
+    const hours = 24;
+    const market = buildMarket({
+      name: 'two-agents',
+      network: { lines: [{ from: 1, to: 2, x: 0.1, limitKw: 100 }] },
+      grid: { importCostUsdPerKwh: 10 },
+      sellers: [{ id: 's', bus: 1, alpha: 0.01, beta: 0.03, xMaxKw: 50 }],
+      buyers: [{ id: 'b', bus: 2, omega: 0.2, delta: 0.02, yMinKw: Array(hours).fill(0), yMaxKw: Array(hours).fill(50) }],
+    });
+    const s = solveCentralized(market, { constrained: true });
+    const y = 1.5;
+    for (let t = 0; t < hours; t++) {
+      assert.ok(Math.abs(s.dispatch[2]!.consumptionKw![t]! - y) < 1e-7);
+      assert.ok(Math.abs(s.systemPriceUsdPerKwh[t]! - (0.02 * y + 0.03)) < 1e-7);
+    }
+  });
+
+  it('reports a congestion price only on binding lines', () => {
+    const market = loadCase('ieee14');
+    const s = solveCentralized(market, { constrained: true });
+    market.network.lines.forEach((l, i) => {
+      s.lineDualUsdPerKwh[i]!.forEach((mu, t) => {
+        if (Math.abs(mu) > 1e-6) assert.ok(Math.abs(Math.abs(s.flowsKw[i]![t]!) - l.limitKw) < 1e-6, `line ${l.from}-${l.to} hour ${t}`);
+      });
+    });
+  });
+});
