@@ -15,3 +15,4 @@ export * from './market/outputs';
 export * from './market/rounding';
 export * from './result/document';
 export * from './thesis';
+export { syntheticCase, type SyntheticSpec } from './case/synthetic';

@@ -1,10 +1,13 @@
-// Fill-reducing ordering for the LDLᵀ factorization: minimum degree on the elimination graph,
-// after merging indistinguishable nodes (identical closed neighbourhoods) into supernodes.
+// Fill-reducing ordering for the LDLᵀ factorization: approximate minimum degree on the quotient
+// graph (Amestoy, Davis & Duff, "An approximate minimum degree ordering algorithm", 1996), after
+// merging indistinguishable nodes (identical closed neighbourhoods) into weighted supernodes.
 //
 // KKT matrices of market problems are full of indistinguishable nodes (every agent's variable in
 // an hour touches the same balance and line rows), so the merge turns thousands of nodes into a
-// few dozen supernodes and keeps the explicit clique updates cheap. This is the classical
-// minimum-degree heuristic (Tinney–Walker scheme 2; George & Liu), not AMD's approximate degree.
+// few dozen supernodes. Eliminated nodes become elements (cliques kept implicit), elements that a
+// new one covers are absorbed, and degrees use AMD's upper bound, so the ordering costs about as
+// much as reading the matrix even when the factor fills in. Any permutation is correct for a
+// quasi-definite matrix; the ordering only decides the fill.
 import type { CscMatrix } from './csc';
 
 /** Returns perm with perm[k] = the original index of the k-th pivot. */
@@ -67,57 +70,118 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
     }
   }
 
-  const degree = new Float64Array(n);
-  const alive = new Uint8Array(n);
-  const heap = new MinHeap();
-  const degreeOf = (v: number) => {
-    let d = weight[v]! - 1; // the other members of v's own supernode
-    for (const w of sadj[v]!) d += weight[w]!;
-    return d;
-  };
+  // Quotient graph: live variables keep variable neighbours (A) and element neighbours (E);
+  // an eliminated variable becomes an element whose boundary L is the clique it created, so
+  // elimination never writes cliques out explicitly (George & Liu; Amestoy, Davis & Duff 1996).
+  const VARIABLE = 0;
+  const ELEMENT = 1;
+  const GONE = 2;
+  const status = new Uint8Array(n).fill(GONE);
+  const A: number[][] = Array.from({ length: n }, () => []);
+  const E: number[][] = Array.from({ length: n }, () => []);
+  const L: number[][] = Array.from({ length: n }, () => []);
+  let live = 0;
   for (let v = 0; v < n; v++) {
     if (rep[v] !== v) continue;
-    alive[v] = 1;
-    degree[v] = degreeOf(v);
-    heap.push(degree[v]!, v);
+    status[v] = VARIABLE;
+    A[v] = sadj[v]!;
+    live += weight[v]!;
   }
+  const degree = new Float64Array(n);
+  const heap = new MinHeap();
+  for (let v = 0; v < n; v++) {
+    if (status[v] !== VARIABLE) continue;
+    let d = 0;
+    for (const w of A[v]!) d += weight[w]!;
+    degree[v] = d;
+    heap.push(d, v);
+  }
+  const wval = new Float64Array(n);
+  const wmark = new Int32Array(n).fill(-1);
+  /** Live weight of an element's boundary, pruning variables eliminated since. */
+  const boundaryWeight = (e: number) => {
+    const kept = L[e]!.filter((v) => status[v] === VARIABLE);
+    L[e] = kept;
+    let w = 0;
+    for (const v of kept) w += weight[v]!;
+    return w;
+  };
 
   const perm = new Int32Array(n);
   let k = 0;
   let stamp = n;
   while (heap.size > 0) {
-    const [d, v] = heap.pop();
-    if (!alive[v] || d !== degree[v]) continue; // stale entry
-    alive[v] = 0;
-    for (const m of members[v]!) perm[k++] = m;
-    const nbrs = sadj[v]!;
-    // Eliminating v joins its neighbours into a clique: adj(a) ← adj(a) ∪ nbrs \ {a, v}.
-    for (const a of nbrs) {
-      stamp++;
-      const next: number[] = [];
-      for (const w of sadj[a]!) {
-        if (w !== v && mark[w] !== stamp) {
-          mark[w] = stamp;
-          next.push(w);
+    const [d, p] = heap.pop();
+    if (status[p] !== VARIABLE || d !== degree[p]) continue; // stale entry
+    for (const m of members[p]!) perm[k++] = m;
+    live -= weight[p]!;
+    // The new element's boundary: p's variable neighbours and the boundaries of its elements,
+    // which p absorbs.
+    stamp++;
+    mark[p] = stamp;
+    const Lp: number[] = [];
+    let lpWeight = 0;
+    const take = (v: number) => {
+      if (status[v] === VARIABLE && mark[v] !== stamp) {
+        mark[v] = stamp;
+        Lp.push(v);
+        lpWeight += weight[v]!;
+      }
+    };
+    for (const v of A[p]!) take(v);
+    for (const e of E[p]!) {
+      if (status[e] !== ELEMENT) continue;
+      for (const v of L[e]!) take(v);
+      status[e] = GONE;
+      L[e] = [];
+    }
+    status[p] = ELEMENT;
+    L[p] = Lp;
+    A[p] = [];
+    E[p] = [];
+    // |L_e \ L_p| for every element next to the boundary (AMD's w(e)).
+    for (const i of Lp) {
+      for (const e of E[i]!) {
+        if (status[e] !== ELEMENT) continue;
+        if (wmark[e] !== stamp) {
+          wmark[e] = stamp;
+          wval[e] = boundaryWeight(e);
+        }
+        wval[e] = wval[e]! - weight[i]!;
+      }
+    }
+    for (const i of Lp) {
+      // Elements entirely inside L_p are absorbed too (aggressive absorption).
+      const elems = [p];
+      let dE = 0;
+      for (const e of E[i]!) {
+        if (status[e] !== ELEMENT || e === p) continue;
+        if (wval[e]! <= 0) {
+          status[e] = GONE;
+          L[e] = [];
+          continue;
+        }
+        elems.push(e);
+        dE += wval[e]!;
+      }
+      E[i] = elems;
+      // Variable edges now covered by the element p are pruned.
+      const vars: number[] = [];
+      let dA = 0;
+      for (const v of A[i]!) {
+        if (status[v] === VARIABLE && mark[v] !== stamp) {
+          vars.push(v);
+          dA += weight[v]!;
         }
       }
-      for (const b of nbrs) {
-        if (b !== a && mark[b] !== stamp) {
-          mark[b] = stamp;
-          next.push(b);
-        }
-      }
-      sadj[a] = next;
+      A[i] = vars;
+      const external = lpWeight - weight[i]!;
+      const approx = Math.min(degree[i]! + external, dA + external + dE, live - weight[i]!);
+      degree[i] = approx;
+      heap.push(approx, i);
     }
-    for (const a of nbrs) {
-      const da = degreeOf(a);
-      if (da !== degree[a]) {
-        degree[a] = da;
-        heap.push(da, a);
-      }
-    }
-    sadj[v] = [];
   }
+  if (k !== n) throw new Error(`ordering covered ${k} of ${n} nodes`);
   return perm;
 }
 

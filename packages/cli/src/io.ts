@@ -1,0 +1,49 @@
+// Output helpers shared by the commands: atomic file writes, tables, and user-facing errors.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Writes a file atomically: a temporary file beside it, then a rename. */
+export function writeFileAtomic(file: string, contents: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+/** A markdown table (readable in a terminal and in a file). */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+}
+
+export const fmt = {
+  usd: (v: number, d = 2) => `$${v.toFixed(d)}`,
+  pct: (v: number, d = 1) => `${(v * 100).toFixed(d)}%`,
+  ms: (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`),
+};
+
+/** A mistake in the user's input: printed as one sentence, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Errors that name a field or a problem with the input (case, network, document, settings). */
+const INPUT_ERRORS = new Set(['UsageError', 'CaseError', 'NetworkError', 'ResultDocumentError', 'QpDataError', 'RangeError', 'DeploymentFileError']);
+
+export function reportError(err: unknown): number {
+  const e = err as Error;
+  if (INPUT_ERRORS.has(e?.name)) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`gridmarket failed: ${e?.stack ?? String(err)}\n`);
+  return 1;
+}
+
+export function parseNumber(name: string, value: string, check: (v: number) => boolean, what: string): number {
+  const v = Number(value);
+  if (!Number.isFinite(v) || !check(v)) throw new UsageError(`${name} must be ${what}, got "${value}"`);
+  return v;
+}

@@ -1,0 +1,26 @@
+// The gridmarket command line: parses, calls the packages, prints. `--help` on every command.
+import { Command } from 'commander';
+import { registerClear } from './commands/clear';
+import { registerCompare } from './commands/compare';
+import { registerNetwork } from './commands/network';
+import { reportError } from './io';
+
+// Piping into `head` closes stdout early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+const program = new Command()
+  .name('gridmarket')
+  .description('Peer-to-peer energy market for network-constrained microgrids: clear, commit on chain, settle.')
+  .showHelpAfterError()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerNetwork(program);
+registerClear(program);
+registerCompare(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.exitCode = reportError(err);
+});
