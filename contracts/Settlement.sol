@@ -153,6 +153,23 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ISettlement
+    function tradeStatuses(uint32 epochId, uint32 from, uint32 count)
+        external
+        view
+        returns (TradeStatus[] memory out)
+    {
+        out = new TradeStatus[](count);
+        BitMaps.BitMap storage processed = _processed[epochId];
+        BitMaps.BitMap storage rejected = _rejected[epochId];
+        for (uint256 i; i < count; ++i) {
+            uint256 index = uint256(from) + i;
+            if (processed.get(index)) {
+                out[i] = rejected.get(index) ? TradeStatus.Rejected : TradeStatus.Settled;
+            }
+        }
+    }
+
+    /// @inheritdoc ISettlement
     function epochSettlement(uint32 epochId) external view returns (EpochSettlement memory) {
         return _epochSettlement[epochId];
     }

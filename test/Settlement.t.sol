@@ -160,6 +160,11 @@ contract SettlementTest is MarketFixture {
         settle(EPOCH, all, allIndices(all.length));
 
         assertEq(uint8(settlement.tradeStatus(EPOCH, 26)), uint8(ISettlement.TradeStatus.Rejected)); // 2→4 @6
+        ISettlement.TradeStatus[] memory some = settlement.tradeStatuses(EPOCH, 25, 3);
+        assertEq(some.length, 3);
+        assertEq(uint8(some[0]), uint8(ISettlement.TradeStatus.Settled)); // 1→4 @6
+        assertEq(uint8(some[1]), uint8(ISettlement.TradeStatus.Rejected)); // 2→4 @6
+        assertEq(uint8(some[2]), uint8(ISettlement.TradeStatus.Rejected)); // grid @6 (no grid readings)
         assertEq(uint8(settlement.tradeStatus(EPOCH, 32)), uint8(ISettlement.TradeStatus.Rejected)); // 1→3 @8
         assertEq(uint8(settlement.tradeStatus(EPOCH, 33)), uint8(ISettlement.TradeStatus.Settled)); // 1→4 @8
         ISettlement.EpochSettlement memory es = settlement.epochSettlement(EPOCH);
@@ -193,6 +198,14 @@ contract SettlementTest is MarketFixture {
         vm.expectEmit(address(settlement));
         emit ISettlement.TradeRejected(EPOCH, 0, ISettlement.RejectReason.BuyerFailedCheck);
         settle(EPOCH, all, allIndices(1));
+    }
+
+    function test_tradeStatuses_areOpenBeforeSettlement() public {
+        readyToSettle(EPOCH);
+        ISettlement.TradeStatus[] memory all = settlement.tradeStatuses(EPOCH, 0, 96);
+        for (uint256 i; i < 96; ++i) {
+            assertEq(uint8(all[i]), uint8(ISettlement.TradeStatus.Open));
+        }
     }
 
     function test_settleTrades_leavesTradesUnpaidWithoutEscrowAndPaysThemLater() public {

@@ -108,6 +108,12 @@ interface ISettlement {
     /// @notice Where a trade stands.
     function tradeStatus(uint32 epochId, uint32 tradeIndex) external view returns (TradeStatus);
 
+    /// @notice Statuses of `count` consecutive trades from `from` (for auditors and claim tools).
+    function tradeStatuses(uint32 epochId, uint32 from, uint32 count)
+        external
+        view
+        returns (TradeStatus[] memory);
+
     /// @notice Settlement progress of an epoch.
     function epochSettlement(uint32 epochId) external view returns (EpochSettlement memory);
 }

@@ -1873,6 +1873,23 @@ export const settlementAbi = [
   {
     type: 'function',
     inputs: [
+      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
+      { name: 'from', internalType: 'uint32', type: 'uint32' },
+      { name: 'count', internalType: 'uint32', type: 'uint32' },
+    ],
+    name: 'tradeStatuses',
+    outputs: [
+      {
+        name: 'out',
+        internalType: 'enum ISettlement.TradeStatus[]',
+        type: 'uint8[]',
+      },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
       { name: 'to', internalType: 'address', type: 'address' },
     ],

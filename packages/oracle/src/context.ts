@@ -1,0 +1,116 @@
+// The connection to a chain: clients, the operator account, the deployment, and the accounts of
+// the simulated participants and meters. Every transaction goes through `send`, which waits for
+// the receipt, records its gas under a step name, and can stop the process after a given number
+// of transactions (used to test that every step resumes).
+import {
+  BaseError,
+  type Chain,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  type PublicClient,
+  type TransactionReceipt,
+} from 'viem';
+import { type HDAccount, mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { Deployment } from '@gridmarket/contracts';
+
+/** The well-known development mnemonic of anvil and hardhat: local chains only. */
+export const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+
+export type Account = PrivateKeyAccount | HDAccount;
+
+export interface GasRecord {
+  step: string;
+  gasUsed: bigint;
+  hash: Hex;
+}
+
+export class StoppedError extends Error {
+  override name = 'StoppedError';
+}
+
+export interface ContextOptions {
+  rpcUrl: string;
+  deployment: Deployment;
+  operatorKey: Hex;
+  /** Mnemonic of the simulated participants (owners) and meters. */
+  mnemonic?: string;
+  /** For tests: stop (throw StoppedError) after this many transactions. */
+  maxTransactions?: number;
+}
+
+export class ChainContext {
+  readonly chain: Chain;
+  readonly publicClient: PublicClient;
+  readonly operator: PrivateKeyAccount;
+  readonly gas: GasRecord[] = [];
+  transactions = 0;
+
+  constructor(readonly options: ContextOptions) {
+    this.chain = defineChain({
+      id: options.deployment.chainId,
+      name: `chain ${options.deployment.chainId}`,
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [options.rpcUrl] } },
+    });
+    this.publicClient = createPublicClient({ chain: this.chain, transport: http(options.rpcUrl) }) as PublicClient;
+    this.operator = privateKeyToAccount(options.operatorKey);
+  }
+
+  get deployment(): Deployment {
+    return this.options.deployment;
+  }
+
+  /** Owner account of a simulated participant (on-chain agent id). */
+  owner(agentId: number): Account {
+    return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 1, addressIndex: agentId });
+  }
+
+  /** Smart-meter signing key of a simulated participant, by key generation (rotation bumps it). */
+  meter(agentId: number, generation = 0): Account {
+    return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 2 + generation, addressIndex: agentId });
+  }
+
+  testClient() {
+    return createTestClient({ chain: this.chain, mode: 'anvil', transport: http(this.options.rpcUrl) });
+  }
+
+  /** Sends a contract call from `account`, waits, records gas under `step`. Reverts are errors. */
+  async send(step: string, request: Record<string, unknown>, account: Account = this.operator): Promise<TransactionReceipt> {
+    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
+      throw new StoppedError(`stopped after ${this.transactions} transactions`);
+    }
+    const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account });
+    // Simulate first: a revert is reported with its custom error instead of being mined.
+    const { request: simulated } = await this.publicClient.simulateContract({ ...(request as never), account });
+    const hash = await wallet.writeContract(simulated as never);
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    this.transactions++;
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash });
+    if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
+    return receipt;
+  }
+
+  /** Sends native currency (to fund participants' gas). */
+  async transfer(step: string, to: Hex, value: bigint): Promise<void> {
+    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
+      throw new StoppedError(`stopped after ${this.transactions} transactions`);
+    }
+    const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account: this.operator });
+    const hash = await wallet.sendTransaction({ to, value, account: this.operator, chain: this.chain });
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    this.transactions++;
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash });
+  }
+}
+
+/** The custom error name of a contract revert, if the error is one. */
+export function revertName(err: unknown): string | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  return reverted instanceof ContractFunctionRevertedError ? (reverted.data?.errorName ?? reverted.signature ?? 'revert') : undefined;
+}
