@@ -30,7 +30,7 @@ export class UsageError extends Error {
 }
 
 /** Errors that name a field or a problem with the input (case, network, document, settings). */
-const INPUT_ERRORS = new Set(['UsageError', 'CaseError', 'NetworkError', 'ResultDocumentError', 'QpDataError', 'RangeError', 'DeploymentFileError']);
+const INPUT_ERRORS = new Set(['UsageError', 'CaseError', 'NetworkError', 'ResultDocumentError', 'QpDataError', 'RangeError', 'DeploymentFileError', 'StoreError', 'EpochConflictError', 'RegistrationError', 'ConservationError']);
 
 export function reportError(err: unknown): number {
   const e = err as Error;

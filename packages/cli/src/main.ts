@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { registerClear } from './commands/clear';
 import { registerCompare } from './commands/compare';
 import { registerNetwork } from './commands/network';
+import { registerParticipant } from './commands/participant';
+import { registerRun } from './commands/run';
 import { reportError } from './io';
 
 // Piping into `head` closes stdout early; that is not an error.
@@ -20,6 +22,8 @@ const program = new Command()
 registerNetwork(program);
 registerClear(program);
 registerCompare(program);
+registerRun(program);
+registerParticipant(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.exitCode = reportError(err);

@@ -157,3 +157,13 @@ export function tradeMultiProof(tree: TradeTree, indices: readonly number[]) {
   }));
   return { trades, words: trades.map(packTrade), proof: mp.proof as Hex[], proofFlagBits: packProofFlags(mp.proofFlags) };
 }
+
+/** Checks a schedule leaf's single proof against a schedule root. */
+export function verifyScheduleLeaf(root: Hex, epochId: number, entry: ScheduleEntry, proof: readonly Hex[]): boolean {
+  return StandardMerkleTree.verify(root, [...SCHEDULE_LEAF_TYPES], scheduleLeafValues(epochId, entry), [...proof]);
+}
+
+/** Checks a trade leaf's single proof against a trade root. */
+export function verifyTradeLeaf(root: Hex, epochId: number, trade: TradeEntry, proof: readonly Hex[]): boolean {
+  return StandardMerkleTree.verify(root, [...TRADE_LEAF_TYPES], tradeLeafValues(epochId, trade), [...proof]);
+}

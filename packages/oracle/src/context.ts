@@ -86,7 +86,7 @@ export class ChainContext {
     }
     const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account });
     // Simulate first: a revert is reported with its custom error instead of being mined.
-    const { request: simulated } = await this.publicClient.simulateContract({ ...(request as never), account });
+    const { request: simulated } = await this.publicClient.simulateContract({ ...(request as object), account } as never);
     const hash = await wallet.writeContract(simulated as never);
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
     this.transactions++;

@@ -65,8 +65,11 @@ export function tokenUnitsPerMicroUsd(decimals: number): bigint {
   return 10n ** BigInt(decimals - 6);
 }
 
-export function toOnchain(doc: ResultDocument, options: { epochId: number; agentIds: readonly number[]; tokenDecimals: number }): OnchainEpoch {
-  checkConservation(doc);
+export function toOnchain(
+  doc: ResultDocument,
+  options: { epochId: number; agentIds: readonly number[]; tokenDecimals: number; /** Only for fault injection. */ unchecked?: boolean },
+): OnchainEpoch {
+  if (!options.unchecked) checkConservation(doc);
   const { epochId, agentIds } = options;
   if (agentIds.length !== doc.case.agents.length) {
     throw new RangeError(`need an on-chain id for each of the ${doc.case.agents.length} agents, got ${agentIds.length}`);

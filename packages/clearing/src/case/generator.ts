@@ -125,3 +125,23 @@ export function generateCase(plan: CasePlan): CaseInput {
     }),
   };
 }
+
+/**
+ * The case of day `day` of a multi-day run: day 0 is the case itself; later days scale solar
+ * availability (weather) by 0.8–1.1 and demand by 0.92–1.08, from a seed of the case name and day,
+ * so that every run of the same days clears the same markets.
+ */
+export function dayVariant<T extends CaseInput>(input: T, day: number): T {
+  if (day === 0) return input;
+  let seed = day * 7919;
+  for (const ch of input.name) seed = (seed * 31 + ch.charCodeAt(0)) >>> 0;
+  const r = rng(seed);
+  const sun = 0.8 + 0.3 * r();
+  const demand = 0.92 + 0.16 * r();
+  const scale = (v: number[], k: number) => v.map((x) => Number((x * k).toFixed(3)));
+  return {
+    ...input,
+    sellers: input.sellers.map((s) => (s.availabilityKw ? { ...s, availabilityKw: scale(s.availabilityKw, sun) } : s)),
+    buyers: input.buyers.map((b) => ({ ...b, yMinKw: scale(b.yMinKw, demand), yMaxKw: scale(b.yMaxKw, demand) })),
+  };
+}

@@ -61,8 +61,8 @@ export class CaseError extends Error {
 const CASES_DIR = fileURLToPath(new URL('../../cases/', import.meta.url));
 export const BUILTIN_CASES = ['ieee14', 'ieee33'] as const;
 
-/** Reads and validates a case by built-in name or path; errors name the field. */
-export function loadCase(nameOrPath: string): Market {
+/** Reads a case file (built-in name or path) without validating it; errors name the file. */
+export function readCaseFile(nameOrPath: string): { raw: unknown; baseDir: string } {
   const file = (BUILTIN_CASES as readonly string[]).includes(nameOrPath) ? path.join(CASES_DIR, `${nameOrPath}.json`) : nameOrPath;
   let raw: unknown;
   try {
@@ -72,7 +72,13 @@ export function loadCase(nameOrPath: string): Market {
     if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')})`);
     throw new CaseError('case', `${file} is not readable JSON: ${e.message}`);
   }
-  return buildMarket(raw, path.dirname(file));
+  return { raw, baseDir: path.dirname(file) };
+}
+
+/** Reads and validates a case by built-in name or path; errors name the field. */
+export function loadCase(nameOrPath: string): Market {
+  const { raw, baseDir } = readCaseFile(nameOrPath);
+  return buildMarket(raw, baseDir);
 }
 
 /** Validates a case object and builds the market; `baseDir` resolves a MATPOWER path. */

@@ -1,0 +1,139 @@
+// gridmarket run: the whole pipeline for N market days on a chain (an embedded anvil by default),
+// then the thesis's Table 6.8 for this run, energy and value, gas per step and per trade,
+// transactions per day and wall time per stage.
+import type { Command } from 'commander';
+import { THESIS } from '@gridmarket/clearing';
+import { type Corruption, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
+import type { Hex } from 'viem';
+import { loadConfig } from '../config';
+import { fmt, parseNumber, table, UsageError } from '../io';
+
+const FAULTS: MeterFaultKind[] = ['outage', 'stuck', 'bias', 'spike', 'wrong-key', 'missing-hour'];
+
+function parseFault(spec: string): MeterFault {
+  const [agent, kind, hour, amount] = spec.split(':');
+  if (!agent || !kind || !FAULTS.includes(kind as MeterFaultKind)) {
+    throw new UsageError(`--fault must be agent:kind[:hour[:amountWh]] with kind one of ${FAULTS.join(', ')}, got "${spec}"`);
+  }
+  return {
+    agent: parseNumber('--fault agent', agent, (v) => Number.isInteger(v) && v >= 0, 'a market agent index'),
+    kind: kind as MeterFaultKind,
+    ...(hour ? { hour: parseNumber('--fault hour', hour, (v) => Number.isInteger(v) && v >= 0 && v < 24, 'an hour 0–23') } : {}),
+    ...(amount ? { amountWh: parseNumber('--fault amount', amount, Number.isFinite, 'a number of Wh') } : {}),
+  };
+}
+
+export function reportText(r: PipelineReport): string {
+  const th = THESIS.settlement;
+  const t = r.totals;
+  const one = r.days.length === 1;
+  const rejectedBy = r.days.reduce((s, d) => ({ seller: s.seller + d.rejectedBy.seller, buyer: s.buyer + d.rejectedBy.buyer, both: s.both + d.rejectedBy.both }), { seller: 0, buyer: 0, both: 0 });
+  const out: string[] = [];
+  out.push(`## Table 6.8 — settlement of ${r.case}, ${r.days.length} day${one ? '' : 's'} (chain ${r.chainId})\n`);
+  out.push(
+    table(
+      ['metric', one ? 'thesis (14-bus, one day)' : 'thesis (14-bus, one day)', 'this run'],
+      [
+        ['bilateral trades generated', th.trades.toLocaleString('en-US'), t.generated.toLocaleString('en-US')],
+        ['trades submitted on chain', '2,795', t.submitted.toLocaleString('en-US')],
+        ['trades verified (both meters within tolerance)', th.verified.toLocaleString('en-US'), t.verified.toLocaleString('en-US')],
+        ['trades settled', '2,795', t.settled.toLocaleString('en-US')],
+        ['trades rejected (seller / buyer / both failed)', '0', `${t.rejected} (${rejectedBy.seller} / ${rejectedBy.buyer} / ${rejectedBy.both})`],
+        ['trades unpaid (escrow short)', '—', String(t.unpaid)],
+        ['failed transactions', '0', String(t.failed)],
+        ['transactions', '2,795 (one per trade)', `${t.transactions} (${r.days.map((d) => d.transactions).join(' + ')} by day)`],
+        ['energy settled', `${th.energyKwh} kWh`, `${t.settledEnergyKwh.toFixed(2)} kWh`],
+        ['value settled', fmt.usd(th.valueUsd), fmt.usd(t.settledValueUsd)],
+        ['average price', `≈ ${fmt.usd(th.averagePrice)}/kWh`, t.settledEnergyKwh > 0 ? `${fmt.usd(t.settledValueUsd / t.settledEnergyKwh, 4)}/kWh` : '—'],
+      ],
+    ),
+  );
+  out.push('\n## By day\n');
+  out.push(
+    table(
+      ['day', 'epoch', 'status', 'ADMM it.', 'welfare', 'generated', 'settled', 'rejected', 'unpaid', 'readings rejected', 'dispute', 'transactions', 'gas / settled trade'],
+      r.days.map((d) => [
+        d.day + 1,
+        d.epochId,
+        d.status,
+        d.admmIterations,
+        fmt.usd(d.welfareUsd, 3),
+        d.generated,
+        d.settled,
+        d.rejected,
+        d.unpaid,
+        d.readings.rejected.map((x) => `agent ${x.agentId}: ${x.reason}`).join('; ') || '0',
+        d.dispute ? `hour ${d.dispute.hour} ${d.dispute.kind}` : '—',
+        d.transactions,
+        d.gasPerSettledTrade ? d.gasPerSettledTrade.toLocaleString('en-US') : '—',
+      ]),
+    ),
+  );
+  const steps = [...new Set(r.days.flatMap((d) => Object.keys(d.gas)))];
+  out.push('\n## Gas by step (all days)\n');
+  out.push(table(['step', 'gas used'], steps.map((s) => [s, r.days.reduce((a, d) => a + (d.gas[s] ?? 0), 0).toLocaleString('en-US')])));
+  const stages = [...new Set(r.days.flatMap((d) => Object.keys(d.stageMs)))];
+  out.push('\n## Wall time by stage (all days)\n');
+  out.push(table(['stage', 'time'], stages.map((s) => [s, fmt.ms(r.days.reduce((a, d) => a + (d.stageMs[s] ?? 0), 0))])));
+  out.push(`\ntotal wall time ${fmt.ms(r.wallTimeMs)}; chain ${r.rpcUrl}; settlement contract ${r.deployment.settlement}\n`);
+  return out.join('\n');
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('clear, post, meter, check, settle and withdraw market days on a chain (an embedded anvil unless --rpc), then report')
+    .option('--case <name|path>', 'built-in case (ieee14, ieee33) or a case file', 'ieee14')
+    .option('--days <n>', 'market days to run', '1')
+    .option('--first-epoch <id>', 'epoch id of the first day', '1')
+    .option('--rpc <url>', 'use a running chain instead of an embedded anvil (env GRIDMARKET_RPC_URL)')
+    .option('--deployment <file>', 'deployment file of that chain')
+    .option('--operator-key <key>', 'operator key (env GRIDMARKET_OPERATOR_KEY; anvil dev key by default)')
+    .option('--work-dir <dir>', 'document store, deployments, chain state (default .gridmarket)')
+    .option('--config <file>', 'config file (default gridmarket.config.json if present)')
+    .option('--tolerance-wh <wh>', 'meter tolerance in Wh (default 50)')
+    .option('--noise-wh <wh>', 'standard deviation of simulated meter noise in Wh (default 15)')
+    .option('--fault <spec>', 'inject a meter fault agent:kind[:hour[:amountWh]] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--corrupt <day:kind>', 'post a faulty schedule on a day (kind imbalance or overload), to see it disputed')
+    .option('--persist', 'keep the embedded chain in the work dir so that a stopped run can resume')
+    .option('--wait', 'on a real chain: wait for the reading and challenge windows (default: move anvil time)')
+    .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText('after', '\nThe JSON report has the Table 6.8 trade counts under totals.{generated, submitted, verified, settled, rejected, unpaid, failed}.')
+    .action(async (opts) => {
+      const config = loadConfig({
+        rpcUrl: opts.rpc,
+        deploymentFile: opts.deployment,
+        operatorKey: opts.operatorKey,
+        workDir: opts.workDir,
+        config: opts.config,
+        ...(opts.toleranceWh !== undefined ? { toleranceWh: parseNumber('--tolerance-wh', opts.toleranceWh, (v) => Number.isInteger(v) && v > 0, 'a positive integer') } : {}),
+        ...(opts.noiseWh !== undefined ? { noiseWh: parseNumber('--noise-wh', opts.noiseWh, (v) => v >= 0, 'a non-negative number') } : {}),
+      });
+      let corrupt: { day: number; kind: Corruption }[] | undefined;
+      if (opts.corrupt) {
+        const [day, kind] = String(opts.corrupt).split(':');
+        if (!day || (kind !== 'imbalance' && kind !== 'overload')) throw new UsageError(`--corrupt must be day:imbalance or day:overload, got "${opts.corrupt}"`);
+        corrupt = [{ day: parseNumber('--corrupt day', day, (v) => Number.isInteger(v) && v >= 1, 'a day number from 1') - 1, kind }];
+      }
+      const report = await runPipeline({
+        case: opts.case,
+        days: parseNumber('--days', opts.days, (v) => Number.isInteger(v) && v >= 1 && v <= 365, 'an integer from 1 to 365'),
+        firstEpoch: parseNumber('--first-epoch', opts.firstEpoch, (v) => Number.isInteger(v) && v >= 1 && v < 2 ** 32, 'a positive integer'),
+        ...(config.rpcUrl ? { rpcUrl: config.rpcUrl } : {}),
+        ...(config.operatorKey ? { operatorKey: config.operatorKey as Hex } : {}),
+        ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}),
+        workDir: config.workDir,
+        persistChain: Boolean(opts.persist),
+        toleranceWh: config.toleranceWh,
+        noiseWh: config.noiseWh,
+        faults: (opts.fault as string[]).map(parseFault),
+        ...(corrupt ? { corrupt } : {}),
+        time: opts.wait ? 'wait' : 'advance',
+        onProgress: (line) => {
+          if (!opts.quiet) process.stderr.write(line);
+        },
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
+    });
+}

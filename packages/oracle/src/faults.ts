@@ -1,0 +1,40 @@
+// Fault injection for tests and demonstrations: a faulty oracle that posts a schedule which breaks
+// power balance or a line limit in one hour (trades are left as they were). The honest pipeline's
+// watcher must dispute such an epoch before its challenge window closes.
+import type { Market, ResultDocument } from '@gridmarket/clearing';
+
+export type Corruption = 'imbalance' | 'overload';
+
+export const CORRUPT_HOUR = 12;
+
+export function corruptSchedule(doc: ResultDocument, market: Market, kind: Corruption): ResultDocument {
+  const bad = structuredClone(doc);
+  const h = CORRUPT_HOUR;
+  const wh = bad.schedule.wh;
+  if (kind === 'imbalance') {
+    wh[1]![h]! += 500; // a seller claims 500 Wh it was never scheduled for
+    return bad;
+  }
+  // Overload: move energy between the two agents whose PTDF columns differ most on a limited line,
+  // keeping the hour balanced, until the line's flow is well past its limit and the rounding slack.
+  const na = market.agents.length;
+  let best = { line: -1, a: 0, b: 0, d: 0 };
+  market.network.lines.forEach((l, line) => {
+    if (!Number.isFinite(l.limitKw)) return;
+    for (let a = 0; a < na; a++) {
+      for (let b = 0; b < na; b++) {
+        const d = market.H[line * na + a]! - market.H[line * na + b]!;
+        if (d > best.d) best = { line, a, b, d };
+      }
+    }
+  });
+  if (best.line < 0) throw new Error('the network has no limited line to overload');
+  const limitWh = market.network.lines[best.line]!.limitKw * 1000;
+  let flow = 0;
+  for (let a = 0; a < na; a++) flow += market.H[best.line * na + a]! * wh[a]![h]!;
+  const target = limitWh + (na + 1) + 500;
+  const delta = Math.ceil((target - flow) / best.d);
+  wh[best.a]![h]! += delta;
+  wh[best.b]![h]! -= delta;
+  return bad;
+}

@@ -1,0 +1,78 @@
+// The smart-meter simulator: one meter per agent measures the delivered energy (the schedule plus
+// seeded Gaussian noise, whole Wh), optionally with an injected fault, and signs its agent's 24
+// readings for an epoch with one EIP-712 signature.
+import { meterReadingTypedData, MISSING_READING } from '@gridmarket/contracts';
+import { type Hex } from 'viem';
+import type { Account } from './context';
+
+export type MeterFaultKind = 'outage' | 'stuck' | 'bias' | 'spike' | 'wrong-key' | 'missing-hour';
+
+export interface MeterFault {
+  /** Market agent index (document order). */
+  agent: number;
+  kind: MeterFaultKind;
+  /** First affected hour (stuck, spike, missing-hour). */
+  hour?: number;
+  /** Offset in Wh (bias, spike). */
+  amountWh?: number;
+}
+
+export interface SignedReading {
+  epochId: number;
+  agentId: number;
+  energyWh: number[];
+  signature: Hex;
+}
+
+/** mulberry32 with a Box–Muller normal. */
+function normal(seed: number): () => number {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => {
+    const u = Math.max(uniform(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+}
+
+/**
+ * What a meter reports for one agent: scheduled Wh plus N(0, σ²) noise, rounded; with a fault
+ * applied. `undefined` means the meter reports nothing at all (an outage).
+ */
+export function simulateReadings(scheduledWh: readonly number[], options: { seed: number; noiseWh: number; fault?: MeterFault }): number[] | undefined {
+  const gauss = normal(options.seed);
+  const values = scheduledWh.map((wh) => Math.round(wh + options.noiseWh * gauss()));
+  const f = options.fault;
+  if (!f) return values;
+  const h = f.hour ?? 12;
+  switch (f.kind) {
+    case 'outage':
+      return undefined;
+    case 'stuck':
+      return values.map((v, t) => (t >= h ? values[h]! : v));
+    case 'bias':
+      return values.map((v) => v + (f.amountWh ?? 200));
+    case 'spike':
+      return values.map((v, t) => (t === h ? v + (f.amountWh ?? 1000) : v));
+    case 'missing-hour':
+      return values.map((v, t) => (t === h ? MISSING_READING : v));
+    case 'wrong-key':
+      return values;
+  }
+}
+
+export async function signReading(
+  meter: Account,
+  chainId: number,
+  meterReadings: Hex,
+  reading: { epochId: number; agentId: number; energyWh: number[] },
+): Promise<SignedReading> {
+  const typed = meterReadingTypedData(chainId, meterReadings, reading);
+  const signature = await meter.signTypedData(typed);
+  return { ...reading, signature };
+}
