@@ -33,7 +33,13 @@ export class UsageError extends Error {
 const INPUT_ERRORS = new Set(['UsageError', 'CaseError', 'NetworkError', 'ResultDocumentError', 'QpDataError', 'RangeError', 'DeploymentFileError', 'StoreError', 'EpochConflictError', 'RegistrationError', 'ConservationError']);
 
 export function reportError(err: unknown): number {
-  const e = err as Error;
+  const e = err as Error & { shortMessage?: string; metaMessages?: string[] };
+  // viem's errors carry every call argument; the short message and its details say enough.
+  if (e?.shortMessage) {
+    const details = (e.metaMessages ?? []).filter((m) => !m.includes('args:')).join('\n');
+    process.stderr.write(`error: ${e.shortMessage}${details ? `\n${details}` : ''}\n`);
+    return 1;
+  }
   if (INPUT_ERRORS.has(e?.name)) {
     process.stderr.write(`error: ${e.message}\n`);
     return 2;
@@ -46,4 +52,9 @@ export function parseNumber(name: string, value: string, check: (v: number) => b
   const v = Number(value);
   if (!Number.isFinite(v) || !check(v)) throw new UsageError(`${name} must be ${what}, got "${value}"`);
   return v;
+}
+
+/** JSON with bigints as decimal strings (token amounts, gas, energy on chain). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }

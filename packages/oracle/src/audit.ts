@@ -8,6 +8,7 @@ import type { ChainContext } from './context';
 import { findViolations, type Violation } from './dispute';
 import { loadEpochData } from './epochData';
 import { tradeStatuses } from './settlement';
+import { checkConservation } from './onchain';
 import type { DocumentStore } from './store';
 
 export interface Disagreement {
@@ -24,6 +25,8 @@ export interface AuditReport {
   document: { uri: string; hash: Hex; matchesChain: boolean };
   roots: { schedule: { chain: Hex; recomputed: Hex }; trades: { chain: Hex; recomputed: Hex }; match: boolean };
   violations: Violation[];
+  /** Why the document's trades do not add up to its schedule, if they do not. */
+  conservation: string | null;
   settlement: { settled: number; rejected: number; open: number; disagreements: Disagreement[] };
   ok: boolean;
 }
@@ -36,6 +39,12 @@ export async function auditEpoch(ctx: ChainContext, store: DocumentStore, epochI
   const tradeRoot = (onchain.tradeTree?.root ?? zero) as Hex;
   const rootsMatch = scheduleRoot === epoch.scheduleRoot && tradeRoot === epoch.tradeRoot;
   const violations = await findViolations(ctx, onchain, epoch.networkId);
+  let conservation: string | null = null;
+  try {
+    checkConservation(doc);
+  } catch (err) {
+    conservation = (err as Error).message;
+  }
 
   // Meter outcome per (agent, hour) from the readings on chain.
   const passes = new Map<number, boolean[]>();
@@ -83,7 +92,8 @@ export async function auditEpoch(ctx: ChainContext, store: DocumentStore, epochI
     document: { uri: data.uri, hash: epoch.documentHash, matchesChain: true },
     roots: { schedule: { chain: epoch.scheduleRoot, recomputed: scheduleRoot }, trades: { chain: epoch.tradeRoot, recomputed: tradeRoot }, match: rootsMatch },
     violations,
+    conservation,
     settlement: { settled, rejected, open, disagreements },
-    ok: rootsMatch && violations.length === 0 && disagreements.length === 0,
+    ok: rootsMatch && violations.length === 0 && conservation === null && disagreements.length === 0,
   };
 }

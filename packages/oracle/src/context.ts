@@ -57,7 +57,8 @@ export class ChainContext {
       nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
       rpcUrls: { default: { http: [options.rpcUrl] } },
     });
-    this.publicClient = createPublicClient({ chain: this.chain, transport: http(options.rpcUrl) }) as PublicClient;
+    // Receipts are polled every 100 ms (viem's default is 4 s, far slower than a local chain).
+    this.publicClient = createPublicClient({ chain: this.chain, transport: http(options.rpcUrl), pollingInterval: 100 }) as PublicClient;
     this.operator = privateKeyToAccount(options.operatorKey);
   }
 

@@ -1,7 +1,7 @@
 // The smart-meter simulator: one meter per agent measures the delivered energy (the schedule plus
 // seeded Gaussian noise, whole Wh), optionally with an injected fault, and signs its agent's 24
 // readings for an epoch with one EIP-712 signature.
-import { meterReadingTypedData, MISSING_READING } from '@gridmarket/contracts';
+import { type Hourly, meterReadingTypedData, MISSING_READING } from '@gridmarket/contracts';
 import { type Hex } from 'viem';
 import type { Account } from './context';
 
@@ -20,7 +20,7 @@ export interface MeterFault {
 export interface SignedReading {
   epochId: number;
   agentId: number;
-  energyWh: number[];
+  energyWh: Hourly<number>;
   signature: Hex;
 }
 
@@ -74,5 +74,5 @@ export async function signReading(
 ): Promise<SignedReading> {
   const typed = meterReadingTypedData(chainId, meterReadings, reading);
   const signature = await meter.signTypedData(typed);
-  return { ...reading, signature };
+  return { epochId: reading.epochId, agentId: reading.agentId, energyWh: typed.message.energyWh, signature };
 }

@@ -55,6 +55,8 @@ export interface PipelineOptions {
   /** Challenge and reading windows of a fresh embedded deployment, seconds. */
   readingWindowSeconds?: number;
   challengeWindowSeconds?: number;
+  /** Stop each day after posting, or after relaying readings (resume later with another run). */
+  stopAfter?: 'post' | 'relay';
   /** For tests: stop after this many transactions (as if the process were killed). */
   maxTransactions?: number;
   onProgress?: (line: string) => void;
@@ -83,6 +85,8 @@ export interface DayReport {
   welfareUsd: number;
   admmIterations: number;
   transactions: number;
+  /** Transactions per step (a step sent in gas-bounded batches shows how many it took). */
+  transactionsByStep: Record<string, number>;
   gas: Record<string, number>;
   gasPerSettledTrade: number;
   stageMs: Record<string, number>;
@@ -229,11 +233,14 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
     return dayReport(ctx, day, epochId, 'voided', doc, onchain, [], { submitted: 0, rejected: [] }, dispute, solution.admm!.iterations, gasFrom, txFrom, stageMs);
   }
 
+  if (options.stopAfter === 'post') {
+    return dayReport(ctx, day, epochId, 'waiting', doc, onchain, [], { submitted: 0, rejected: [] }, dispute, solution.admm!.iterations, gasFrom, txFrom, stageMs);
+  }
   const readings = await stage('meters', () => meterReadings(ctx, doc, onchain, day, options));
   const relay = await stage('relay', () => relayReadings(ctx, readings));
   progress(`  readings: ${relay.submitted} relayed, ${relay.alreadyOnChain} already on chain, ${relay.rejected.length} rejected${relay.rejected.length ? ` (${relay.rejected.map((r) => `agent ${r.agentId}: ${r.reason}`).join('; ')})` : ''}\n`);
 
-  if (!(await passTime(ctx, epoch.readingsCloseAt, options, progress))) {
+  if (options.stopAfter === 'relay' || !(await passTime(ctx, epoch.readingsCloseAt, options, progress))) {
     return dayReport(ctx, day, epochId, 'waiting', doc, onchain, [], relay, dispute, solution.admm!.iterations, gasFrom, txFrom, stageMs);
   }
   await stage('checks', () => checkSchedule(ctx, onchain));
@@ -272,14 +279,20 @@ async function currentMeter(ctx: ChainContext, agentId: number): Promise<Account
 
 /** Gets the chain past `deadline` (anvil: move its clock; otherwise wait). Returns false if it gave up. */
 async function passTime(ctx: ChainContext, deadline: bigint, options: PipelineOptions, progress: (s: string) => void): Promise<boolean> {
+  if (options.time === 'advance') {
+    // What counts is the next block's timestamp: a chain reloaded from saved state may have blocks
+    // from before a clock jump that was not saved, so mine and look.
+    const test = ctx.testClient();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await test.mine({ blocks: 1 });
+      const t = (await ctx.publicClient.getBlock()).timestamp;
+      if (t > deadline) return true;
+      await test.increaseTime({ seconds: Number(deadline - t) + 1 });
+    }
+    throw new Error(`could not move the chain's clock past ${deadline}`);
+  }
   const now = (await ctx.publicClient.getBlock()).timestamp;
   if (now > deadline) return true;
-  if (options.time === 'advance') {
-    const test = ctx.testClient();
-    await test.increaseTime({ seconds: Number(deadline - now) + 1 });
-    await test.mine({ blocks: 1 });
-    return true;
-  }
   const waitS = Number(deadline - now) + 1;
   progress(`  waiting ${waitS} s for the window to close (run again later to resume)\n`);
   await new Promise((r) => setTimeout(r, waitS * 1000));
@@ -332,7 +345,11 @@ async function dayReport(
     } else unpaid++;
   });
   const gas: Record<string, number> = {};
-  for (const g of ctx.gas.slice(gasFrom)) gas[g.step] = (gas[g.step] ?? 0) + Number(g.gasUsed);
+  const transactionsByStep: Record<string, number> = {};
+  for (const g of ctx.gas.slice(gasFrom)) {
+    gas[g.step] = (gas[g.step] ?? 0) + Number(g.gasUsed);
+    transactionsByStep[g.step] = (transactionsByStep[g.step] ?? 0) + 1;
+  }
   const unitsPerUsd = 10 ** (await tokenDecimals(ctx));
   return {
     day,
@@ -354,6 +371,7 @@ async function dayReport(
     welfareUsd: doc.welfareUsd,
     admmIterations,
     transactions: ctx.transactions - txFrom,
+    transactionsByStep,
     gas,
     gasPerSettledTrade: settled > 0 ? Math.round((gas['settle trades'] ?? 0) / settled) : 0,
     stageMs,

@@ -3,6 +3,7 @@
 // escrow is only topped up to what open trades need, and only non-zero balances are withdrawn.
 import { settlementAbi, settlementTokenAbi, tradeMultiProof } from '@gridmarket/contracts';
 import { sendInBatches } from './batching';
+import { checkBitsOf, isPassed } from './checks';
 import type { ChainContext } from './context';
 import type { OnchainEpoch } from './onchain';
 
@@ -38,8 +39,11 @@ export async function fundBuyers(ctx: ChainContext, epoch: OnchainEpoch, options
     if (escrow >= target) continue;
     const owner = ctx.owner(buyer);
     const top = target - escrow;
-    if (options.mint) {
-      await ctx.send('mint test tokens', { address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'mint', args: [owner.address, top] });
+    // Tokens already in the owner's wallet (minted by a run that stopped before depositing) count.
+    const wallet = await ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [owner.address] });
+    if (wallet < top) {
+      if (!options.mint) throw new Error(`the owner of agent ${buyer} holds ${wallet} token units but must escrow ${top}`);
+      await ctx.send('mint test tokens', { address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'mint', args: [owner.address, top - wallet] });
     }
     const allowance = await ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'allowance', args: [owner.address, ctx.deployment.settlement] });
     if (allowance < top) {
@@ -51,22 +55,42 @@ export async function fundBuyers(ctx: ChainContext, epoch: OnchainEpoch, options
   return deposits;
 }
 
-/** Settles every open trade; returns how many were sent and in how many batches. */
+/**
+ * Settles every open trade that will be decided: a trade whose party failed its check (it will be
+ * rejected) or whose buyer's escrow covers it (taking the buyer's trades in index order). Trades
+ * that would stay unpaid are not sent, so a re-run with nothing new sends nothing.
+ */
 export async function settleTrades(ctx: ChainContext, epoch: OnchainEpoch): Promise<{ sent: number; batches: number }> {
   if (!epoch.tradeTree) return { sent: 0, batches: 0 };
   const statuses = await tradeStatuses(ctx, epoch.epochId, epoch.trades.length);
-  const open = statuses.flatMap((s, i) => (s === 'open' ? [i] : []));
-  if (open.length === 0) return { sent: 0, batches: 0 };
+  const bits = await checkBitsOf(ctx, epoch.epochId, epoch.agentIds);
+  const bitsOf = new Map(epoch.agentIds.map((id, i) => [id, bits[i]!]));
+  const escrow = new Map<number, bigint>();
+  const decided: number[] = [];
+  for (const [i, t] of epoch.trades.entries()) {
+    if (statuses[i] !== 'open') continue;
+    const rejected = !isPassed(bitsOf.get(t.seller)!, t.hour) || !isPassed(bitsOf.get(t.buyer)!, t.hour);
+    if (!rejected) {
+      if (!escrow.has(t.buyer)) {
+        escrow.set(t.buyer, await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'escrowOf', args: [t.buyer] }));
+      }
+      const left = escrow.get(t.buyer)!;
+      if (left < t.value) continue; // would stay unpaid
+      escrow.set(t.buyer, left - t.value);
+    }
+    decided.push(i);
+  }
+  if (decided.length === 0) return { sent: 0, batches: 0 };
   const tree = epoch.tradeTree;
   const { batches } = await sendInBatches(ctx, {
     step: 'settle trades',
-    items: open,
+    items: decided,
     build: (slice) => {
       const mp = tradeMultiProof(tree, slice);
       return { address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'settleTrades', args: [epoch.epochId, mp.words, mp.proof, mp.proofFlagBits] };
     },
   });
-  return { sent: open.length, batches };
+  return { sent: decided.length, batches };
 }
 
 /** Every agent with proceeds withdraws them to its owner. */

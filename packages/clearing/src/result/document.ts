@@ -1,6 +1,8 @@
 // The clearing result document: everything a clearing run produced, in one JSON file that the
 // oracle publishes (content-addressed) and auditors and participants re-check. Its schema is the
-// contract between the clearing engine, the oracle, the CLI and the web app.
+// contract between the clearing engine, the oracle, the CLI and the web app. It is deterministic:
+// the same case and settings give the same document, byte for byte (no timings, no dates), so
+// that anyone can re-run the clearing and compare hashes.
 import { z } from 'zod';
 import type { Market } from '../case/market';
 import { type MarketOutputs, marketOutputs } from '../market/outputs';
@@ -30,7 +32,6 @@ export const resultSchema = z.object({
   settings: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
   status: z.string(),
   welfareUsd: z.number(),
-  solveTimeMs: z.number(),
   accuracy: z.record(z.string(), z.number()),
   /** Committed schedule: net injection per agent and hour (kW, and whole Wh as committed on chain). */
   schedule: z.object({ kw: matrix, wh: z.array(z.array(z.number().int())) }),
@@ -118,7 +119,6 @@ export function buildResult(market: Market, solution: ClearingSolution, settings
     settings,
     status: solution.status,
     welfareUsd: solution.welfareUsd,
-    solveTimeMs: solution.solveTimeMs,
     accuracy: solution.accuracy,
     schedule: { kw: solution.dispatch.map((d) => d.netKw), wh: outputs.scheduleWh },
     dispatch: solution.dispatch,

@@ -19,7 +19,7 @@ interface ClearOptions {
   quiet?: boolean;
 }
 
-export function summary(doc: ResultDocument): Record<string, unknown> {
+export function summary(doc: ResultDocument, solveTimeMs: number): Record<string, unknown> {
   return {
     case: doc.case.name,
     method: doc.method,
@@ -27,7 +27,7 @@ export function summary(doc: ResultDocument): Record<string, unknown> {
     status: doc.status,
     iterations: doc.admm?.iterations ?? null,
     welfareUsd: doc.welfareUsd,
-    solveTimeMs: doc.solveTimeMs,
+    solveTimeMs,
     trades: doc.totals.trades,
     energyKwh: doc.totals.energyWh / 1000,
     valueUsd: doc.totals.valueMicroUsd / 1e6,
@@ -95,14 +95,14 @@ export function registerClear(program: Command): void {
         writeFileAtomic(opts.out, `${JSON.stringify(doc)}\n`);
         progress(`result document written to ${opts.out}\n`);
       }
-      const s = summary(doc);
+      const s = summary(doc, solution.solveTimeMs);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;
       }
       process.stdout.write(
         [
-          `${doc.case.name}: ${doc.method}${doc.admm ? ` ${doc.admm.status} in ${doc.admm.iterations} iterations` : ` ${doc.status}`} (${fmt.ms(doc.solveTimeMs)})`,
+          `${doc.case.name}: ${doc.method}${doc.admm ? ` ${doc.admm.status} in ${doc.admm.iterations} iterations` : ` ${doc.status}`} (${fmt.ms(solution.solveTimeMs)})`,
           `welfare ${fmt.usd(doc.welfareUsd, 4)}; max line utilization ${fmt.pct(doc.network.maxUtilization)}`,
           `${doc.totals.trades} trades, ${(doc.totals.energyWh / 1000).toFixed(2)} kWh, ${fmt.usd(doc.totals.valueMicroUsd / 1e6)} at ${fmt.usd(doc.totals.averagePriceUsdPerKwh, 4)}/kWh`,
           '',

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { auditEpoch, disputeHour, findViolations, loadEpochData, participantProof } from '@gridmarket/oracle';
 import { loadConfig } from '../config';
-import { UsageError } from '../io';
+import { toJson, UsageError } from '../io';
 import { chainFlags, chainOptions, connect } from './chain';
 
 const intArg = (name: string, v: string) => {
@@ -40,7 +40,7 @@ export function registerParticipant(program: Command): void {
     .action(async (opts) => {
       const { ctx, store } = await connect(loadConfig(chainFlags(opts)));
       const r = await auditEpoch(ctx, store, intArg('--epoch', opts.epoch));
-      if (opts.json) process.stdout.write(`${JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+      if (opts.json) process.stdout.write(`${toJson(r)}\n`);
       else {
         const lines = [
           `epoch ${r.epochId}${r.voided ? ' (voided)' : ''}`,
@@ -50,6 +50,7 @@ export function registerParticipant(program: Command): void {
           r.violations.length === 0
             ? 'balance and line limits hold in every hour'
             : `infeasible hours: ${r.violations.map((v) => `hour ${v.hour} ${v.kind} ${v.amountWh} Wh${v.line !== undefined ? ` on line ${v.line + 1}` : ''}`).join('; ')}`,
+          r.conservation ? `energy does not add up: ${r.conservation}` : 'every agent’s trades add up to its schedule',
           `trades: ${r.settlement.settled} settled, ${r.settlement.rejected} rejected, ${r.settlement.open} open; ${r.settlement.disagreements.length} disagree with the meter readings on chain`,
           ...r.settlement.disagreements.slice(0, 20).map((d) => `  trade ${d.tradeIndex}: ${d.status}, readings say ${d.expected} (${d.reason})`),
           r.ok ? 'audit passed' : 'audit FAILED',

@@ -6,7 +6,7 @@ import { THESIS } from '@gridmarket/clearing';
 import { type Corruption, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
 import type { Hex } from 'viem';
 import { loadConfig } from '../config';
-import { fmt, parseNumber, table, UsageError } from '../io';
+import { fmt, parseNumber, table, toJson, UsageError } from '../io';
 
 const FAULTS: MeterFaultKind[] = ['outage', 'stuck', 'bias', 'spike', 'wrong-key', 'missing-hour'];
 
@@ -134,6 +134,6 @@ export function registerRun(program: Command): void {
           if (!opts.quiet) process.stderr.write(line);
         },
       });
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
+      process.stdout.write(opts.json ? `${toJson(report)}\n` : reportText(report));
     });
 }
