@@ -13,6 +13,7 @@ export { NetworkOperator } from './admm/operator';
 export { HourProjection } from './admm/projection';
 export * from './market/outputs';
 export * from './market/rounding';
+export * from './result/schema';
 export * from './result/document';
 export * from './thesis';
 export { syntheticCase, type SyntheticSpec } from './case/synthetic';

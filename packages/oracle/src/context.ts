@@ -36,7 +36,8 @@ export class StoppedError extends Error {
 export interface ContextOptions {
   rpcUrl: string;
   deployment: Deployment;
-  operatorKey: Hex;
+  /** The oracle's key; a read-only context (an auditor's, the web app's) has none. */
+  operatorKey?: Hex;
   /** Mnemonic of the simulated participants (owners) and meters. */
   mnemonic?: string;
   /** For tests: stop (throw StoppedError) after this many transactions. */
@@ -46,7 +47,7 @@ export interface ContextOptions {
 export class ChainContext {
   readonly chain: Chain;
   readonly publicClient: PublicClient;
-  readonly operator: PrivateKeyAccount;
+  private readonly operatorAccount: PrivateKeyAccount | undefined;
   readonly gas: GasRecord[] = [];
   transactions = 0;
 
@@ -59,7 +60,13 @@ export class ChainContext {
     });
     // Receipts are polled every 100 ms (viem's default is 4 s, far slower than a local chain).
     this.publicClient = createPublicClient({ chain: this.chain, transport: http(options.rpcUrl), pollingInterval: 100 }) as PublicClient;
-    this.operator = privateKeyToAccount(options.operatorKey);
+    this.operatorAccount = options.operatorKey ? privateKeyToAccount(options.operatorKey) : undefined;
+  }
+
+  /** The oracle's account; an error in a read-only context. */
+  get operator(): PrivateKeyAccount {
+    if (!this.operatorAccount) throw new Error('this context is read-only: no operator key was given');
+    return this.operatorAccount;
   }
 
   get deployment(): Deployment {
@@ -89,6 +96,21 @@ export class ChainContext {
     // Simulate first: a revert is reported with its custom error instead of being mined.
     const { request: simulated } = await this.publicClient.simulateContract({ ...(request as object), account } as never);
     const hash = await wallet.writeContract(simulated as never);
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    this.transactions++;
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash });
+    if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
+    return receipt;
+  }
+
+  /** Sends prepared calldata (a claim step) from `account`, simulating it first like `send`. */
+  async sendCalldata(step: string, tx: { to: Hex; data: Hex }, account: Account): Promise<TransactionReceipt> {
+    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
+      throw new StoppedError(`stopped after ${this.transactions} transactions`);
+    }
+    await this.publicClient.call({ account, to: tx.to, data: tx.data });
+    const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account });
+    const hash = await wallet.sendTransaction({ to: tx.to, data: tx.data, account, chain: this.chain });
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
     this.transactions++;
     this.gas.push({ step, gasUsed: receipt.gasUsed, hash });

@@ -12,6 +12,7 @@ export * from './settlement';
 export * from './dispute';
 export * from './audit';
 export * from './proof';
+export * from './claim';
 export * from './faults';
 export * from './batching';
 export * from './pipeline';

@@ -6,7 +6,7 @@
 // started again continues where it stopped and never posts, pays or withdraws twice.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildMarket, buildResult, dayVariant, type Market, readCaseFile, type ResultDocument, runAdmm } from '@gridmarket/clearing';
+import { buildMarket, buildResult, dayVariant, type Market, readCaseFile, type ResultDocument, runAdmm, solveCentralized } from '@gridmarket/clearing';
 import { type Deployment, parseDeployment, participantRegistryAbi } from '@gridmarket/contracts';
 import { deployContracts, type LocalChain, startAnvil } from '@gridmarket/contracts/node';
 import { type Hex } from 'viem';
@@ -31,6 +31,8 @@ export interface PipelineOptions {
   case: string;
   days: number;
   firstEpoch: number;
+  /** Which day of the case's variants the first day is (0 by default): days are distinct markets. */
+  firstDay?: number;
   /** A running chain; without one an anvil is started on a free loopback port and stopped at the end. */
   rpcUrl?: string;
   operatorKey?: Hex;
@@ -55,8 +57,15 @@ export interface PipelineOptions {
   /** Challenge and reading windows of a fresh embedded deployment, seconds. */
   readingWindowSeconds?: number;
   challengeWindowSeconds?: number;
-  /** Stop each day after posting, or after relaying readings (resume later with another run). */
-  stopAfter?: 'post' | 'relay';
+  /**
+   * Stop each day after a step (resume later with another run): after posting, after relaying the
+   * readings, or once buyers have escrowed (participants can then settle and claim themselves).
+   */
+  stopAfter?: 'post' | 'relay' | 'deposits';
+  /** Watch posted epochs and dispute infeasible ones (default true; false plays an absent watcher). */
+  watch?: boolean;
+  /** Leave the embedded anvil running after the run (the caller stops it with `report.stopChain`). */
+  keepChain?: boolean;
   /** For tests: stop after this many transactions (as if the process were killed). */
   maxTransactions?: number;
   onProgress?: (line: string) => void;
@@ -100,6 +109,8 @@ export interface PipelineReport {
   days: DayReport[];
   totals: { generated: number; submitted: number; verified: number; settled: number; rejected: number; unpaid: number; failed: number; transactions: number; settledEnergyKwh: number; settledValueUsd: number };
   wallTimeMs: number;
+  /** With `keepChain`: stops the embedded anvil. */
+  stopChain?: () => Promise<void>;
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
@@ -123,7 +134,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     const { raw, baseDir } = readCaseFile(options.case);
     const days: DayReport[] = [];
     for (let day = 0; day < options.days; day++) {
-      const market = buildMarket(dayVariant(raw as never, day), baseDir);
+      const market = buildMarket(dayVariant(raw as never, (options.firstDay ?? 0) + day), baseDir);
       days.push(await runDay(ctx, store, market, day, options, progress));
     }
     const sum = (k: keyof DayReport) => days.reduce((s, d) => s + (d[k] as number), 0);
@@ -146,9 +157,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
         settledValueUsd: sum('settledValueUsd'),
       },
       wallTimeMs: performance.now() - t0,
+      ...(anvil && options.keepChain ? { stopChain: anvil.stop } : {}),
     };
-  } finally {
+  } catch (err) {
     await anvil?.stop();
+    throw err;
+  } finally {
+    if (!options.keepChain) await anvil?.stop();
   }
 }
 
@@ -198,7 +213,9 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
 
   const solution = await stage('clear', () => runAdmm(market, { constrained: true, ...(options.admm ?? {}) }));
   if (solution.admm!.status !== 'converged') throw new Error(`ADMM did not converge for day ${day + 1} (${solution.admm!.iterations} iterations)`);
-  let doc: ResultDocument = buildResult(market, solution, { method: 'admm', ...(options.admm ?? {}) });
+  // The unconstrained optimum, kept in the document as the reference of Fig. 6.7.
+  const unconstrained = await stage('clear', () => solveCentralized(market, { constrained: false }));
+  let doc: ResultDocument = buildResult(market, solution, { method: 'admm', ...(options.admm ?? {}) }, unconstrained);
   const corruption = options.corrupt?.find((c) => c.day === day)?.kind;
   if (corruption) {
     doc = corruptSchedule(doc, market, corruption);
@@ -215,7 +232,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   // A watcher's check before the challenge window closes: dispute an infeasible schedule.
   let epoch = await readEpoch(ctx, epochId);
   let dispute: DayReport['dispute'];
-  if (!epoch.voided) {
+  if (!epoch.voided && options.watch !== false) {
     const violations = await stage('watch', () => findViolations(ctx, onchain, networkId));
     const v = violations[0];
     if (v) {
@@ -249,6 +266,9 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   }
   const shortfall = new Map((options.shortfall ?? []).map((s) => [agentIds[s.agent]!, s.share]));
   await stage('deposits', () => fundBuyers(ctx, onchain, { mint: true, shortfall }));
+  if (options.stopAfter === 'deposits') {
+    return dayReport(ctx, day, epochId, 'waiting', doc, onchain, [], relay, dispute, solution.admm!.iterations, gasFrom, txFrom, stageMs);
+  }
   const settle = await stage('settle', () => settleTrades(ctx, onchain));
   progress(`  settlement: ${settle.sent} trades sent in ${settle.batches} batch${settle.batches === 1 ? '' : 'es'}\n`);
   await stage('withdraw', () => withdrawProceeds(ctx, agentIds));

@@ -3,7 +3,7 @@
 // anyone holding the folder (or a copy of the file) can fetch the document and check it.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalJson, parseResult, type ResultDocument } from '@gridmarket/clearing';
+import { canonicalJson, parseResult, type ResultDocument } from '@gridmarket/clearing/result';
 import { type Hex, keccak256, toBytes } from 'viem';
 
 export const STORE_SCHEME = 'gridmarket-store://';

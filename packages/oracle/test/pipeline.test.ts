@@ -3,12 +3,13 @@
 // faulty oracle, gas-bounded batches, and three days on the 33-bus case.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { meterReadingsAbi, participantRegistryAbi } from '@gridmarket/contracts';
+import { meterReadingsAbi, participantRegistryAbi, settlementTokenAbi } from '@gridmarket/contracts';
 import { startAnvil } from '@gridmarket/contracts/node';
 import {
   ANVIL_OPERATOR_KEY,
   auditEpoch,
   ChainContext,
+  claimPlan,
   DocumentStore,
   loadEpochData,
   type PipelineOptions,
@@ -229,6 +230,63 @@ describe('a faulty oracle', () => {
       }
     });
   }
+});
+
+describe('a participant claims without the operator', () => {
+  it('reveals, settles and withdraws its own trades step by step, and is paid exactly what it sold', async () => {
+    const s = await sandbox();
+    try {
+      // The operator posts and relays the readings, then disappears.
+      const report = await runPipeline(base(s, { stopAfter: 'relay' }));
+      const { ctx, store } = contextOf(s, report);
+      const { epoch, onchain } = await loadEpochData(ctx, store, 1);
+      const seller = onchain.agentIds[1]!; // market agent 1: a seller
+      const owner = ctx.owner(seller);
+      const balance = () => ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [owner.address] });
+      const test = ctx.testClient();
+      const jumpPast = async (t: bigint) => {
+        await test.setNextBlockTimestamp({ timestamp: t + 1n });
+        await test.mine({ blocks: 1 });
+      };
+
+      assert.equal((await claimPlan(ctx, store, 1, seller)).next.kind, 'wait'); // readings still open
+      const closes = epoch.readingsCloseAt > epoch.challengeEndsAt ? epoch.readingsCloseAt : epoch.challengeEndsAt;
+      await jumpPast(closes);
+      const steps: string[] = [];
+      const run = async () => {
+        for (let i = 0; i < 20; i++) {
+          const plan = await claimPlan(ctx, store, 1, seller);
+          const next = plan.next;
+          if (next.kind === 'done' || next.kind === 'wait') return plan;
+          steps.push(next.kind);
+          await ctx.sendCalldata(`claim ${next.kind}`, next.tx, owner);
+        }
+        throw new Error('the claim did not finish in 20 steps');
+      };
+      let plan = await run();
+      assert.deepEqual(steps, ['check']);
+      // No buyer has escrowed yet: nothing is sent, the trades wait.
+      assert.equal(plan.next.kind, 'done');
+      assert.equal(plan.trades.awaitingEscrow, plan.trades.open);
+      assert.ok(plan.trades.open > 0);
+
+      // Buyers escrow (the oracle's next run), then the seller claims again.
+      await runPipeline(base(s, { stopAfter: 'deposits' }));
+      const before = await balance();
+      steps.length = 0;
+      plan = await run();
+      assert.equal(plan.next.kind, 'done');
+      assert.deepEqual([...new Set(steps)], ['settle', 'withdraw']);
+      assert.equal(plan.trades.open, 0);
+      assert.equal(plan.claimable, '0');
+      const statuses = await tradeStatuses(ctx, 1, onchain.trades.length);
+      const earned = onchain.trades.reduce((sum, t, i) => (t.seller === seller && statuses[i] === 'settled' ? sum + t.value : sum), 0n);
+      assert.ok(earned > 0n);
+      assert.equal((await balance()) - before, earned);
+    } finally {
+      await s.done();
+    }
+  });
 });
 
 describe('gas-bounded batches', () => {

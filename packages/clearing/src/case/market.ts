@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canonicalJson } from '../canonical';
 import { agentPtdf, builtinNetwork, buildNetwork, importMatpower, type Network, NetworkError } from '@gridmarket/grid';
 import { type Battery, type Case, caseSchema, HOURS } from './schema';
 
@@ -187,16 +188,4 @@ function resolveNetwork(c: Case, baseDir: string): Network {
 /** A zod issue path in the notation the other errors use: sellers[0].battery.capacityKwh. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
-}
-
-/** JSON with object keys sorted, so that equal cases hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,106 +1,16 @@
-// The clearing result document: everything a clearing run produced, in one JSON file that the
-// oracle publishes (content-addressed) and auditors and participants re-check. Its schema is the
-// contract between the clearing engine, the oracle, the CLI and the web app. It is deterministic:
-// the same case and settings give the same document, byte for byte (no timings, no dates), so
-// that anyone can re-run the clearing and compare hashes.
-import { z } from 'zod';
+// Builds the result document of a clearing run (its schema is in ./schema).
 import type { Market } from '../case/market';
 import { type MarketOutputs, marketOutputs } from '../market/outputs';
 import { type ClearingSolution, maxLineUtilization, maxLineViolation } from '../solution';
+import { RESULT_FORMAT, type ResultDocument, resultSchema } from './schema';
 
-export const RESULT_FORMAT = 'gridmarket-clearing/1';
-
-const series = z.array(z.number());
-const matrix = z.array(series);
-
-export const resultSchema = z.object({
-  format: z.literal(RESULT_FORMAT),
-  case: z.object({
-    name: z.string(),
-    /** sha256 of the canonical case: anyone can re-run the clearing from the same input. */
-    inputHash: z.string().regex(/^[0-9a-f]{64}$/),
-    network: z.string(),
-    slackBus: z.number().int(),
-    hours: z.literal(24),
-    agents: z.array(
-      z.object({ index: z.number().int(), id: z.string(), kind: z.enum(['grid', 'seller', 'buyer']), bus: z.number().int(), hasStorage: z.boolean() }),
-    ),
-    lines: z.array(z.object({ from: z.number().int(), to: z.number().int(), limitKw: z.number().nullable() })),
-  }),
-  method: z.enum(['centralized', 'highs', 'admm']),
-  constrained: z.boolean(),
-  settings: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
-  status: z.string(),
-  welfareUsd: z.number(),
-  accuracy: z.record(z.string(), z.number()),
-  /** Committed schedule: net injection per agent and hour (kW, and whole Wh as committed on chain). */
-  schedule: z.object({ kw: matrix, wh: z.array(z.array(z.number().int())) }),
-  dispatch: z.array(
-    z.object({
-      netKw: series,
-      generationKw: series.optional(),
-      chargeKw: series.optional(),
-      dischargeKw: series.optional(),
-      socKwh: series.optional(),
-      consumptionKw: series.optional(),
-      importKw: series.optional(),
-    }),
-  ),
-  prices: z.object({
-    settlementUsdPerKwh: series,
-    systemUsdPerKwh: series,
-    nodalUsdPerKwh: matrix,
-    lineDualUsdPerKwh: matrix,
-  }),
-  network: z.object({
-    flowsKw: matrix,
-    maxUtilization: z.number(),
-    maxUtilizationLine: z.number().int(),
-    maxViolationKw: z.number(),
-  }),
-  trades: z.array(
-    z.object({
-      index: z.number().int().nonnegative(),
-      seller: z.number().int().nonnegative(),
-      buyer: z.number().int().nonnegative(),
-      hour: z.number().int().min(0).max(23),
-      energyWh: z.number().int().positive(),
-      valueMicroUsd: z.number().int().nonnegative(),
-    }),
-  ),
-  totals: z.object({
-    trades: z.number().int(),
-    energyWh: z.number().int(),
-    valueMicroUsd: z.number().int(),
-    averagePriceUsdPerKwh: z.number(),
-    tradesPerHour: z.array(z.number().int()),
-    energyWhPerHour: z.array(z.number().int()),
-    valueMicroUsdPerHour: z.array(z.number().int()),
-  }),
-  admm: z
-    .object({
-      status: z.enum(['converged', 'max_iter_reached']),
-      iterations: z.number().int(),
-      rho: series,
-      primalResidual: series,
-      dualResidual: series,
-      epsPrimal: series,
-      epsDual: series,
-      welfareUsd: series,
-      zViolationKw: series,
-      finalPViolationKw: z.number(),
-      finalMismatchKw: z.number(),
-    })
-    .optional(),
-});
-
-export type ResultDocument = z.infer<typeof resultSchema>;
-
-export class ResultDocumentError extends Error {
-  override name = 'ResultDocumentError';
-}
-
-export function buildResult(market: Market, solution: ClearingSolution, settings: Record<string, number | boolean | string>): ResultDocument {
+/** `unconstrained`: the same day cleared without line limits, kept as a reference for Fig. 6.7. */
+export function buildResult(
+  market: Market,
+  solution: ClearingSolution,
+  settings: Record<string, number | boolean | string>,
+  unconstrained?: ClearingSolution,
+): ResultDocument {
   const outputs: MarketOutputs = marketOutputs(market, solution);
   const util = maxLineUtilization(market, solution.flowsKw);
   const doc: ResultDocument = {
@@ -137,16 +47,18 @@ export function buildResult(market: Market, solution: ClearingSolution, settings
     trades: outputs.trades,
     totals: outputs.totals,
     ...(solution.admm ? { admm: solution.admm } : {}),
+    ...(unconstrained
+      ? {
+          reference: {
+            unconstrained: {
+              method: unconstrained.method,
+              welfareUsd: unconstrained.welfareUsd,
+              flowsKw: unconstrained.flowsKw,
+              maxUtilization: maxLineUtilization(market, unconstrained.flowsKw).utilization,
+            },
+          },
+        }
+      : {}),
   };
   return resultSchema.parse(doc);
-}
-
-/** Parses a result document (e.g. fetched from the content store); errors name the field. */
-export function parseResult(json: unknown): ResultDocument {
-  const r = resultSchema.safeParse(json);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new ResultDocumentError(`${i.path.join('.') || '(root)'}: ${i.message}`);
-  }
-  return r.data;
 }

@@ -1,0 +1,119 @@
+// The clearing result document: everything a clearing run produced, in one JSON file that the
+// oracle publishes (content-addressed) and auditors and participants re-check. Its schema is the
+// contract between the clearing engine, the oracle, the CLI and the web app. It is deterministic:
+// the same case and settings give the same document, byte for byte (no timings, no dates), so
+// that anyone can re-run the clearing and compare hashes.
+import { z } from 'zod';
+
+export const RESULT_FORMAT = 'gridmarket-clearing/1';
+
+const series = z.array(z.number());
+const matrix = z.array(series);
+
+export const resultSchema = z.object({
+  format: z.literal(RESULT_FORMAT),
+  case: z.object({
+    name: z.string(),
+    /** sha256 of the canonical case: anyone can re-run the clearing from the same input. */
+    inputHash: z.string().regex(/^[0-9a-f]{64}$/),
+    network: z.string(),
+    slackBus: z.number().int(),
+    hours: z.literal(24),
+    agents: z.array(
+      z.object({ index: z.number().int(), id: z.string(), kind: z.enum(['grid', 'seller', 'buyer']), bus: z.number().int(), hasStorage: z.boolean() }),
+    ),
+    lines: z.array(z.object({ from: z.number().int(), to: z.number().int(), limitKw: z.number().nullable() })),
+  }),
+  method: z.enum(['centralized', 'highs', 'admm']),
+  constrained: z.boolean(),
+  settings: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+  status: z.string(),
+  welfareUsd: z.number(),
+  accuracy: z.record(z.string(), z.number()),
+  /** Committed schedule: net injection per agent and hour (kW, and whole Wh as committed on chain). */
+  schedule: z.object({ kw: matrix, wh: z.array(z.array(z.number().int())) }),
+  dispatch: z.array(
+    z.object({
+      netKw: series,
+      generationKw: series.optional(),
+      chargeKw: series.optional(),
+      dischargeKw: series.optional(),
+      socKwh: series.optional(),
+      consumptionKw: series.optional(),
+      importKw: series.optional(),
+    }),
+  ),
+  prices: z.object({
+    settlementUsdPerKwh: series,
+    systemUsdPerKwh: series,
+    nodalUsdPerKwh: matrix,
+    lineDualUsdPerKwh: matrix,
+  }),
+  network: z.object({
+    flowsKw: matrix,
+    maxUtilization: z.number(),
+    maxUtilizationLine: z.number().int(),
+    maxViolationKw: z.number(),
+  }),
+  trades: z.array(
+    z.object({
+      index: z.number().int().nonnegative(),
+      seller: z.number().int().nonnegative(),
+      buyer: z.number().int().nonnegative(),
+      hour: z.number().int().min(0).max(23),
+      energyWh: z.number().int().positive(),
+      valueMicroUsd: z.number().int().nonnegative(),
+    }),
+  ),
+  totals: z.object({
+    trades: z.number().int(),
+    energyWh: z.number().int(),
+    valueMicroUsd: z.number().int(),
+    averagePriceUsdPerKwh: z.number(),
+    tradesPerHour: z.array(z.number().int()),
+    energyWhPerHour: z.array(z.number().int()),
+    valueMicroUsdPerHour: z.array(z.number().int()),
+  }),
+  admm: z
+    .object({
+      status: z.enum(['converged', 'max_iter_reached']),
+      iterations: z.number().int(),
+      rho: series,
+      primalResidual: series,
+      dualResidual: series,
+      epsPrimal: series,
+      epsDual: series,
+      welfareUsd: series,
+      zViolationKw: series,
+      finalPViolationKw: z.number(),
+      finalMismatchKw: z.number(),
+    })
+    .optional(),
+  /**
+   * What the same day clears to without line limits (Fig. 6.7: constrained vs unconstrained line
+   * utilization), from the centralized benchmark. Informational: nothing on chain commits to it.
+   */
+  reference: z
+    .object({
+      unconstrained: z.object({ method: z.string(), welfareUsd: z.number(), flowsKw: matrix, maxUtilization: z.number() }),
+    })
+    .optional(),
+});
+
+export type ResultDocument = z.infer<typeof resultSchema>;
+
+export { canonicalJson } from '../canonical';
+
+export class ResultDocumentError extends Error {
+  override name = 'ResultDocumentError';
+}
+
+/** Parses a result document (e.g. fetched from the content store); errors name the field. */
+export function parseResult(json: unknown): ResultDocument {
+  const r = resultSchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ResultDocumentError(`${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  return r.data;
+}
