@@ -3,3 +3,4 @@ export * from './generated';
 export * from './deployment';
 export * from './leaves';
 export * from './meterReading';
+export * from './fastVerify';

@@ -47,14 +47,19 @@ export async function findViolations(ctx: ChainContext, epoch: OnchainEpoch, net
   return out;
 }
 
-/** Sends the proof that `hour` of the epoch is infeasible: every agent's leaf for that hour. */
-export async function disputeHour(ctx: ChainContext, epoch: OnchainEpoch, hour: number): Promise<void> {
+/** The call that proves `hour` of the epoch infeasible: every agent's leaf for that hour. */
+export function disputeHourRequest(ctx: ChainContext, epoch: OnchainEpoch, hour: number) {
   const indices = epoch.schedule.flatMap((l, i) => (l.hour === hour ? [i] : []));
   const mp = scheduleMultiProof(epoch.scheduleTree, indices);
-  await ctx.send('dispute', {
+  return {
     address: ctx.deployment.clearingLedger,
     abi: clearingLedgerAbi,
-    functionName: 'disputeHour',
-    args: [epoch.epochId, hour, mp.leaves, mp.proof, mp.proofFlagBits],
-  });
+    functionName: 'disputeHour' as const,
+    args: [epoch.epochId, hour, mp.leaves, mp.proof, mp.proofFlagBits] as const,
+  };
+}
+
+/** Sends the proof that `hour` of the epoch is infeasible, from the operator (a watcher). */
+export async function disputeHour(ctx: ChainContext, epoch: OnchainEpoch, hour: number): Promise<void> {
+  await ctx.send('dispute', disputeHourRequest(ctx, epoch, hour));
 }

@@ -29,8 +29,18 @@ export async function loadEpochData(ctx: ChainContext, store: DocumentStore, epo
   const uri = await ctx.publicClient.readContract({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'documentURI', args: [epochId] });
   const doc = store.get(uri, epoch.documentHash);
   const agentIds = (await networkAgentIds(ctx, epoch.networkId)).slice(0, epoch.agentCount);
-  // Unchecked: an auditor must be able to rebuild a faulty document's trees too (audit reports
-  // conservation separately).
-  const onchain = toOnchain(doc, { epochId, agentIds, tokenDecimals: await tokenDecimals(ctx), unchecked: true });
+  // The trees depend only on the document (whose bytes were just checked against the committed
+  // hash), the epoch and the agent ids: rebuilt once per process, not per request.
+  const key = `${ctx.deployment.clearingLedger}:${epochId}:${epoch.documentHash}:${agentIds.join(',')}`;
+  let onchain = trees.get(key);
+  if (!onchain) {
+    // Unchecked: an auditor must be able to rebuild a faulty document's trees too (audit reports
+    // conservation separately).
+    onchain = toOnchain(doc, { epochId, agentIds, tokenDecimals: await tokenDecimals(ctx), unchecked: true });
+    trees.set(key, onchain);
+    if (trees.size > 16) trees.delete(trees.keys().next().value!);
+  }
   return { epoch, uri, doc, onchain };
 }
+
+const trees = new Map<string, OnchainEpoch>();

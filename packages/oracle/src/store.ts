@@ -10,6 +10,13 @@ export const STORE_SCHEME = 'gridmarket-store://';
 
 export class StoreError extends Error {
   override name = 'StoreError';
+  constructor(
+    message: string,
+    /** missing: no such document; tampered: its bytes do not hash to the committed hash. */
+    readonly kind: 'missing' | 'tampered' | 'unsupported',
+  ) {
+    super(message);
+  }
 }
 
 /** The bytes a document is stored as: canonical JSON (sorted keys), so equal documents hash equally. */
@@ -48,16 +55,16 @@ export class DocumentStore {
     let file: string;
     if (uri.startsWith(STORE_SCHEME)) file = this.fileOf(uri.slice(STORE_SCHEME.length) as Hex);
     else if (uri.startsWith('file://')) file = new URL(uri).pathname;
-    else throw new StoreError(`unsupported document URI ${uri}`);
+    else throw new StoreError(`unsupported document URI ${uri}`, 'unsupported');
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(file);
     } catch {
-      throw new StoreError(`document ${uri} not found (looked for ${file})`);
+      throw new StoreError(`document ${uri} not found (looked for ${file})`, 'missing');
     }
     const actual = keccak256(bytes);
     if (actual.toLowerCase() !== expectedHash.toLowerCase()) {
-      throw new StoreError(`document ${uri} does not match the chain: its hash is ${actual}, the epoch commits to ${expectedHash}`);
+      throw new StoreError(`document ${uri} does not match the chain: its hash is ${actual}, the epoch commits to ${expectedHash}`, 'tampered');
     }
     return parseResult(JSON.parse(Buffer.from(bytes).toString('utf8')));
   }
