@@ -1,0 +1,42 @@
+// The market the browser tests, screenshots and bench run against: four 14-bus days on a local
+// anvil, each left in a state a page must show.
+//   epoch 1 — settled by the operator (with a failing meter, so some trades are rejected);
+//   epoch 2 — buyers have escrowed, nothing settled: participants claim it themselves;
+//   epoch 3 — a faulty oracle posted an overloaded line and no watcher disputed it (yet);
+//   epoch 4 — posted normally; a test may tamper with its stored document.
+import path from 'node:path';
+import type { Deployment } from '@gridmarket/contracts';
+import { type PipelineOptions, runPipeline } from '@gridmarket/oracle';
+
+export const EPOCHS = { settled: 1, claimable: 2, corrupt: 3, tamperable: 4 } as const;
+
+export interface Scenario {
+  rpcUrl: string;
+  workDir: string;
+  deployment: Deployment;
+  stopChain: () => Promise<void>;
+}
+
+export async function buildScenario(workDir: string, log: (line: string) => void = () => {}): Promise<Scenario> {
+  const common: Omit<PipelineOptions, 'firstEpoch'> = {
+    case: 'ieee14',
+    days: 1,
+    workDir,
+    toleranceWh: 50,
+    noiseWh: 15,
+    time: 'advance',
+    onProgress: log,
+  };
+  const first = await runPipeline({ ...common, firstEpoch: EPOCHS.settled, keepChain: true, faults: [{ agent: 20, kind: 'outage' }] });
+  const stopChain = first.stopChain!;
+  try {
+    const onChain = { rpcUrl: first.rpcUrl, deploymentFile: path.join(workDir, 'deployments', `${first.chainId}.json`) };
+    await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.claimable, firstDay: 1, stopAfter: 'deposits' });
+    await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.corrupt, firstDay: 2, corrupt: [{ day: 0, kind: 'overload' }], watch: false, stopAfter: 'post' });
+    await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.tamperable, firstDay: 3, stopAfter: 'post' });
+    return { rpcUrl: first.rpcUrl, workDir, deployment: first.deployment, stopChain };
+  } catch (err) {
+    await stopChain();
+    throw err;
+  }
+}

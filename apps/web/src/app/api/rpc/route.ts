@@ -1,0 +1,52 @@
+// JSON-RPC for the browser, forwarded to the configured chain. Only what a wallet and a reader need
+// passes; the development methods (impersonating a local account, giving it gas) only on a local
+// chain with development accounts on.
+import { webConfig } from '@/server/config';
+
+const READ = /^(eth_(chainId|blockNumber|getBalance|getCode|call|estimateGas|gasPrice|maxPriorityFeePerGas|feeHistory|getBlockBy(Number|Hash)|getTransactionBy\w+|getTransactionReceipt|getTransactionCount|getLogs|getStorageAt|sendTransaction|sendRawTransaction|accounts)|net_version|web3_clientVersion)$/;
+const DEV = new Set(['anvil_impersonateAccount', 'anvil_stopImpersonatingAccount', 'anvil_setBalance']);
+
+interface RpcRequest {
+  jsonrpc?: string;
+  id?: number | string | null;
+  method?: unknown;
+  params?: unknown;
+}
+
+export async function POST(req: Request): Promise<Response> {
+  let body: RpcRequest | RpcRequest[];
+  try {
+    body = (await req.json()) as RpcRequest | RpcRequest[];
+  } catch {
+    return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: the body is not JSON' } }, { status: 400 });
+  }
+  const config = webConfig();
+  const calls = Array.isArray(body) ? body : [body];
+  const allowed = (r: RpcRequest) => typeof r.method === 'string' && READ.test(r.method);
+  const refused = calls.find((r) => !allowed(r) && !(typeof r.method === 'string' && DEV.has(r.method) && config.devAccounts));
+  if (!refused && !calls.every(allowed) && (await chainId(config.rpcUrl)) !== 31337) {
+    return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32601, message: 'development methods are only available on a local chain (31337)' } }, { status: 403 });
+  }
+  if (refused) {
+    return Response.json(
+      { jsonrpc: '2.0', id: refused.id ?? null, error: { code: -32601, message: `method ${String(refused.method)} is not available through this app` } },
+      { status: 403 },
+    );
+  }
+  let upstream: Response;
+  try {
+    upstream = await fetch(config.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32603, message: `no chain answers at ${config.rpcUrl}` } }, { status: 503 });
+  }
+  return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': 'application/json' } });
+}
+
+async function chainId(url: string): Promise<number | undefined> {
+  try {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) });
+    return Number(((await r.json()) as { result: string }).result);
+  } catch {
+    return undefined;
+  }
+}

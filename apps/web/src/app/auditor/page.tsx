@@ -1,0 +1,21 @@
+// Auditor: the records on chain with filters, "verify epoch", and disputes when a check fails.
+import { AuditorView } from '@/components/AuditorView';
+import { connect } from '@/server/chain';
+import { devAccountsOf, namedAgents } from '@/server/agents';
+import { listEpochs } from '@/server/epochs';
+import { chainEvents } from '@/server/records';
+
+export const dynamic = 'force-dynamic';
+
+export default async function AuditorPage() {
+  const c = await connect();
+  if (c.state !== 'ok') return <h1>Auditor</h1>;
+  const [epochs, events] = await Promise.all([listEpochs(c.ctx, c.now), chainEvents(c.ctx)]);
+  const agents = await namedAgents(c.ctx, c.store, epochs);
+  return (
+    <>
+      <h1>Auditor</h1>
+      <AuditorView epochs={epochs} events={events} devAccounts={devAccountsOf(agents, true).slice(0, 1)} now={Number(c.now)} />
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+// One epoch: its record on chain, its document (refused if it does not match the committed hash)
+// and the thesis's figures for the day.
+import Link from 'next/link';
+import { EpochFigures } from '@/components/charts/EpochFigures';
+import { Stat } from '@/components/Stat';
+import { StatusBadge } from '@/components/StatusBadge';
+import { fmtInt, fmtKwh, fmtRelative, fmtTime, fmtUnits } from '@/lib/format';
+import { connect } from '@/server/chain';
+import { epochCharts, epochSummary, readDocument, statusesOf, tokenDecimalsOf } from '@/server/epochs';
+
+export const dynamic = 'force-dynamic';
+
+export default async function EpochPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id: raw } = await params;
+  const c = await connect();
+  if (c.state !== 'ok') return <h1>Epoch {raw}</h1>;
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id < 0 || id >= 2 ** 32) {
+    return (
+      <div className="alert bad" role="alert" data-testid="unknown-epoch">
+        &quot;{raw}&quot; is not an epoch id (a whole number from 0 to 2³²−1). <Link href="/">All epochs</Link>
+      </div>
+    );
+  }
+  const e = await epochSummary(c.ctx, id, c.now);
+  if (!e) {
+    return (
+      <div className="alert bad" role="alert" data-testid="unknown-epoch">
+        Epoch {id} is not posted on chain {c.chainId}. <Link href="/">All epochs</Link>
+      </div>
+    );
+  }
+  const [decimals, statuses] = await Promise.all([tokenDecimalsOf(c.ctx), statusesOf(c.ctx, e)]);
+  const { doc, state } = readDocument(c.store, e);
+  return (
+    <>
+      <h1>
+        Epoch {e.id} <StatusBadge status={e.status} />
+      </h1>
+      {state.state !== 'ok' && (
+        <div className="alert bad" role="alert" data-testid={`document-${state.state}`}>
+          <strong>
+            {state.state === 'tampered'
+              ? 'Tampered document: its hash does not match the one committed on chain.'
+              : state.state === 'missing'
+                ? 'Missing document: the result document of this epoch is not in the store.'
+                : 'Invalid document.'}
+          </strong>{' '}
+          Nothing from it is shown. {state.message}
+        </div>
+      )}
+      <div className="stats">
+        <Stat label="trades" value={fmtInt(e.tradeCount)} />
+        <Stat label="energy traded" value={fmtKwh(e.totalEnergyWh)} />
+        <Stat label="value" value={`$${fmtUnits(e.totalValue, decimals)}`} />
+        <Stat label="settled / rejected" value={`${fmtInt(e.settled)} / ${fmtInt(e.rejected)}`} />
+        <Stat label="value settled" value={`$${fmtUnits(e.settledValue, decimals)}`} />
+        {doc && <Stat label="social welfare" value={`$${doc.welfareUsd.toFixed(3)}`} />}
+        {doc?.admm && <Stat label="ADMM iterations" value={String(doc.admm.iterations)} />}
+        {doc && <Stat label="max line utilization" value={`${(100 * doc.network.maxUtilization).toFixed(1)} %`} />}
+      </div>
+      <div className="card" style={{ marginTop: '1rem' }}>
+        <table>
+          <tbody>
+            <Row k="posted" v={`${fmtTime(e.postedAt)} by ${e.oracle}`} />
+            <Row k="readings close" v={`${fmtTime(e.readingsCloseAt)} (${fmtRelative(e.readingsCloseAt, c.now)})`} />
+            <Row k="challenge window ends" v={`${fmtTime(e.challengeEndsAt)} (${fmtRelative(e.challengeEndsAt, c.now)})`} />
+            <Row k="meter tolerance" v={`${e.toleranceWh} Wh`} />
+            <Row k="schedule root" v={e.scheduleRoot} mono />
+            <Row k="trade root" v={e.tradeRoot} mono />
+            <Row k="document" v={`${e.documentURI} (hash ${e.documentHash})`} mono />
+          </tbody>
+        </table>
+      </div>
+      {doc && <EpochFigures charts={epochCharts(doc, statuses)} />}
+    </>
+  );
+}
+
+
+function Row({ k, v, mono }: { k: string; v: string; mono?: boolean }) {
+  return (
+    <tr>
+      <th style={{ width: '14rem' }}>{k}</th>
+      <td className={mono ? 'mono' : undefined}>{v}</td>
+    </tr>
+  );
+}

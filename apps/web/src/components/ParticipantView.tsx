@@ -1,0 +1,254 @@
+'use client';
+// A participant's epoch: schedule vs meter, trades with proofs verified here in the browser against
+// the roots this page reads from the chain, balances, and the Claim action.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Hex } from 'viem';
+import { useAccount, usePublicClient, useReadContract, useSendTransaction } from 'wagmi';
+import { clearingLedgerAbi, createProofVerifier, settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
+import type { ClaimPlan } from '@gridmarket/oracle/read';
+import { getJson } from '@/lib/fetch';
+import { fmtInt, fmtKwh, fmtUnits } from '@/lib/format';
+import type { EpochStatus } from '@/lib/status';
+import type { AgentInfo, DevAccount, ParticipantEpoch } from '@/lib/types';
+import { verifyParticipant } from '@/lib/verify';
+import { Wallet } from './Wallet';
+
+interface Props {
+  agents: AgentInfo[];
+  devAccounts: DevAccount[];
+  epochs: { id: number; status: EpochStatus }[];
+  decimals: number;
+  addresses: { clearingLedger: Hex; settlement: Hex; settlementToken: Hex };
+}
+
+type ClaimState = { state: 'idle' } | { state: 'pending'; step: string } | { state: 'success' | 'info'; message: string } | { state: 'error'; message: string };
+
+export function ParticipantView({ agents, devAccounts, epochs, decimals, addresses }: Props) {
+  const account = useAccount();
+  const mine = agents.filter((a) => account.address && a.owner.toLowerCase() === account.address.toLowerCase());
+  const [agentChoice, setAgentChoice] = useState<number>();
+  const agent = mine.find((a) => a.id === agentChoice) ?? mine[0];
+  const selectable = epochs.filter((e) => e.status !== 'voided');
+  const [epochChoice, setEpochChoice] = useState<number>();
+  const epochId = epochChoice ?? selectable[0]?.id;
+
+  return (
+    <>
+      <Wallet devAccounts={devAccounts} />
+      {account.status === 'connected' && mine.length === 0 && (
+        <div className="alert warn" data-testid="no-agent">
+          This account owns no registered agent.
+        </div>
+      )}
+      {agent && (
+        <div className="card row">
+          <label htmlFor="agent">Agent</label>
+          <select id="agent" value={agent.id} onChange={(e) => setAgentChoice(Number(e.target.value))}>
+            {mine.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.kind}, agent {a.id}, bus {a.bus})
+              </option>
+            ))}
+          </select>
+          <label htmlFor="epoch">Epoch</label>
+          <select id="epoch" data-testid="epoch-select" value={epochId ?? ''} onChange={(e) => setEpochChoice(Number(e.target.value))}>
+            {selectable.map((e) => (
+              <option key={e.id} value={e.id}>
+                Epoch {e.id} ({e.status})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {agent && epochId !== undefined && account.address && <AgentEpoch key={`${agent.id}:${epochId}`} agent={agent} epochId={epochId} owner={account.address} decimals={decimals} addresses={addresses} />}
+      {agent && epochId === undefined && <p className="muted">No epoch to show.</p>}
+    </>
+  );
+}
+
+function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: AgentInfo; epochId: number; owner: Hex; decimals: number; addresses: Props['addresses'] }) {
+  const queryClient = useQueryClient();
+  const publicClient = usePublicClient();
+  const { sendTransactionAsync } = useSendTransaction();
+  const data = useQuery({ queryKey: ['participant', epochId, agent.id], queryFn: () => getJson<ParticipantEpoch>(`/api/epochs/${epochId}/agents/${agent.id}`) });
+  const epoch = useReadContract({ address: addresses.clearingLedger, abi: clearingLedgerAbi, functionName: 'epoch', args: [epochId] });
+  const claimable = useReadContract({ address: addresses.settlement, abi: settlementAbi, functionName: 'claimableOf', args: [agent.id] });
+  const balance = useReadContract({ address: addresses.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [owner] });
+  const verifier = useQuery({ queryKey: ['proof-verifier'], queryFn: createProofVerifier, staleTime: Infinity });
+  const [claim, setClaim] = useState<ClaimState>({ state: 'idle' });
+
+  const verification = useMemo(
+    () =>
+      data.data && epoch.data && verifier.data
+        ? verifyParticipant(verifier.data, data.data, { scheduleRoot: epoch.data.scheduleRoot, tradeRoot: epoch.data.tradeRoot })
+        : undefined,
+    [data.data, epoch.data, verifier.data],
+  );
+
+  const runClaim = async () => {
+    if (!publicClient) return;
+    const done: string[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        setClaim({ state: 'pending', step: i === 0 ? 'reading the chain…' : `${done.at(-1)} confirmed; reading the chain…` });
+        const plan = await getJson<ClaimPlan>(`/api/epochs/${epochId}/agents/${agent.id}/claim`);
+        const next = plan.next;
+        if (next.kind === 'done' || next.kind === 'wait') {
+          const settled = plan.trades.settled;
+          setClaim(
+            done.length > 0
+              ? { state: 'success', message: `Claimed: ${done.join(', ')}. ${settled} of ${plan.trades.total} trades settled. ${next.kind === 'wait' ? next.description : ''}` }
+              : { state: 'info', message: `Nothing to claim now: ${next.description}.` },
+          );
+          break;
+        }
+        setClaim({ state: 'pending', step: `${next.description}: confirm in your wallet…` });
+        const hash = await sendTransactionAsync({ to: next.tx.to, data: next.tx.data });
+        setClaim({ state: 'pending', step: `${next.description}: waiting for ${hash.slice(0, 10)}…` });
+        const receipt = await publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
+        done.push(next.kind === 'withdraw' ? `withdrew ${fmtUnits(next.amount, decimals)} tokens` : next.description);
+      }
+    } catch (err) {
+      setClaim({ state: 'error', message: (err as Error).message.split('\n')[0] ?? 'the claim failed' });
+    } finally {
+      await Promise.all([claimable.refetch(), balance.refetch(), queryClient.invalidateQueries({ queryKey: ['participant', epochId, agent.id] })]);
+    }
+  };
+
+  if (data.error) return <div className="alert bad" role="alert">{(data.error as Error).message}</div>;
+  if (!data.data) return <p className="muted">Loading epoch {epochId}…</p>;
+  const p = data.data;
+  const sold = p.trades.filter((t) => t.role === 'seller');
+  const open = p.trades.filter((t) => t.status === 'open').length;
+  return (
+    <>
+      <div className="stats">
+        <div className="stat">
+          <div className="label">proofs verified in this browser</div>
+          <div className="value" data-testid="proofs-verified">
+            {verification ? `${verification.verified} / ${verification.total}` : '…'}
+          </div>
+          {verification && (
+            <div className="muted" data-testid="proofs-time">
+              against the on-chain roots in {verification.ms.toFixed(1)} ms
+            </div>
+          )}
+        </div>
+        <div className="stat">
+          <div className="label">trades (sold / bought)</div>
+          <div className="value">
+            {fmtInt(sold.length)} / {fmtInt(p.trades.length - sold.length)}
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">not yet settled</div>
+          <div className="value" data-testid="open-trades">{fmtInt(open)}</div>
+        </div>
+        <div className="stat">
+          <div className="label">claimable (settlement contract)</div>
+          <div className="value" data-testid="claimable">{claimable.data === undefined ? '…' : fmtUnits(claimable.data, decimals)}</div>
+        </div>
+        <div className="stat">
+          <div className="label">token balance (wallet)</div>
+          <div className="value" data-testid="token-balance">{balance.data === undefined ? '…' : fmtUnits(balance.data, decimals)}</div>
+        </div>
+      </div>
+      <div className="card row" style={{ marginTop: '1rem' }}>
+        <button onClick={runClaim} disabled={claim.state === 'pending'} data-testid="claim">
+          {claim.state === 'pending' ? 'Claiming…' : 'Claim'}
+        </button>
+        <span className="muted">Settles this agent&apos;s decidable trades with Merkle proofs (revealing the meter checks they need first), then withdraws its proceeds.</span>
+      </div>
+      {claim.state !== 'idle' && (
+        <div className={`alert ${claim.state === 'error' ? 'bad' : claim.state === 'success' ? 'ok' : 'warn'}`} role="status" data-testid={`claim-${claim.state}`}>
+          {claim.state === 'pending' ? claim.step : claim.message}
+        </div>
+      )}
+      <div className="grid2">
+        <section className="card">
+          <h2 style={{ marginTop: 0 }}>Schedule and meter, per hour</h2>
+          <div className="chart">
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={p.meter.map((m) => ({ hour: m.hour, scheduled: m.scheduledWh / 1000, measured: m.measuredWh === null ? null : m.measuredWh / 1000 }))}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="hour" />
+                <YAxis unit=" kWh" width={70} />
+                <Tooltip />
+                <Legend />
+                <Bar dataKey="scheduled" name="scheduled (committed)" fill="#1f6feb" isAnimationActive={false} />
+                <Bar dataKey="measured" name="measured (signed by the meter)" fill="#9a6700" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </section>
+        <section className="card scroll">
+          <h2 style={{ marginTop: 0 }}>Meter checks (tolerance {p.toleranceWh} Wh)</h2>
+          <table data-testid="meter-checks">
+            <thead>
+              <tr>
+                <th>hour</th>
+                <th className="num">scheduled Wh</th>
+                <th className="num">measured Wh</th>
+                <th>check</th>
+                <th>proof</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.meter.map((m, h) => (
+                <tr key={m.hour}>
+                  <td>{m.hour}</td>
+                  <td className="num">{fmtInt(m.scheduledWh)}</td>
+                  <td className="num">{m.measuredWh === null ? 'missing' : fmtInt(m.measuredWh)}</td>
+                  <td>
+                    <span className={`badge ${!m.checked ? '' : m.passed ? 'ok' : 'bad'}`}>{!m.checked ? 'not checked yet' : m.passed ? 'within tolerance' : 'failed'}</span>
+                  </td>
+                  <td>{verification ? <ProofBadge ok={verification.schedule[h]} /> : '…'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      <section className="card scroll">
+        <h2 style={{ marginTop: 0 }}>My trades ({fmtInt(p.trades.length)})</h2>
+        <table data-testid="trades">
+          <thead>
+            <tr>
+              <th className="num">#</th>
+              <th>role</th>
+              <th>counterparty</th>
+              <th className="num">hour</th>
+              <th className="num">energy</th>
+              <th className="num">value</th>
+              <th>status</th>
+              <th>Merkle proof</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.trades.map((t, i) => (
+              <tr key={t.tradeIndex}>
+                <td className="num">{t.tradeIndex}</td>
+                <td>{t.role === 'seller' ? 'sold to' : 'bought from'}</td>
+                <td>{t.counterpartyName}</td>
+                <td className="num">{t.hour}</td>
+                <td className="num">{fmtKwh(t.energyWh)}</td>
+                <td className="num">{fmtUnits(t.value, p.tokenDecimals, 4)}</td>
+                <td>
+                  <span className={`badge ${t.status === 'settled' ? 'ok' : t.status === 'rejected' ? 'bad' : ''}`}>{t.status}</span>
+                </td>
+                <td>{verification ? <ProofBadge ok={verification.trades[i]} /> : '…'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
+
+function ProofBadge({ ok }: { ok: boolean | undefined }) {
+  return <span className={`badge ${ok ? 'ok' : 'bad'}`}>{ok ? 'verified' : 'NOT verified'}</span>;
+}
