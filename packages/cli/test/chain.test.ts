@@ -24,7 +24,7 @@ describe('gridmarket run, proof, audit, dispute', () => {
   });
 
   it('run --json reports the Table 6.8 counts under their names', () => {
-    const r = run('run', '--case', 'ieee14', '--json', '--quiet', '--fault', '4:outage');
+    const r = run('run', '--case', 'ieee14', '--json', '--quiet', '--no-serve', '--fault', '4:outage');
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     for (const key of ['generated', 'submitted', 'verified', 'settled', 'rejected', 'unpaid', 'failed']) assert.equal(typeof report.totals[key], 'number', key);

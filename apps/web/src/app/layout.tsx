@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { Providers } from '@/components/Providers';
+import { HydrationMark } from '@/components/HydrationMark';
 import { connect, describeConnection } from '@/server/chain';
 import './globals.css';
 
@@ -14,7 +14,6 @@ export const dynamic = 'force-dynamic';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const c = await connect();
-  const chainId = c.state === 'no-chain' ? undefined : c.chainId;
   return (
     <html lang="en">
       <body>
@@ -36,9 +35,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               {describeConnection(c)}
             </div>
           )}
-          <Providers chainId={chainId ?? 31337} devAccounts={c.state === 'ok' && c.config.devAccounts && c.chainId === 31337}>
-            {children}
-          </Providers>
+          {children}
+          <HydrationMark />
         </main>
       </body>
     </html>

@@ -1,8 +1,9 @@
 'use client';
-// Wallet and query state for the client components. The browser talks to the chain through the
+// Wallet and query state for the pages that use a wallet (participant, auditor): the others do
+// not load wagmi at all. The browser talks to the chain through the
 // app's /api/rpc (so one setting, GRIDMARKET_RPC_URL, decides the chain for server and browser).
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useContext, useState } from 'react';
 import { defineChain } from 'viem';
 import { createConfig, http, injected, WagmiProvider } from 'wagmi';
 
@@ -40,11 +41,6 @@ export function Providers({ chainId, devAccounts, children }: AppChain & { child
       }),
     };
   });
-  // Marks the document once React has hydrated it: the page answers input from here on (the
-  // browser tests and the bench wait for it).
-  useEffect(() => {
-    document.documentElement.dataset.hydrated = String(Math.round(performance.now()));
-  }, []);
   return (
     <AppChainContext.Provider value={{ chainId, devAccounts }}>
       <WagmiProvider config={state.wagmi}>

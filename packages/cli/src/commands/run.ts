@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { THESIS } from '@gridmarket/clearing';
 import { type Corruption, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
+import { ensureBuilt, serveApp } from '@gridmarket/web/serve';
 import type { Hex } from 'viem';
 import { loadConfig } from '../config';
 import { fmt, parseNumber, table, toJson, UsageError } from '../io';
@@ -97,9 +98,15 @@ export function registerRun(program: Command): void {
     .option('--corrupt <day:kind>', 'post a faulty schedule on a day (kind imbalance or overload), to see it disputed')
     .option('--persist', 'keep the embedded chain in the work dir so that a stopped run can resume')
     .option('--wait', 'on a real chain: wait for the reading and challenge windows (default: move anvil time)')
+    .option('--no-serve', 'end after the report instead of serving the web app on the chain')
+    .option('--port <port>', 'port of the web app (default: a free one)')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nThe JSON report has the Table 6.8 trade counts under totals.{generated, submitted, verified, settled, rejected, unpaid, failed}.')
+    .addHelpText(
+      'after',
+      '\nThe JSON report has the Table 6.8 trade counts under totals.{generated, submitted, verified, settled, rejected, unpaid, failed}.\n' +
+        'Unless --no-serve, the run ends by serving the web app on the chain (the embedded anvil stays up with it) and prints its URL; Ctrl-C stops both.',
+    )
     .action(async (opts) => {
       const config = loadConfig({
         rpcUrl: opts.rpc,
@@ -116,6 +123,10 @@ export function registerRun(program: Command): void {
         if (!day || (kind !== 'imbalance' && kind !== 'overload')) throw new UsageError(`--corrupt must be day:imbalance or day:overload, got "${opts.corrupt}"`);
         corrupt = [{ day: parseNumber('--corrupt day', day, (v) => Number.isInteger(v) && v >= 1, 'a day number from 1') - 1, kind }];
       }
+      const port = opts.port === undefined ? undefined : parseNumber('--port', opts.port, (v) => Number.isInteger(v) && v > 0 && v < 65536, 'a TCP port');
+      const progress = (line: string) => {
+        if (!opts.quiet) process.stderr.write(line);
+      };
       const report = await runPipeline({
         case: opts.case,
         days: parseNumber('--days', opts.days, (v) => Number.isInteger(v) && v >= 1 && v <= 365, 'an integer from 1 to 365'),
@@ -130,10 +141,27 @@ export function registerRun(program: Command): void {
         faults: (opts.fault as string[]).map(parseFault),
         ...(corrupt ? { corrupt } : {}),
         time: opts.wait ? 'wait' : 'advance',
-        onProgress: (line) => {
-          if (!opts.quiet) process.stderr.write(line);
-        },
+        keepChain: Boolean(opts.serve),
+        onProgress: progress,
       });
       process.stdout.write(opts.json ? `${toJson(report)}\n` : reportText(report));
+      if (opts.serve) await serve(report, config, port, progress, opts.json ? process.stderr : process.stdout);
     });
+}
+
+/** Serves the web app on the run's chain until SIGINT or SIGTERM, then stops it and the chain. */
+async function serve(report: PipelineReport, config: { workDir: string; deploymentFile?: string | undefined }, port: number | undefined, progress: (line: string) => void, out: NodeJS.WriteStream): Promise<void> {
+  const stopChain = report.stopChain ?? (async () => {});
+  try {
+    ensureBuilt(progress);
+    const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(port ? { port } : {}) });
+    out.write(`\nweb app: ${app.url}  (chain ${report.rpcUrl}; Ctrl-C stops the app${report.stopChain ? ' and the chain' : ''})\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await app.stop();
+  } finally {
+    await stopChain();
+  }
 }

@@ -1,5 +1,6 @@
 // Auditor: the records on chain with filters, "verify epoch", and disputes when a check fails.
 import { AuditorView } from '@/components/AuditorView';
+import { Providers } from '@/components/Providers';
 import { connect } from '@/server/chain';
 import { devAccountsOf, namedAgents } from '@/server/agents';
 import { listEpochs } from '@/server/epochs';
@@ -15,7 +16,9 @@ export default async function AuditorPage() {
   return (
     <>
       <h1>Auditor</h1>
-      <AuditorView epochs={epochs} events={events} devAccounts={devAccountsOf(agents, true).slice(0, 1)} now={Number(c.now)} />
+      <Providers chainId={c.chainId} devAccounts={c.config.devAccounts && c.chainId === 31337}>
+        <AuditorView epochs={epochs} events={events} devAccounts={devAccountsOf(agents, true).slice(0, 1)} now={Number(c.now)} />
+      </Providers>
     </>
   );
 }

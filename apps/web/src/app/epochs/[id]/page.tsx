@@ -1,7 +1,7 @@
 // One epoch: its record on chain, its document (refused if it does not match the committed hash)
 // and the thesis's figures for the day.
 import Link from 'next/link';
-import { EpochFigures } from '@/components/charts/EpochFigures';
+import { LazyEpochFigures } from '@/components/charts/LazyEpochFigures';
 import { Stat } from '@/components/Stat';
 import { StatusBadge } from '@/components/StatusBadge';
 import { fmtInt, fmtKwh, fmtRelative, fmtTime, fmtUnits } from '@/lib/format';
@@ -72,7 +72,7 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
           </tbody>
         </table>
       </div>
-      {doc && <EpochFigures charts={epochCharts(doc, statuses)} />}
+      {doc && <LazyEpochFigures charts={epochCharts(doc, statuses)} />}
     </>
   );
 }
