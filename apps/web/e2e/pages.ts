@@ -18,3 +18,18 @@ export async function openParticipant(page: Page, baseUrl: string, agentId: numb
   await page.selectOption('[data-testid=epoch-select]', String(epochId));
   await page.waitForFunction(() => /^\d+ \/ \d+$/.test(document.querySelector('[data-testid=proofs-verified]')?.textContent ?? ''));
 }
+
+/**
+ * On an epoch page: waits for the charting code, then brings each figure into view (figures are
+ * drawn as they come near the viewport) and waits for its chart. Returns how many were drawn.
+ */
+export async function drawAllFigures(page: Page): Promise<number> {
+  await page.waitForFunction(() => document.querySelectorAll('section[data-testid^=fig-]').length > 0, undefined, { timeout: 30_000 });
+  const figures = await page.locator('section[data-testid^=fig-]').all();
+  for (const figure of figures) {
+    await figure.scrollIntoViewIfNeeded();
+    await figure.locator('.recharts-surface').first().waitFor({ timeout: 15_000 });
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return figures.length;
+}

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { WEB_DIR } from '../serve/index';
-import { openParticipant } from './pages';
+import { drawAllFigures, openParticipant } from './pages';
 import { EPOCHS } from './scenario';
 import { startStack } from './stack';
 
@@ -21,7 +21,7 @@ try {
   await page.goto(`${url}/`);
   await shot('epochs');
   await page.goto(`${url}/epochs/${EPOCHS.settled}`);
-  await page.waitForSelector('[data-testid=fig-seller-hour] .recharts-surface');
+  await drawAllFigures(page);
   await shot('epoch-detail');
   await openParticipant(page, url, 1, EPOCHS.claimable);
   await shot('participant');

@@ -8,7 +8,7 @@ import { clearingLedgerAbi, settlementAbi, settlementTokenAbi } from '@gridmarke
 import { ChainContext, DocumentStore, loadEpochData, tradeStatuses } from '@gridmarket/oracle';
 import type { Page } from 'playwright-core';
 import { serveApp } from '../serve/index';
-import { connectDevAccount, openParticipant } from './pages';
+import { connectDevAccount, drawAllFigures, openParticipant } from './pages';
 import { EPOCHS } from './scenario';
 import { collectErrors, type Stack, startStack } from './stack';
 
@@ -38,13 +38,7 @@ describe('every page', () => {
 
     for (const id of [EPOCHS.settled, EPOCHS.claimable, EPOCHS.corrupt]) {
       await open(page, `/epochs/${id}`);
-      // Figures are drawn as they come into view: bring each one into view.
-      const figures = page.locator('section[data-testid^=fig-]');
-      assert.equal(await figures.count(), 8);
-      for (const figure of await figures.all()) {
-        await figure.scrollIntoViewIfNeeded();
-        await figure.locator('.recharts-surface').first().waitFor({ timeout: 15_000 });
-      }
+      assert.equal(await drawAllFigures(page), 8);
     }
     for (const route of ['/participant', '/auditor', '/operator']) await open(page, route);
     assert.equal(await page.locator('[data-testid=operator-epochs] tbody tr').count(), 4);
@@ -122,6 +116,7 @@ describe('documents', () => {
     await open(page, `/epochs/${EPOCHS.tamperable}`);
     assert.match((await page.locator('[data-testid=document-tampered]').textContent())!, /does not match/);
     assert.equal(await page.locator('section[data-testid^=fig-]').count(), 0);
+    assert.equal(await page.getByText('Loading the figures').count(), 0);
     await open(page, '/auditor');
     await page.click(`[data-testid=verify-${EPOCHS.tamperable}]`);
     await page.waitForSelector(`[data-testid=verdict-${EPOCHS.tamperable}]`);

@@ -1,7 +1,7 @@
 // The chain's records for auditors and operators: every event of the gridmarket contracts, and
 // every transaction sent to them with its gas and outcome.
 import 'server-only';
-import { clearingLedgerAbi, meterReadingsAbi, networkRegistryAbi, participantRegistryAbi, settlementAbi } from '@gridmarket/contracts';
+import { clearingLedgerAbi, meterReadingsAbi, networkRegistryAbi, participantRegistryAbi, settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
 import type { ChainContext } from '@gridmarket/oracle/read';
 import { type Abi, decodeEventLog, decodeFunctionData, type Hex } from 'viem';
 import type { EventRecord, TxRecord } from '@/lib/types';
@@ -14,6 +14,7 @@ function contracts(ctx: ChainContext): { name: string; address: Hex; abi: Abi }[
     { name: 'Settlement', address: d.settlement, abi: settlementAbi },
     { name: 'ParticipantRegistry', address: d.participantRegistry, abi: participantRegistryAbi },
     { name: 'NetworkRegistry', address: d.networkRegistry, abi: networkRegistryAbi },
+    { name: 'SettlementToken', address: d.settlementToken, abi: settlementTokenAbi },
   ];
 }
 
