@@ -3,9 +3,8 @@
 // on later visits; how long the browser takes to verify all of a participant's proofs; and the
 // WebAssembly verifier against the reference StandardMerkleTree.verify, as a ratio in one run.
 // Prints a table and writes bench-results/web.md.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { markdownTable, writeReport } from '@gridmarket/bench';
 import { createProofVerifier, verifyTradeLeaf } from '@gridmarket/contracts';
 import { ChainContext, DocumentStore, loadEpochData } from '@gridmarket/oracle';
 import type { Browser } from 'playwright-core';
@@ -14,7 +13,6 @@ import { openParticipant } from '../e2e/pages';
 import { EPOCHS } from '../e2e/scenario';
 import { startStack } from '../e2e/stack';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const RUNS = 5;
 // Records when the figures on screen have their chart drawn, in the page's own clock.
 const WATCH_FIGURES =
@@ -88,9 +86,6 @@ function assertFail(): never {
 }
 
 const headers = ['measure', `median of ${RUNS}`, 'target'];
-const cells = [headers, ...rows];
-const w = headers.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
 const text = [
   '# Web benchmark',
   '',
@@ -98,14 +93,6 @@ const text = [
   '"Interactive": React has hydrated the page. "Figures on screen drawn": every figure in the first viewport (1360×900) has its chart;',
   'the others are drawn as they are scrolled into view. A first visit starts with an empty browser cache.',
   '',
-  line(headers),
-  `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`,
-  ...rows.map(line),
-  '',
+  markdownTable(headers, rows),
 ].join('\n');
-process.stdout.write(text);
-const file = path.join(REPO, 'bench-results', 'web.md');
-mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(`${file}.tmp`, text);
-renameSync(`${file}.tmp`, file);
-process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)}\n`);
+writeReport('bench-results/web.md', text);

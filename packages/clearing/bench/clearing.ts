@@ -2,12 +2,9 @@
 // adaptive ρ, tighter tolerances) on both networks and scenarios, and a scale case (a synthetic
 // 120-bus network with up to 1,000 agents). Times are medians of several runs after a warm-up run,
 // on this machine. Prints a table and writes bench-results/clearing.md.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { markdownTable, writeReport } from '@gridmarket/bench';
 import { type AdmmOptions, buildMarket, type ClearingSolution, loadCase, type Market, runAdmm, solveCentralized, syntheticCase } from '../src/index';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 function timed(runs: number, f: () => ClearingSolution): { ms: number; last: ClearingSolution } {
@@ -20,13 +17,6 @@ function timed(runs: number, f: () => ClearingSolution): { ms: number; last: Cle
     times.push(performance.now() - t0);
   }
   return { ms: median(times), last };
-}
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const w = headers.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
-  return [line(headers), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
 
 const out: string[] = ['# Clearing benchmark', '', `Median wall time after one warm-up run; ${new Date().toISOString().slice(0, 10)}; Node ${process.version}.`, ''];
@@ -58,7 +48,7 @@ for (const name of ['ieee14', 'ieee33'] as const) {
   }
 }
 targets.push(`welfare gap with ε 1e-5 / 1e-4, worst case: ${(worstTightGap * 100).toFixed(4)}% (target ≤ 0.01%: ${worstTightGap <= 1e-4 ? 'met' : 'not met'}); with the thesis's tolerances see the table`);
-out.push('## Both networks, both scenarios', '', table(['case', 'scenario', 'method', 'time (ms)', 'iterations', 'welfare ($)', 'gap to centralized'], rows), '');
+out.push('## Both networks, both scenarios', '', markdownTable(['case', 'scenario', 'method', 'time (ms)', 'iterations', 'welfare ($)', 'gap to centralized'], rows), '');
 
 const scaleRows: (string | number)[][] = [];
 let scaleMarket: Market | undefined;
@@ -74,7 +64,7 @@ for (const agents of [250, 500, 1000]) {
 out.push(
   '## Scale: synthetic 120-bus network, ADMM with the network enforced (one run each)',
   '',
-  table(['agents', 'buses', 'lines', 'iterations', 'status', 'time (s)', 'ms per iteration'], scaleRows),
+  markdownTable(['agents', 'buses', 'lines', 'iterations', 'status', 'time (s)', 'ms per iteration'], scaleRows),
   '',
   '## Targets',
   '',
@@ -82,9 +72,4 @@ out.push(
   '',
 );
 const text = out.join('\n');
-process.stdout.write(text);
-const file = path.join(REPO, 'bench-results', 'clearing.md');
-mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(`${file}.tmp`, text);
-renameSync(`${file}.tmp`, file);
-process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)}\n`);
+writeReport('bench-results/clearing.md', text);

@@ -1,7 +1,7 @@
 // Public API of the clearing package.
 export * from './case/schema';
 export * from './case/market';
-export { dayVariant, generateCase, rng } from './case/generator';
+export { dayVariant, generateCase } from './case/generator';
 export { IEEE14_PLAN, IEEE33_PLAN } from './case/plans';
 export * from './model/welfare';
 export * from './solution';

@@ -12,7 +12,7 @@ import {
   solveCentralized,
 } from '../src/index';
 import { BuyerAgent, GridAgent, SellerAgent } from '../src/admm/agents/closedForm';
-import { rng } from '../src/case/generator';
+import { rng } from '@gridmarket/bench';
 
 const CASES = ['ieee14', 'ieee33'] as const;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildResult, loadCase, parseResult, proportionalIntegerSplit, ResultDocumentError, roundScheduleWh, runAdmm, solveCentralized } from '../src/index';
-import { rng } from '../src/case/generator';
+import { rng } from '@gridmarket/bench';
 
 describe('integer rounding', () => {
   it('rounds each hour to whole Wh that sum to exactly zero, moving no value by 1 Wh or more', () => {

@@ -1,9 +1,7 @@
 // Gas table of the market's on-chain steps, measured from real transaction receipts on a local
 // anvil (calldata and the 21,000 base cost included). Prints a table and writes snapshots/gas.md.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { markdownTable, writeReport } from '@gridmarket/bench';
 import { clearingLedgerAbi, settlementAbi } from '../src/generated';
-import { REPO_ROOT } from '../src/deploy';
 import { scheduleMultiProof } from '../src/leaves';
 import {
   advance,
@@ -80,21 +78,16 @@ async function main() {
       `Measured from transaction receipts on anvil (gas used includes the 21,000 base cost and calldata).`,
       `Market: ${SHAPE.buses} buses, ${SHAPE.lines} lines, ${market.agentCount} agents (grid + ${SHAPE.sellers} sellers + ${SHAPE.buyers} buyers), ${day.trades.length} trades in the day.`,
       '',
-      '| step | gas used | per item |',
-      '|---|---:|---:|',
-      ...rows.map((r) => `| ${r.step} | ${r.gas.toLocaleString('en-US')} | ${r.per} |`),
+      markdownTable(
+        ['step', 'gas used', 'per item'],
+        rows.map((r) => [r.step, r.gas.toLocaleString('en-US'), r.per]),
+      ),
       '',
       `Settlement of a 1,000-trade batch: ${Math.round(per1000).toLocaleString('en-US')} gas per trade (target ≤ ${TARGET_PER_TRADE.toLocaleString('en-US')}: ${per1000 <= TARGET_PER_TRADE ? 'met' : 'NOT met'}).`,
       `One transaction per trade, as in the thesis, would cost at least 21,000 gas per trade for the base fee alone.`,
       '',
     ];
-    const text = lines.join('\n');
-    process.stdout.write(text);
-    const out = path.join(REPO_ROOT, 'snapshots', 'gas.md');
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(`${out}.tmp`, text);
-    await rename(`${out}.tmp`, out);
-    process.stdout.write(`\nwritten to ${path.relative(process.cwd(), out)}\n`);
+    writeReport('snapshots/gas.md', lines.join('\n'));
   } finally {
     await market.chain.stop();
   }

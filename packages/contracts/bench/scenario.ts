@@ -12,6 +12,7 @@ import {
   parseEther,
   type TransactionReceipt,
 } from 'viem';
+import { rng } from '@gridmarket/bench';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import {
@@ -60,18 +61,6 @@ export interface MarketShape {
   lines: number;
   sellers: number;
   buyers: number;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function startMarket(shape: MarketShape, seed = 1, anvilArgs: string[] = []): Promise<Market> {

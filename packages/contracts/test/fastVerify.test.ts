@@ -2,16 +2,10 @@
 // proof of random trees, and on proofs with a changed value, sibling, root or length.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rng } from '@gridmarket/bench';
 import type { Hex } from 'viem';
 import { buildScheduleTree, buildTradeTree, createProofVerifier, type ScheduleEntry, type TradeEntry, verifyScheduleLeaf, verifyTradeLeaf } from '../src/index';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('createProofVerifier', async () => {
   const v = await createProofVerifier();

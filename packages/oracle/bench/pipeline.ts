@@ -1,13 +1,12 @@
 // Pipeline benchmark: one market day of ieee14 and of ieee33 end to end on a fresh anvil — wall
 // time per stage, gas per settled trade, transactions per day (the thesis sent one per trade).
 // Prints a table and writes bench-results/pipeline.md.
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { markdownTable, writeReport } from '@gridmarket/bench';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runPipeline } from '../src/index';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const rows: string[][] = [];
 const stageNames = ['clear', 'publish', 'register', 'post', 'watch', 'meters', 'relay', 'checks', 'deposits', 'settle', 'withdraw'];
 for (const name of ['ieee14', 'ieee33']) {
@@ -33,23 +32,12 @@ for (const name of ['ieee14', 'ieee33']) {
   }
 }
 const headers = ['case', 'trades', 'settled', 'transactions', 'settlement txs', 'gas / settled trade', ...stageNames.map((s) => `${s} (s)`), 'total (s, incl. anvil + deploy)'];
-const cells = [headers, ...rows];
-const w = headers.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
 const text = [
   '# Pipeline benchmark',
   '',
   'One day per case on a fresh embedded anvil (deployment and registration included, which later days skip).',
   'The thesis sent one transaction per trade (2,795 for its 14-bus day).',
   '',
-  line(headers),
-  `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`,
-  ...rows.map(line),
-  '',
+  markdownTable(headers, rows),
 ].join('\n');
-process.stdout.write(text);
-const file = path.join(REPO, 'bench-results', 'pipeline.md');
-mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(`${file}.tmp`, text);
-renameSync(`${file}.tmp`, file);
-process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)}\n`);
+writeReport('bench-results/pipeline.md', text);

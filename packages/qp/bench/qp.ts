@@ -1,16 +1,11 @@
 // QP solver benchmark: OSQP-shaped solver on random sparse convex QPs from 5 to 5,000 variables
 // (about 3 nonzeros per row of A, a sparse PSD P), against HiGHS on the same problems where HiGHS
 // is quick enough. Prints a table and writes bench-results/qp.md.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { markdownTable, rng, writeReport } from '@gridmarket/bench';
 import { cscFromTriplets, type Triplet } from '../src/csc';
 import { solveWithHighs } from '../src/highs';
 import { Osqp } from '../src/osqp';
 import type { QpProblem } from '../src/types';
-import { rng } from '../test/generate';
-
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 
 function problem(n: number, seed: number): QpProblem {
   const r = rng(seed);
@@ -57,13 +52,5 @@ for (const n of [5, 50, 500, 5000]) {
   process.stderr.write(`done n=${n}\n`);
 }
 const headers = ['variables', 'constraints', 'status', 'iterations', 'polish', 'setup (ms)', 'setup + solve (ms)', 'objective', 'HiGHS'];
-const cells = [headers, ...rows];
-const w = headers.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
-const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(w[c]!)).join(' | ')} |`;
-const text = ['# QP solver benchmark', '', 'One run each, ε_abs = ε_rel = 1e-5 with polishing.', '', line(headers), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...rows.map(line), ''].join('\n');
-process.stdout.write(text);
-const file = path.join(REPO, 'bench-results', 'qp.md');
-mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(`${file}.tmp`, text);
-renameSync(`${file}.tmp`, file);
-process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)}\n`);
+const text = ['# QP solver benchmark', '', 'One run each, ε_abs = ε_rel = 1e-5 with polishing.', '', markdownTable(headers, rows)].join('\n');
+writeReport('bench-results/qp.md', text);

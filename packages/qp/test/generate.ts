@@ -1,17 +1,7 @@
 // Seeded random QPs for the solver tests: feasible, primal infeasible and dual infeasible.
+import { rng } from '@gridmarket/bench';
 import { type CscMatrix, cscFromTriplets, type Triplet } from '../src/csc';
 import type { QpProblem } from '../src/types';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Kind = 'feasible' | 'primal_infeasible' | 'dual_infeasible';
 

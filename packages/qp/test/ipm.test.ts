@@ -4,7 +4,7 @@ import { cscFromDense, cscFromTriplets } from '../src/csc';
 import { solveWithHighs } from '../src/highs';
 import { type SeparableObjective, solveIpm } from '../src/ipm';
 import { QpDataError } from '../src/types';
-import { rng } from './generate';
+import { rng } from '@gridmarket/bench';
 
 /** Σ ½ p_j x_j² + q_j x_j. */
 const quadratic =

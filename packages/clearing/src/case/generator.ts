@@ -2,19 +2,8 @@
 // Tables 6.1–6.3; these cases follow those tables (agent counts, battery sizes and limits,
 // efficiencies, ~3 kW sellers, ~1.2–1.4 kW average buyer demand) and are calibrated as described in
 // packages/clearing/CALIBRATION.md. Same seed, same file: `pnpm --filter @gridmarket/clearing gen:cases`.
+import { rng } from '@gridmarket/bench';
 import type { CaseInput } from './schema';
-
-/** mulberry32: a small, well-mixed, seedable PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (v: number, digits = 4) => Number(v.toFixed(digits));
 

@@ -1,6 +1,7 @@
 // Synthetic large cases for scaling benchmarks: a random meshed network (a random spanning tree
 // plus extra lines) and agents drawn from the same parameter ranges as the built-in ieee14 case.
-import { demandShape, rng, solarProfile } from './generator';
+import { rng } from '@gridmarket/bench';
+import { demandShape, solarProfile } from './generator';
 import { IEEE14_PLAN } from './plans';
 import type { CaseInput } from './schema';
 

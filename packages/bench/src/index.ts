@@ -1,0 +1,2 @@
+export { rng } from './rng';
+export { markdownTable, writeReport } from './report';

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, well-mixed, seedable PRNG returning numbers in [0, 1). The case generator,
+ * the generated test problems and the benchmarks all draw from it, so a seed means the same data
+ * everywhere (and `Math.random` appears nowhere a result must be reproducible).
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
