@@ -20,21 +20,34 @@ export interface PublicAgent {
   hasStorage: boolean;
 }
 
+export interface GridParams {
+  kind: 'grid';
+  importCostUsdPerKwh: number;
+  maxImportKw: number;
+}
+
+export interface SellerParams {
+  kind: 'seller';
+  alpha: number;
+  beta: number;
+  gamma: number;
+  /** Generation bounds per hour (3-5), (3-6). */
+  xLowerKw: number[];
+  xUpperKw: number[];
+  battery?: Battery;
+  storagePenaltyUsdPerKwh: number;
+}
+
+export interface BuyerParams {
+  kind: 'buyer';
+  omega: number;
+  delta: number;
+  yLowerKw: number[];
+  yUpperKw: number[];
+}
+
 /** An agent's private parameters: only its own local solver (and the centralized benchmark) see them. */
-export type PrivateParams =
-  | { kind: 'grid'; importCostUsdPerKwh: number; maxImportKw: number }
-  | {
-      kind: 'seller';
-      alpha: number;
-      beta: number;
-      gamma: number;
-      /** Generation bounds per hour (3-5), (3-6). */
-      xLowerKw: number[];
-      xUpperKw: number[];
-      battery?: Battery;
-      storagePenaltyUsdPerKwh: number;
-    }
-  | { kind: 'buyer'; omega: number; delta: number; yLowerKw: number[]; yUpperKw: number[] };
+export type PrivateParams = GridParams | SellerParams | BuyerParams;
 
 export interface Market {
   name: string;

@@ -1,6 +1,8 @@
-// Reads agents' dispatch out of a centralized solution vector.
+// Reads agents' dispatch and the prices out of a centralized primal-dual solution, whichever solver
+// produced it.
 import type { Market } from '../case/market';
 import type { AgentDispatch } from '../model/welfare';
+import { type ClearingSolution, flowsOf } from '../solution';
 import { type Formulation, injectionTerms } from './formulation';
 
 export function dispatchFromVector(market: Market, f: Formulation, x: ArrayLike<number>): AgentDispatch[] {
@@ -18,4 +20,41 @@ export function dispatchFromVector(market: Market, f: Formulation, x: ArrayLike<
     }
     return d;
   });
+}
+
+/**
+ * Dispatch, prices and flows of a primal-dual solution (x, y) with row duals in the convention
+ * ∇f + Aᵀy = z (z the bound multipliers; OSQP's and the IPM's): the system price λ_t is −y of the
+ * balance row, a line's congestion price μ_ℓt is −y of its flow row (zero when the row is absent,
+ * i.e. unconstrained), and agent i's nodal price is λ_t + Σ_ℓ H_ℓi μ_ℓt.
+ */
+export function pricedDispatch(
+  market: Market,
+  f: Formulation,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): Pick<ClearingSolution, 'dispatch' | 'systemPriceUsdPerKwh' | 'nodalPriceUsdPerKwh' | 'lineDualUsdPerKwh' | 'flowsKw'> {
+  const T = market.hours;
+  const na = market.agents.length;
+  const dispatch = dispatchFromVector(market, f, x);
+  const system = Array.from({ length: T }, (_, t) => -y[f.balanceRow(t)]!);
+  const lineDual = market.network.lines.map((_, l) =>
+    Array.from({ length: T }, (_, t) => {
+      const row = f.lineRow(l, t);
+      return row < 0 ? 0 : -y[row]!;
+    }),
+  );
+  const nodal = market.agents.map((_, a) =>
+    Array.from({ length: T }, (_, t) => system[t]! + market.network.lines.reduce((s, __, l) => s + market.H[l * na + a]! * lineDual[l]![t]!, 0)),
+  );
+  return {
+    dispatch,
+    systemPriceUsdPerKwh: system,
+    nodalPriceUsdPerKwh: nodal,
+    lineDualUsdPerKwh: lineDual,
+    flowsKw: flowsOf(
+      market,
+      dispatch.map((d) => d.netKw),
+    ),
+  };
 }

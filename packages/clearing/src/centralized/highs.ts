@@ -8,9 +8,9 @@
 import { cscFromTriplets, type Triplet } from '@gridmarket/qp';
 import { solveWithHighs } from '@gridmarket/qp/highs';
 import type { Market } from '../case/market';
-import { type ClearingSolution, flowsOf } from '../solution';
+import type { ClearingSolution } from '../solution';
 import { socialWelfare } from '../model/welfare';
-import { dispatchFromVector } from './extract';
+import { dispatchFromVector, pricedDispatch } from './extract';
 import { formulate } from './formulation';
 import { CentralizedError, objectiveCoefficients } from './interiorPoint';
 
@@ -125,33 +125,13 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
   }
   if (!best || gap > tol) throw new CentralizedError(`outer approximation did not reach ${tol} (gap ${gap}) in ${rounds} rounds`);
 
-  const T = market.hours;
-  const dispatch = dispatchFromVector(market, f, best.x);
-  // y is in the OSQP convention (∇f + Aᵀy = 0): prices are −y of the balance and flow rows.
-  const system = Array.from({ length: T }, (_, t) => -best!.y[f.balanceRow(t)]!);
-  const lineDual = market.network.lines.map((_, li) =>
-    Array.from({ length: T }, (_, t) => {
-      const row = f.lineRow(li, t);
-      return row < 0 ? 0 : -best!.y[row]!;
-    }),
-  );
-  const na = market.agents.length;
-  const nodal = market.agents.map((_, a) =>
-    Array.from({ length: T }, (_, t) => system[t]! + market.network.lines.reduce((s, __, li) => s + market.H[li * na + a]! * lineDual[li]![t]!, 0)),
-  );
   return {
     method: 'highs',
     constrained: options.constrained,
     status: 'solved',
     welfareUsd: best.welfare,
-    dispatch,
-    systemPriceUsdPerKwh: system,
-    nodalPriceUsdPerKwh: nodal,
-    lineDualUsdPerKwh: lineDual,
-    flowsKw: flowsOf(
-      market,
-      dispatch.map((d) => d.netKw),
-    ),
+    // y is in the OSQP convention (∇f + Aᵀy = 0 at the LP optimum).
+    ...pricedDispatch(market, f, best.x, best.y),
     solveTimeMs: performance.now() - t0,
     accuracy: { rounds, relativeGap: gap, relaxationWelfareUsd: best.relax },
   };

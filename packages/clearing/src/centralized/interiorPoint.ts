@@ -3,10 +3,10 @@
 // the IPM tolerance (1e-10 on residuals and complementarity).
 import { type SeparableObjective, solveIpm } from '@gridmarket/qp';
 import type { Market } from '../case/market';
-import { type ClearingSolution, flowsOf } from '../solution';
+import type { ClearingSolution } from '../solution';
 import { socialWelfare } from '../model/welfare';
 import { type Formulation, formulate } from './formulation';
-import { dispatchFromVector } from './extract';
+import { pricedDispatch } from './extract';
 
 export class CentralizedError extends Error {
   override name = 'CentralizedError';
@@ -73,40 +73,13 @@ export function solveCentralized(market: Market, options: { constrained: boolean
   if (r.status !== 'solved') {
     throw new CentralizedError(`interior point ended with ${r.status} after ${r.iterations} iterations (residuals ${r.primalResidual.toExponential(2)}, ${r.dualResidual.toExponential(2)})`);
   }
-  const dispatch = dispatchFromVector(market, f, r.x);
-  const T = market.hours;
-  // IPM convention ∇f + Aᵀy = z: the system price is −y of the balance row, a line's congestion price
-  // μ is −y of its flow row, and agent i's nodal price is λ_t + Σ_ℓ H_ℓi μ_ℓt.
-  const system = Array.from({ length: T }, (_, t) => -r.y[f.balanceRow(t)]!);
-  const na = market.agents.length;
-  const lineDual = market.network.lines.map((_, l) =>
-    Array.from({ length: T }, (_, t) => {
-      const row = f.lineRow(l, t);
-      return row < 0 ? 0 : -r.y[row]!;
-    }),
-  );
-  const nodal = market.agents.map((_, a) =>
-    Array.from({ length: T }, (_, t) => {
-      let p = system[t]!;
-      market.network.lines.forEach((__, l) => {
-        p += market.H[l * na + a]! * lineDual[l]![t]!;
-      });
-      return p;
-    }),
-  );
+  const solution = pricedDispatch(market, f, r.x, r.y);
   return {
     method: 'centralized',
     constrained: options.constrained,
     status: 'solved',
-    welfareUsd: socialWelfare(market.params, dispatch),
-    dispatch,
-    systemPriceUsdPerKwh: system,
-    nodalPriceUsdPerKwh: nodal,
-    lineDualUsdPerKwh: lineDual,
-    flowsKw: flowsOf(
-      market,
-      dispatch.map((d) => d.netKw),
-    ),
+    welfareUsd: socialWelfare(market.params, solution.dispatch),
+    ...solution,
     solveTimeMs: performance.now() - t0,
     accuracy: { iterations: r.iterations, primalResidual: r.primalResidual, dualResidual: r.dualResidual, complementarity: r.complementarity },
   };

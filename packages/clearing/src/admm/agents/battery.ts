@@ -8,20 +8,10 @@
 //   s.t.     s_t − s_{t−1} − η_c c_t + d_t/η_d = s_0·[t = 0]      (3-11)
 //            bounds (3-5), (3-6), (3-12)–(3-14); s_T ≥ s_final (3-13)
 import { cscFromTriplets, Osqp, type Triplet } from '@gridmarket/qp';
+import type { SellerParams } from '../../case/market';
 import type { Battery } from '../../case/schema';
 import { agentSurplus, marginalCost } from '../../model/welfare';
 import { ConsensusAgent, type LocalSolution } from './agent';
-
-export interface BatterySellerParams {
-  kind: 'seller';
-  alpha: number;
-  beta: number;
-  gamma: number;
-  xLowerKw: number[];
-  xUpperKw: number[];
-  battery?: Battery;
-  storagePenaltyUsdPerKwh: number;
-}
 
 export class BatterySellerAgent extends ConsensusAgent {
   private solver: Osqp | undefined;
@@ -34,7 +24,7 @@ export class BatterySellerAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: BatterySellerParams,
+    private readonly params: SellerParams,
   ) {
     super(index, hours);
     if (!params.battery) throw new Error(`agent ${index} has no battery`);

@@ -1,6 +1,7 @@
 // Agents whose subproblem separates by hour and has a closed form: the grid, sellers without a
 // battery and buyers. Each hour is a one-dimensional convex problem on an interval, so the
 // unconstrained minimizer clamped to the interval is optimal.
+import type { BuyerParams, GridParams, SellerParams } from '../../case/market';
 import { agentSurplus, marginalCost } from '../../model/welfare';
 import { ConsensusAgent, clamp, type LocalSolution } from './agent';
 
@@ -9,7 +10,7 @@ export class GridAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: { kind: 'grid'; importCostUsdPerKwh: number; maxImportKw: number },
+    private readonly params: GridParams,
   ) {
     super(index, hours);
   }
@@ -26,7 +27,7 @@ export class SellerAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: { kind: 'seller'; alpha: number; beta: number; gamma: number; xLowerKw: number[]; xUpperKw: number[]; storagePenaltyUsdPerKwh: number },
+    private readonly params: SellerParams,
   ) {
     super(index, hours);
   }
@@ -53,7 +54,7 @@ export class BuyerAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: { kind: 'buyer'; omega: number; delta: number; yLowerKw: number[]; yUpperKw: number[] },
+    private readonly params: BuyerParams,
   ) {
     super(index, hours);
   }
