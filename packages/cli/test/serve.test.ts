@@ -45,6 +45,7 @@ describe('gridmarket run (serving)', () => {
 
       child.kill('SIGINT');
       assert.equal(await exited, 0, stderr);
+      assert.match(stdout, /stopped the web app and the chain\n$/);
       assert.equal(await answers(rpcUrl!), false, 'the chain is still up');
       await assert.rejects(fetch(appUrl!), 'the app is still up');
     } finally {

@@ -164,4 +164,5 @@ async function serve(report: PipelineReport, config: { workDir: string; deployme
   } finally {
     await stopChain();
   }
+  out.write(`stopped the web app${report.stopChain ? ' and the chain' : ''}\n`);
 }
