@@ -45,11 +45,11 @@ try {
     cold.push(await epochDetail(browser, url, true));
     warm.push(await epochDetail(browser, url, false));
   }
-  const ms = (x: number) => `${Math.round(x)} ms`;
-  rows.push(['epoch detail, first visit (empty cache): interactive', ms(median(cold.map((c) => c.hydrated))), '≤ 1,500 ms']);
-  rows.push(['epoch detail, first visit: figures on screen drawn', ms(median(cold.map((c) => c.drawn))), '≤ 1,500 ms']);
-  rows.push(['epoch detail, later visit: interactive', ms(median(warm.map((c) => c.hydrated))), '≤ 1,500 ms']);
-  rows.push(['epoch detail, later visit: figures on screen drawn', ms(median(warm.map((c) => c.drawn))), '≤ 1,500 ms']);
+  const within = (label: string, value: number, limit: number) => rows.push([label, `${value < 100 ? value.toFixed(1) : Math.round(value)} ms`, `≤ ${limit.toLocaleString('en-US')} ms`, value <= limit ? 'yes' : 'no']);
+  within('epoch detail, first visit (empty cache): interactive', median(cold.map((c) => c.hydrated)), 1500);
+  within('epoch detail, first visit: figures on screen drawn', median(cold.map((c) => c.drawn)), 1500);
+  within('epoch detail, later visit: interactive', median(warm.map((c) => c.hydrated)), 1500);
+  within('epoch detail, later visit: figures on screen drawn', median(warm.map((c) => c.drawn)), 1500);
 
   // Every proof of the participant with the most trades, verified in the page.
   const ctx = new ChainContext({ rpcUrl: stack.scenario.rpcUrl, deployment: stack.scenario.deployment });
@@ -64,7 +64,7 @@ try {
     inBrowser.push(Number((await page.locator('[data-testid=proofs-time]').textContent())!.match(/([\d.]+) ms/)![1]));
     await page.close();
   }
-  rows.push([`all proofs of agent ${busiest} (${trades} trades + 24 schedule hours), in the browser`, `${median(inBrowser).toFixed(1)} ms`, '≤ 100 ms']);
+  within(`all proofs of agent ${busiest} (${trades} trades + 24 schedule hours), in the browser`, median(inBrowser), 100);
 
   // The same verification in Node: the WebAssembly verifier vs the reference, one run, as a ratio.
   const mine = onchain.trades.flatMap((t, i) => (t.seller === busiest || t.buyer === busiest ? [{ t, proof: onchain.tradeTree!.getProof(i) as Hex[] }] : []));
@@ -76,7 +76,7 @@ try {
   };
   const fast = time(() => mine.forEach(({ t, proof }) => verifier.trade(epoch.tradeRoot, EPOCHS.settled, t, proof) || assertFail()));
   const reference = time(() => mine.forEach(({ t, proof }) => verifyTradeLeaf(epoch.tradeRoot, EPOCHS.settled, t, proof) || assertFail()));
-  rows.push([`${mine.length} trade proofs in Node: WebAssembly verifier / StandardMerkleTree.verify`, `${fast.toFixed(1)} ms / ${reference.toFixed(1)} ms (${(reference / fast).toFixed(1)}× faster)`, '—']);
+  rows.push([`${mine.length} trade proofs in Node: WebAssembly verifier / StandardMerkleTree.verify`, `${fast.toFixed(1)} ms / ${reference.toFixed(1)} ms (${(reference / fast).toFixed(1)}× faster)`, '—', '—']);
 } finally {
   await stack.stop();
 }
@@ -85,13 +85,14 @@ function assertFail(): never {
   throw new Error('a proof did not verify');
 }
 
-const headers = ['measure', `median of ${RUNS}`, 'target'];
+const headers = ['measure', `median of ${RUNS}`, 'target', 'met'];
 const text = [
   '# Web benchmark',
   '',
   'Production build served by `next start`, headless Debian chromium, the scenario of the browser tests (14-bus days).',
   '"Interactive": React has hydrated the page. "Figures on screen drawn": every figure in the first viewport (1360×900) has its chart;',
   'the others are drawn as they are scrolled into view. A first visit starts with an empty browser cache.',
+  'The 1.5 s target of the product is interactivity; the figures are held to it too, as a goal.',
   '',
   markdownTable(headers, rows),
 ].join('\n');
