@@ -4,6 +4,9 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, R
 import { useEffect, useRef, useState } from 'react';
 import type { EpochCharts, HeatCell } from '@/lib/types';
 
+// When the charting code has been evaluated, for the web bench (bench/web.ts) to split load from drawing.
+performance.mark('gridmarket:figures-code');
+
 const COLORS = ['#1f6feb', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7ea4', '#6e7781'];
 
 /**
