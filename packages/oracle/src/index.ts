@@ -1,18 +1,9 @@
-// Public API of the oracle package.
-export * from './context';
-export * from './onchain';
-export * from './store';
+// Public API of the oracle package: the read side (also its own entry point, `./read`) and what
+// posts, meters, relays and runs the pipeline.
+export * from './read';
 export * from './registration';
-export * from './epoch';
-export * from './epochData';
 export * from './meters';
 export * from './relay';
-export * from './checks';
-export * from './settlement';
-export * from './dispute';
-export * from './audit';
-export * from './proof';
-export * from './claim';
 export * from './faults';
 export * from './batching';
 export * from './pipeline';

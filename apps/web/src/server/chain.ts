@@ -7,6 +7,7 @@ import { type Deployment, parseDeployment } from '@gridmarket/contracts';
 import { ChainContext, DocumentStore } from '@gridmarket/oracle/read';
 import { createPublicClient, http } from 'viem';
 import { type WebConfig, webConfig } from './config';
+import { errorResponse, json } from './http';
 
 export type Connection =
   | { state: 'ok'; ctx: ChainContext; store: DocumentStore; deployment: Deployment; config: WebConfig; chainId: number; now: bigint; blockNumber: bigint }
@@ -45,11 +46,22 @@ export async function connect(): Promise<Connection> {
   return { state: 'ok', ctx, store: new DocumentStore(path.join(config.workDir, 'store')), deployment, config, chainId, now: block.timestamp, blockNumber: block.number };
 }
 
-/** For route handlers: the connection, or a JSON error response saying what is wrong. */
-export async function connectOrResponse(): Promise<Extract<Connection, { state: 'ok' }> | Response> {
-  const c = await connect();
-  if (c.state === 'ok') return c;
-  return Response.json({ error: describeConnection(c) }, { status: 503 });
+export type Connected = Extract<Connection, { state: 'ok' }>;
+
+/**
+ * A route handler that needs the chain: without a usable one it answers 503 saying what is wrong,
+ * and whatever the handler throws becomes a JSON error with the status `errorResponse` gives it.
+ */
+export function chainRoute<P>(handler: (c: Connected, req: Request, params: P) => Promise<Response>) {
+  return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
+    const c = await connect();
+    if (c.state !== 'ok') return json({ error: describeConnection(c) }, 503);
+    try {
+      return await handler(c, req, await params);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
 }
 
 export function describeConnection(c: Exclude<Connection, { state: 'ok' }>): string {
