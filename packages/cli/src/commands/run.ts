@@ -156,9 +156,11 @@ async function serve(report: PipelineReport, config: { workDir: string; deployme
     ensureBuilt(progress);
     const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(port ? { port } : {}) });
     out.write(`\nweb app: ${app.url}  (chain ${report.rpcUrl}; Ctrl-C stops the app${report.stopChain ? ' and the chain' : ''})\n`);
+    // A Ctrl-C reaches every process of the terminal's group, and wrappers (pnpm, tsx) pass it on
+    // again: the handlers stay so that a repeated signal cannot kill the process mid-cleanup.
     await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+      process.on('SIGINT', () => resolve());
+      process.on('SIGTERM', () => resolve());
     });
     await app.stop();
   } finally {
