@@ -1,6 +1,13 @@
 // The DC network model: validated buses and lines, the PTDF matrix (thesis eq. 3-18) and flows
 // (3-17). Buses keep the numbers the user gave them; internally they are renumbered 0..B-1 in
 // ascending order, which is what the PTDF's columns follow.
+import { IslandedNetworkError, NetworkError } from './errors';
+
+/**
+ * The smallest |x| (p.u.) a line may have. Below it a branch is a jumper (zero impedance) whose
+ * susceptance 1/x would swamp the susceptance matrix; such buses are one node and should be merged.
+ */
+export const MIN_REACTANCE_PU = 1e-6;
 
 /** A line as given: buses by their numbers, reactance x in p.u. (r is kept but unused by DC flow). */
 export interface LineInput {
@@ -8,6 +15,10 @@ export interface LineInput {
   to: number;
   r?: number;
   x: number;
+  /** Off-nominal transformer tap ratio at the from end; absent or 0 means 1 (a line). */
+  tap?: number;
+  /** Phase-shift angle in degrees; kept and reported, it does not enter the PTDF. */
+  shiftDeg?: number;
   /** Thermal limit in kW; absent or Infinity means unlimited. */
   limitKw?: number;
 }
@@ -26,7 +37,16 @@ export interface Line {
   to: number;
   r: number;
   x: number;
+  /** Tap ratio, 1 for a line or a transformer at nominal ratio. */
+  tap: number;
+  shiftDeg: number;
   limitKw: number;
+}
+
+/** Something the user should know about a network: what an import did, or a modelling choice. */
+export interface NetworkNote {
+  severity: 'info' | 'warning';
+  message: string;
 }
 
 export interface Network {
@@ -37,16 +57,45 @@ export interface Network {
   slack: number;
   /** PTDF, row-major, lines × buses: flow on line l (from → to) per kW injected at the bus and withdrawn at the slack. */
   ptdf: Float64Array;
+  /** Parallel lines, taps, phase shifters; an import adds what it dropped, converted or assumed. */
+  notes: NetworkNote[];
 }
 
-export class NetworkError extends Error {
-  override name = 'NetworkError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
+/** Why a reactance cannot be used, or undefined when it can. */
+export function reactanceProblem(x: number): string | undefined {
+  if (!Number.isFinite(x)) return `reactance must be a finite number, got ${x}`;
+  if (Math.abs(x) < MIN_REACTANCE_PU) {
+    return `reactance x = ${x} p.u. is below the minimum |x| of ${MIN_REACTANCE_PU.toExponential()} p.u.: the DC model divides by x, and a zero-impedance branch joins buses that should be one`;
   }
+  return undefined;
+}
+
+/** Why a tap ratio cannot be used, or undefined when it can (0 means 1). */
+export function tapProblem(tap: number): string | undefined {
+  if (!Number.isFinite(tap) || tap < 0) return `tap ratio must be a non-negative number (0 meaning 1), got ${tap}`;
+  return undefined;
+}
+
+/** The series susceptance of a line in the DC model, b = 1/(x·tap) (MATPOWER's makeBdc convention). */
+export function lineSusceptance(line: Pick<Line, 'x' | 'tap'>): number {
+  return 1 / (line.x * line.tap);
+}
+
+/** Groups of lines (indices, ascending) that join the same two buses; only groups of two or more. */
+export function parallelLines(lines: readonly Pick<Line, 'from' | 'to'>[]): number[][] {
+  const groups = new Map<string, number[]>();
+  lines.forEach((l, i) => {
+    const key = l.from < l.to ? `${l.from}-${l.to}` : `${l.to}-${l.from}`;
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+/** At most `max` items, then how many more. */
+export function listSome(items: readonly string[], max = 10): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
 export function buildNetwork(input: NetworkInput): Network {
@@ -65,42 +114,71 @@ export function buildNetwork(input: NetworkInput): Network {
   const buses = [...(input.buses ?? mentioned)].sort((a, b) => a - b);
   if (new Set(buses).size !== buses.length) throw new NetworkError('buses', 'lists a bus twice');
   const index = new Map(buses.map((b, k) => [b, k]));
-  const seen = new Map<string, number>();
   const lines: Line[] = input.lines.map((l, i) => {
     const where = `lines[${i}]`;
     if (!index.has(l.from)) throw new NetworkError(`${where}.from`, `unknown bus ${l.from}`);
     if (!index.has(l.to)) throw new NetworkError(`${where}.to`, `unknown bus ${l.to}`);
     if (l.from === l.to) throw new NetworkError(where, `connects bus ${l.from} to itself`);
-    if (!Number.isFinite(l.x)) throw new NetworkError(`${where}.x`, `reactance must be a finite number, got ${l.x}`);
-    if (l.x === 0) throw new NetworkError(`${where}.x`, 'zero reactance (the DC model needs x ≠ 0)');
+    const badX = reactanceProblem(l.x);
+    if (badX) throw new NetworkError(`${where}.x`, `line ${l.from}–${l.to}: ${badX}`);
+    const badTap = tapProblem(l.tap ?? 0);
+    if (badTap) throw new NetworkError(`${where}.tap`, badTap);
+    const shiftDeg = l.shiftDeg ?? 0;
+    if (!Number.isFinite(shiftDeg)) throw new NetworkError(`${where}.shiftDeg`, `must be a finite angle in degrees, got ${shiftDeg}`);
     const limitKw = l.limitKw ?? Infinity;
     if (Number.isNaN(limitKw) || limitKw <= 0) throw new NetworkError(`${where}.limitKw`, `must be positive, got ${limitKw}`);
-    const key = l.from < l.to ? `${l.from}-${l.to}` : `${l.to}-${l.from}`;
-    const dup = seen.get(key);
-    if (dup !== undefined) throw new NetworkError(where, `duplicates lines[${dup}] (${l.from}–${l.to})`);
-    seen.set(key, i);
-    return { from: l.from, to: l.to, r: l.r ?? 0, x: l.x, limitKw };
+    return { from: l.from, to: l.to, r: l.r ?? 0, x: l.x, tap: l.tap || 1, shiftDeg, limitKw };
   });
   const slack = input.slack ?? (index.has(1) ? 1 : buses[0]!);
   if (!index.has(slack)) throw new NetworkError('slack', `unknown bus ${slack}`);
-  checkConnected(buses, lines, index);
-  return { name: input.name, buses, lines, slack, ptdf: computePtdf(buses, lines, index, slack) };
+  checkConnected(buses, lines, index, slack);
+  return { name: input.name, buses, lines, slack, ptdf: computePtdf(buses, lines, index, slack), notes: modellingNotes(lines) };
 }
 
-function checkConnected(buses: number[], lines: Line[], index: Map<number, number>): void {
+/** What the DC model does with parallel lines, taps and phase shifters, when a network has them. */
+function modellingNotes(lines: Line[]): NetworkNote[] {
+  const notes: NetworkNote[] = [];
+  const pair = (l: Line) => `${l.from}–${l.to}`;
+  const parallel = parallelLines(lines);
+  if (parallel.length > 0) {
+    notes.push({
+      severity: 'info',
+      message: `${parallel.length} bus pair${parallel.length > 1 ? 's are' : ' is'} joined by parallel lines, kept as separate lines that share flow in proportion to their susceptance: ${listSome(parallel.map((g) => `${pair(lines[g[0]!]!)} ×${g.length}`))}`,
+    });
+  }
+  const tapped = lines.filter((l) => l.tap !== 1);
+  if (tapped.length > 0) {
+    notes.push({
+      severity: 'warning',
+      message: `${tapped.length} line${tapped.length > 1 ? 's are transformers' : ' is a transformer'} with an off-nominal tap ratio, entered with susceptance 1/(x·tap): ${listSome(tapped.map((l) => `${pair(l)} tap ${l.tap}`))}`,
+    });
+  }
+  const shifted = lines.filter((l) => l.shiftDeg !== 0);
+  if (shifted.length > 0) {
+    notes.push({
+      severity: 'warning',
+      message: `${shifted.length} line${shifted.length > 1 ? 's are phase shifters' : ' is a phase shifter'} (${listSome(shifted.map((l) => `${pair(l)} ${l.shiftDeg}°`))}): the PTDF does not depend on the shift angle, and the constant flow the shift drives is not modelled (flows are those at 0°)`,
+    });
+  }
+  return notes;
+}
+
+function checkConnected(buses: number[], lines: Line[], index: Map<number, number>, slack: number): void {
   const parent = buses.map((_, k) => k);
   const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
   for (const l of lines) parent[find(index.get(l.from)!)] = find(index.get(l.to)!);
-  const root = find(0);
+  const root = find(index.get(slack)!);
   const islanded = buses.filter((_, k) => find(k) !== root);
   if (islanded.length > 0) {
-    throw new NetworkError('lines', `the network is islanded: bus${islanded.length > 1 ? 'es' : ''} ${islanded.join(', ')} cannot reach bus ${buses[0]}`);
+    const which = islanded.length > 1 ? `buses ${listSome(islanded.map(String))} are` : `bus ${islanded[0]} is`;
+    throw new IslandedNetworkError('lines', `${which} islanded: no path of lines to the slack bus ${slack}`, islanded);
   }
 }
 
 /**
  * PTDF = B_line · A · B⁻¹ with the slack row and column of B removed (3-18): A is the line-bus
- * incidence (+1 at from, −1 at to), B_line = diag(1/x), B = Aᵀ B_line A.
+ * incidence (+1 at from, −1 at to), B_line = diag(b) with b = 1/(x·tap), B = Aᵀ B_line A. Parallel
+ * lines add their susceptances in B and keep their own rows.
  */
 function computePtdf(buses: number[], lines: Line[], index: Map<number, number>, slack: number): Float64Array {
   const nb = buses.length;
@@ -112,7 +190,7 @@ function computePtdf(buses: number[], lines: Line[], index: Map<number, number>,
   for (const l of lines) {
     const f = index.get(l.from)!;
     const t = index.get(l.to)!;
-    const b = 1 / l.x;
+    const b = lineSusceptance(l);
     if (f !== s) B[red(f) * nr + red(f)]! += b;
     if (t !== s) B[red(t) * nr + red(t)]! += b;
     if (f !== s && t !== s) {
@@ -125,7 +203,7 @@ function computePtdf(buses: number[], lines: Line[], index: Map<number, number>,
   lines.forEach((l, i) => {
     const f = index.get(l.from)!;
     const t = index.get(l.to)!;
-    const b = 1 / l.x;
+    const b = lineSusceptance(l);
     for (let k = 0; k < nb; k++) {
       if (k === s) continue;
       const c = red(k);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { agentPtdf, builtinNetwork, buildNetwork, busIndex, importMatpower, lineFlows, NetworkError } from '../src/index';
+import { agentPtdf, builtinNetwork, buildNetwork, busIndex, IslandedNetworkError, lineFlows, MIN_REACTANCE_PU, NetworkError } from '../src/index';
 
 const close = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol;
 
@@ -57,6 +57,52 @@ describe('PTDF', () => {
     net.buses.forEach((b, k) => assert.equal(close(net.ptdf[l * 33 + k]!, -1, 1e-12), b >= 9 && b <= 18, `bus ${b}`));
   });
 
+  it('keeps parallel lines as separate rows that share the flow in proportion to their susceptance', () => {
+    // Buses 1 and 2 joined by x = 0.1 (b = 10) and x = 0.3 (b = 10/3): of 1 kW injected at bus 2 and
+    // withdrawn at bus 1, 3/4 flows back on the first line and 1/4 on the second (both 1 → 2, so negative).
+    const net = buildNetwork({
+      name: 'parallel',
+      lines: [
+        { from: 1, to: 2, x: 0.1 },
+        { from: 2, to: 1, x: 0.3 },
+        { from: 2, to: 3, x: 0.2 },
+      ],
+    });
+    assert.equal(net.lines.length, 3);
+    assert.ok(close(net.ptdf[0 * 3 + 1]!, -0.75) && close(net.ptdf[1 * 3 + 1]!, 0.25), 'the reversed line carries +1/4 from 2 to 1');
+    assert.ok(close(net.ptdf[0 * 3 + 2]!, -0.75) && close(net.ptdf[2 * 3 + 2]!, -1));
+    assert.match(net.notes.map((n) => n.message).join('\n'), /1 bus pair is joined by parallel lines.*1–2 ×2/);
+  });
+
+  it('enters a transformer tap as susceptance 1/(x·tap), a tap of 0 meaning 1', () => {
+    // Two paths from bus 2 to bus 1 with x = 0.1 each; tap 0.5 doubles the first one's susceptance
+    // (b = 20 against 10), so it carries 2/3 of an injection at bus 2.
+    const net = buildNetwork({
+      name: 'tap',
+      lines: [
+        { from: 1, to: 2, x: 0.1, tap: 0.5 },
+        { from: 1, to: 2, x: 0.1, tap: 0 },
+      ],
+    });
+    assert.ok(close(net.ptdf[0 * 2 + 1]!, -2 / 3) && close(net.ptdf[1 * 2 + 1]!, -1 / 3));
+    assert.deepEqual(net.lines.map((l) => l.tap), [0.5, 1]);
+    const warning = net.notes.find((n) => n.severity === 'warning');
+    assert.match(warning?.message ?? '', /1 line is a transformer with an off-nominal tap ratio.*1–2 tap 0\.5/);
+  });
+
+  it('leaves the PTDF unchanged for a phase shift and warns that its flow is not modelled', () => {
+    const lines = [
+      { from: 1, to: 2, x: 0.1 },
+      { from: 1, to: 3, x: 0.1 },
+      { from: 2, to: 3, x: 0.1 },
+    ];
+    const plain = buildNetwork({ name: 'plain', lines });
+    const shifted = buildNetwork({ name: 'shifted', lines: lines.map((l, i) => (i === 2 ? { ...l, shiftDeg: -5 } : l)) });
+    assert.deepEqual(shifted.ptdf, plain.ptdf);
+    assert.equal(plain.notes.length, 0);
+    assert.match(shifted.notes[0]!.message, /phase shifter \(2–3 -5°\).*not modelled/);
+  });
+
   it('maps agents to the columns of their buses', () => {
     const net = builtinNetwork('ieee14');
     const h = agentPtdf(net, [7, 1, 7]);
@@ -77,70 +123,22 @@ describe('network validation', () => {
     assert.throws(() => buildNetwork(input), (e: Error) => e instanceof NetworkError && e.field === field && text.test(e.message));
 
   it('names an unknown bus', () => fails({ name: 'n', lines: ok, buses: [1, 2] }, 'lines[1].to', /unknown bus 3/));
-  it('names a zero reactance', () => fails({ name: 'n', lines: [...ok, { from: 1, to: 3, x: 0 }] }, 'lines[2].x', /zero reactance/));
-  it('names an islanded network', () =>
-    fails({ name: 'n', lines: [...ok, { from: 4, to: 5, x: 0.1 }] }, 'lines', /islanded: buses 4, 5/));
-  it('names a duplicate line, either direction', () =>
-    fails({ name: 'n', lines: [...ok, { from: 2, to: 1, x: 0.3 }] }, 'lines[2]', /duplicates lines\[0\]/));
+  it('names a zero reactance and the line', () => fails({ name: 'n', lines: [...ok, { from: 1, to: 3, x: 0 }] }, 'lines[2].x', /line 1–3: reactance x = 0 p\.u\. is below the minimum/));
+  it('names a reactance below the minimum', () =>
+    fails({ name: 'n', lines: [...ok, { from: 1, to: 3, x: -MIN_REACTANCE_PU / 2 }] }, 'lines[2].x', /below the minimum \|x\| of 1e-6/));
+  it('accepts a negative reactance above the minimum (series compensation)', () => {
+    assert.doesNotThrow(() => buildNetwork({ name: 'n', lines: [...ok, { from: 1, to: 3, x: -0.05 }] }));
+  });
+  it('names a negative tap ratio', () => fails({ name: 'n', lines: [{ ...ok[0]!, tap: -1 }, ok[1]!] }, 'lines[0].tap', /non-negative/));
+  it('names the islanded buses, cut off from the slack bus', () => {
+    fails({ name: 'n', lines: [...ok, { from: 4, to: 5, x: 0.1 }] }, 'lines', /buses 4, 5 are islanded: no path of lines to the slack bus 1/);
+    assert.throws(
+      () => buildNetwork({ name: 'n', lines: [...ok, { from: 4, to: 5, x: 0.1 }], slack: 4 }),
+      (e: Error) => e instanceof IslandedNetworkError && e.buses.join() === '1,2,3',
+    );
+  });
+  it('names a single islanded bus', () => fails({ name: 'n', lines: ok, buses: [1, 2, 3, 8] }, 'lines', /^lines: bus 8 is islanded/));
   it('names a non-positive limit', () => fails({ name: 'n', lines: [{ ...ok[0]!, limitKw: 0 }, ok[1]!] }, 'lines[0].limitKw', /positive/));
   it('names an unknown slack', () => fails({ name: 'n', lines: ok, slack: 9 }, 'slack', /unknown bus 9/));
   it('names a line from a bus to itself', () => fails({ name: 'n', lines: [{ from: 2, to: 2, x: 1 }] }, 'lines[0]', /itself/));
-});
-
-describe('MATPOWER import', () => {
-  // A small case in MATPOWER's format, written for this test: 4 buses, one branch out of service,
-  // one with RATE_A = 0, r and x in ohms converted in code as case33bw does.
-  const CASE = `function mpc = case4ohm
-mpc.version = '2';
-mpc.baseMVA = 10;
-%% bus data
-mpc.bus = [
-	1	3	0	0	0	0	1	1	0	12.66	1	1.1	0.9;
-	2	1	0.1	0.06	0	0	1	1	0	12.66	1	1.1	0.9;
-	3	1	0.09	0.04	0	0	1	1	0	12.66	1	1.1	0.9;
-	4	1	0.12	0.08	0	0	1	1	0	12.66	1	1.1	0.9;
-];
-%% branch data
-mpc.branch = [
-	1	2	0.0922	0.0470	0	4	0	0	0	0	1	-360	360;
-	2	3	0.4930	0.2511	0	0	0	0	0	0	1	-360	360;
-	3	4	0.3660	0.1864	0	2	0	0	0	0	1	-360	360;
-	2	4	2.0000	2.0000	0	0	0	0	0	0	0	-360	360;
-];
-%% convert branch impedances from Ohms to p.u.
-[PQ, PV, REF, NONE, BUS_I, BUS_TYPE, PD, QD, GS, BS, BUS_AREA, VM, VA, BASE_KV, ZONE, VMAX, VMIN] = idx_bus;
-[F_BUS, T_BUS, BR_R, BR_X, BR_B, RATE_A] = idx_brch;
-Vbase = mpc.bus(1, BASE_KV) * 1e3;      %% in Volts
-Sbase = mpc.baseMVA * 1e6;              %% in VA
-mpc.branch(:, [BR_R BR_X]) = mpc.branch(:, [BR_R BR_X]) / (Vbase^2 / Sbase);
-`;
-
-  it('drops out-of-service branches, reads RATE_A = 0 as unlimited and converts ohms', () => {
-    const { network, notes, limitSources } = importMatpower(CASE, { name: 'case4ohm' });
-    assert.equal(network.lines.length, 3);
-    assert.deepEqual(limitSources, ['rateA', 'unlimited', 'rateA']);
-    assert.equal(network.lines[0]!.limitKw, 4000);
-    assert.equal(network.lines[1]!.limitKw, Infinity);
-    const zbase = 12.66e3 ** 2 / 10e6;
-    assert.ok(close(network.lines[0]!.x, 0.047 / zbase));
-    assert.equal(network.slack, 1);
-    assert.ok(notes.some((n) => /ohms/.test(n)) && notes.some((n) => /out-of-service/.test(n)) && notes.some((n) => /RATE_A = 0/.test(n)));
-  });
-
-  it('takes override limits per imported line', () => {
-    const { network, limitSources } = importMatpower(CASE, { limitsKw: [1, 2, 3] });
-    assert.deepEqual(network.lines.map((l) => l.limitKw), [1, 2, 3]);
-    assert.deepEqual(limitSources, ['override', 'override', 'override']);
-  });
-
-  it('renumbers non-consecutive bus numbers internally', () => {
-    const text = CASE.replaceAll(/^\t4\t/gm, '\t40\t').replace('3\t4\t0.3660', '3\t40\t0.3660').replace('2\t4\t2.0000', '2\t40\t2.0000');
-    const { network } = importMatpower(text);
-    assert.deepEqual(network.buses, [1, 2, 3, 40]);
-    assert.equal(busIndex(network, 40), 3);
-  });
-
-  it('names a missing matrix', () => {
-    assert.throws(() => importMatpower('mpc.baseMVA = 1;'), /mpc\.bus: not found/);
-  });
 });
