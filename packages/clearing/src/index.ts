@@ -17,3 +17,4 @@ export * from './result/schema';
 export * from './result/document';
 export * from './thesis';
 export { syntheticCase, type SyntheticSpec } from './case/synthetic';
+export { matpowerCase, MATPOWER_PLACEMENT_DEFAULTS, type MatpowerPlacementOptions } from './case/matpowerAgents';

@@ -6,8 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson } from '../canonical';
-import { agentPtdf, builtinNetwork, buildNetwork, importMatpower, type Network, NetworkError } from '@gridmarket/grid';
+import { agentPtdf, builtinNetwork, buildNetwork, type Network, NetworkError, readMatpowerFile } from '@gridmarket/grid';
+import { CaseError } from './errors';
+import { matpowerCase } from './matpowerAgents';
 import { type Battery, type Case, caseSchema, HOURS } from './schema';
+
+export { CaseError };
 
 export type AgentKind = 'grid' | 'seller' | 'buyer';
 
@@ -62,16 +66,6 @@ export interface Market {
   case: Case;
 }
 
-export class CaseError extends Error {
-  override name = 'CaseError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
-
 const CASES_DIR = fileURLToPath(new URL('../../cases/', import.meta.url));
 export const BUILTIN_CASES = ['ieee14', 'ieee33'] as const;
 
@@ -83,14 +77,22 @@ export function readCaseFile(nameOrPath: string): { raw: unknown; baseDir: strin
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EISDIR') throw new CaseError('case', `${file} is a directory, not a case file`);
     if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')})`);
     throw new CaseError('case', `${file} is not readable JSON: ${e.message}`);
   }
   return { raw, baseDir: path.dirname(file) };
 }
 
-/** Reads and validates a case by built-in name or path; errors name the field. */
+/**
+ * Reads and validates a case by built-in name or path; errors name the field. A MATPOWER file
+ * (`.m`) is a case too: its agents are placed by `matpowerCase`.
+ */
 export function loadCase(nameOrPath: string): Market {
+  if (/\.m$/i.test(nameOrPath)) {
+    const { input, baseDir } = matpowerCase(nameOrPath);
+    return buildMarket(input, baseDir);
+  }
   const { raw, baseDir } = readCaseFile(nameOrPath);
   return buildMarket(raw, baseDir);
 }
@@ -181,10 +183,8 @@ function resolveNetwork(c: Case, baseDir: string): Network {
   try {
     if ('builtin' in ref) return builtinNetwork(ref.builtin, ref.slack ?? 1);
     if ('matpower' in ref) {
-      const file = path.resolve(baseDir, ref.matpower);
-      const text = readFileSync(file, 'utf8');
-      return importMatpower(text, {
-        name: path.basename(file, '.m'),
+      return readMatpowerFile(path.resolve(baseDir, ref.matpower), {
+        source: ref.matpower,
         ...(ref.slack !== undefined ? { slack: ref.slack } : {}),
         ...(ref.rateScale !== undefined ? { rateScale: ref.rateScale } : {}),
         ...(ref.limitsKw ? { limitsKw: ref.limitsKw } : {}),
@@ -192,8 +192,8 @@ function resolveNetwork(c: Case, baseDir: string): Network {
     }
     return buildNetwork({ name: ref.name ?? c.name, lines: ref.lines, ...(ref.slack !== undefined ? { slack: ref.slack } : {}) });
   } catch (err) {
-    if (err instanceof NetworkError) throw new CaseError(`network.${err.field}`, err.message.slice(err.field.length + 2));
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CaseError('network.matpower', `file not found: ${(err as Error).message}`);
+    // A MATPOWER file's errors name the file and the row: keep them whole.
+    if (err instanceof NetworkError) throw 'matpower' in ref ? new CaseError('network.matpower', err.message) : new CaseError(`network.${err.field}`, err.reason);
     throw err;
   }
 }
