@@ -1,6 +1,7 @@
 // Output helpers shared by the commands: atomic file writes, tables, and user-facing errors.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { NetworkError } from '@gridmarket/grid';
 
 /** Writes a file atomically: a temporary file beside it, then a rename. */
 export function writeFileAtomic(file: string, contents: string): void {
@@ -40,7 +41,8 @@ export function reportError(err: unknown): number {
     process.stderr.write(`error: ${e.shortMessage}${details ? `\n${details}` : ''}\n`);
     return 1;
   }
-  if (INPUT_ERRORS.has(e?.name)) {
+  // Every error of the grid package (bad network data, a MATPOWER file that cannot be read) extends NetworkError.
+  if (INPUT_ERRORS.has(e?.name) || err instanceof NetworkError) {
     process.stderr.write(`error: ${e.message}\n`);
     return 2;
   }

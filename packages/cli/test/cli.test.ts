@@ -1,7 +1,7 @@
 // The commands as a user runs them: real processes, exit codes, files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import { parseResult } from '@gridmarket/clearing';
 
 const BIN = fileURLToPath(new URL('../bin/gridmarket.mjs', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const CASE = (name: string) => fileURLToPath(new URL(`../../grid/test/fixtures/${name}.m`, import.meta.url));
 
 describe('gridmarket CLI', () => {
   it('prints help for every command', () => {
@@ -27,7 +28,7 @@ describe('gridmarket CLI', () => {
     assert.equal(n.slack, 1);
     assert.equal(n.buses.length, 14);
     assert.equal(n.lines.length, 20);
-    assert.deepEqual(n.lines[7], { from: 4, to: 7, r: 0, x: 0.20912, limitKw: 1.2 });
+    assert.deepEqual(n.lines[7], { from: 4, to: 7, r: 0, x: 0.20912, tap: 1, shiftDeg: 0, limitKw: 1.2 });
     assert.equal(n.ptdf.values.length, 20);
     assert.equal(n.ptdf.values[0].length, 14);
     assert.ok(n.ptdf.values.every((row: number[]) => row[0] === 0));
@@ -78,6 +79,57 @@ describe('gridmarket CLI', () => {
         assert.ok(!r.stderr.includes('    at '), 'no stack trace for input errors');
       }
       assert.ok(!existsSync(out));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('network reads a MATPOWER file and says what it did: parallel lines, taps, unlimited lines', () => {
+    const r = run('network', '--case', CASE('case118'));
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'case118: 118 buses, 186 lines (7 parallel pairs, 9 off-nominal taps), slack bus 69');
+    assert.match(r.stdout, /^warning: all 186 lines have RATE_A = 0 and are unlimited/m);
+    assert.match(r.stdout, /^warning: 9 lines are transformers with an off-nominal tap ratio, entered with susceptance 1\/\(x·tap\): 8–5 tap 0\.985/m);
+    assert.match(r.stdout, /^note: 7 bus pairs are joined by parallel lines/m);
+    assert.match(r.stdout, /\| 66 +\| 42 +\| 49 .*\| parallel to 67 +\|/);
+    assert.match(r.stdout, /^PTDF: 186 lines × 118 buses, too wide to print as a table; --json prints it$/m);
+    const j = JSON.parse(run('network', '--case', CASE('case14'), '--json').stdout);
+    assert.deepEqual(j.lines[7], { from: 4, to: 7, r: 0, x: 0.20912, tap: 0.978, shiftDeg: 0, limitKw: null });
+    assert.ok(j.notes.some((n: { severity: string; message: string }) => n.severity === 'warning' && /3 lines are transformers/.test(n.message)));
+  });
+
+  it('clear takes a MATPOWER file with default agents and reports the placement and the import', () => {
+    const r = run('clear', '--case', CASE('case33bw'), '--method', 'centralized', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).case, 'case33bw');
+    assert.match(r.stderr, /^Agents placed on case33bw\.m by the default MATPOWER placement \(seed 1\): 32 buyers/m);
+    assert.match(r.stderr, /^warning: 5 out-of-service branches were skipped/m);
+  });
+
+  it('names a bad MATPOWER input in one line with exit code 2', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-cli-'));
+    try {
+      const good = readFileSync(CASE('case14'), 'utf8');
+      const file = (name: string, text: string) => {
+        writeFileSync(path.join(dir, name), text);
+        return path.join(dir, name);
+      };
+      mkdirSync(path.join(dir, 'folder.m'));
+      for (const [target, msg] of [
+        [dir, /is a directory, not a case file/],
+        [path.join(dir, 'folder.m'), /folder\.m: is a directory, not a MATPOWER case file/],
+        [path.join(dir, 'case9999.m'), /case9999\.m: no such file/],
+        [file('nobranch.m', good.replace('mpc.branch = [', 'mpc.lines = [')), /nobranch\.m: mpc\.branch: not found in the case file/],
+        [file('narrow.m', good.replace('2\t4\t0.05811\t0.17632\t0.034\t0', '2\t4\t0.05811\t0.17632\t0.034')), /narrow\.m: mpc\.branch row 4 \(line \d+\): has 12 columns, row 1 has 13/],
+        [file('zero.m', good.replace('7\t9\t0\t0.11001', '7\t9\t0\t0')), /zero\.m: mpc\.branch row 15 \(7 → 9, line \d+\): reactance x = 0 p\.u\. is below the minimum/],
+        [file('island.m', good.replace('7\t8\t0\t0.17615\t0\t0\t0\t0\t0\t0\t1', '7\t8\t0\t0.17615\t0\t0\t0\t0\t0\t0\t0')), /island\.m: mpc\.branch: bus 8 is islanded: its only branch row 14 \(7–8\) is out of service/],
+      ] as const) {
+        const r = run('network', '--case', target);
+        assert.equal(r.status, 2, `${target}: ${r.stderr}`);
+        assert.match(r.stderr, msg);
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -41,7 +41,7 @@ export function registerClear(program: Command): void {
   program
     .command('clear')
     .description('clear a 24-hour market and write the result document')
-    .requiredOption('--case <name|path>', 'built-in case (ieee14, ieee33) or a case file')
+    .requiredOption('--case <name|path>', 'built-in case (ieee14, ieee33), a case file, or a MATPOWER case file (.m) with agents placed by default')
     .option('--method <method>', 'admm (consensus ADMM), centralized (interior point) or highs (HiGHS reference)', 'admm')
     .option('--no-network', 'ignore line limits (the operator averages instead of projecting)')
     .option('--rho <rho>', 'ADMM penalty ρ', String(ADMM_DEFAULTS.rho))
@@ -72,6 +72,8 @@ export function registerClear(program: Command): void {
         if (!opts.quiet) process.stderr.write(line);
       };
       progress(`clearing ${market.name} (${market.agents.length} agents, network ${constrained ? 'enforced' : 'ignored'}) with ${opts.method}\n`);
+      if (/\.m$/i.test(opts.case)) progress(`${market.case.description}\n`);
+      for (const n of market.network.notes) progress(`${n.severity === 'warning' ? 'warning' : 'note'}: ${n.message}\n`);
       let solution: ClearingSolution;
       if (opts.method === 'centralized') solution = solveCentralized(market, { constrained });
       else if (opts.method === 'highs') solution = await solveCentralizedHighs(market, { constrained });
