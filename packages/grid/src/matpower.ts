@@ -81,8 +81,8 @@ const OHMS_TO_PU = /^mpc\.branch\( ?: ?, ?\[ ?BR_R,? BR_X ?\] ?\) ?= ?mpc\.branc
 const VBASE = /^Vbase ?= ?mpc\.bus\( ?1 ?, ?BASE_KV ?\) ?\* ?1e3$/;
 const SBASE = /^Sbase ?= ?mpc\.baseMVA ?\* ?1e6$/;
 const KW_TO_MW = /^mpc\.bus\( ?: ?, ?\[ ?PD,? QD ?\] ?\) ?= ?mpc\.bus\( ?: ?, ?\[ ?PD,? QD ?\] ?\) ?\/ ?1e3$/;
-/** Any statement that assigns into an mpc field: `mpc.gen(:, PMAX) = ...`. */
-const ASSIGNS_MPC = /^mpc\.\w+ ?\(.*\) ?=[^=]/;
+/** A statement that changes a field the import reads: `mpc.gen(:, PMAX) = ...`, `mpc.baseMVA = 2 * x`. */
+const CHANGES_READ_FIELD = /^mpc\.(?:bus|branch|gen|baseMVA)\b(?: ?\(.*\))? ?=[^=]/;
 
 export function importMatpower(text: string, options: MatpowerOptions = {}): MatpowerImport {
   const source = options.source ?? 'case';
@@ -126,7 +126,7 @@ export function importMatpower(text: string, options: MatpowerOptions = {}): Mat
     } else if (KW_TO_MW.test(s.text)) {
       loadScale = 1e-3;
       notes.push({ severity: 'info', message: 'Pd and Qd are in kW in the file and were converted to MW as its own code does' });
-    } else if (ASSIGNS_MPC.test(s.text)) {
+    } else if (CHANGES_READ_FIELD.test(s.text)) {
       fail(`line ${s.line}`, `changes the case in code the importer does not understand ("${s.text.slice(0, 80)}"); only the ohm → p.u. and kW → MW conversions of case33bw-style files are read`);
     }
   }
