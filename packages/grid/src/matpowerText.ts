@@ -63,7 +63,7 @@ function statements(text: string): MatpowerStatement[] {
       // Continuation: the rest of the line is ignored and the statement goes on.
       const nl = text.indexOf('\n', i);
       if (nl < 0) break;
-      current += ' ';
+      current += CONTINUED;
       i = nl;
       line++;
       continue;
@@ -81,6 +81,9 @@ function statements(text: string): MatpowerStatement[] {
   flush();
   return out;
 }
+
+/** Stands for a continued line break inside a statement: not a row separator, but a source line. */
+const CONTINUED = '\u0000';
 
 const MATRIX = /^mpc\.(\w+)\s*=\s*\[([\s\S]*)\]$/;
 const SCALAR = /^mpc\.(\w+)\s*=\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/;
@@ -102,15 +105,17 @@ function matrix(name: string, body: string, line: number, source: string): Matpo
       continue;
     }
     if (chunk === ';') continue;
-    const tokens = chunk.split(/[\s,]+/).filter(Boolean);
+    const row = at;
+    at += chunk.split(CONTINUED).length - 1;
+    const tokens = chunk.split(/[\s,\u0000]+/).filter(Boolean);
     if (tokens.length === 0) continue;
     const values = tokens.map(number);
     const bad = values.findIndex((v) => Number.isNaN(v));
     if (bad >= 0) {
-      throw new MatpowerFormatError(`mpc.${name} row ${rows.length + 1} (line ${at})`, `cannot read "${tokens[bad]}" as a number`, { source });
+      throw new MatpowerFormatError(`mpc.${name} row ${rows.length + 1} (line ${row})`, `cannot read "${tokens[bad]}" as a number`, { source });
     }
     rows.push(values);
-    lines.push(at);
+    lines.push(row);
   }
   return { rows, lines, line };
 }
@@ -131,7 +136,7 @@ export function readMatpowerText(text: string, source: string): MatpowerText {
       result.scalars.set(v[1]!, Number(v[2]));
       continue;
     }
-    result.code.push({ text: s.text.replace(/\s+/g, ' '), line: s.line });
+    result.code.push({ text: s.text.replace(/[\s\u0000]+/g, ' '), line: s.line });
   }
   return result;
 }

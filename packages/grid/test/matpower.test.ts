@@ -289,6 +289,12 @@ mpc.branch(:, [BR_R BR_X]) = mpc.branch(:, [BR_R BR_X]) / (Vbase^2 / Sbase);
     assert.deepEqual(generators, []);
   });
 
+  it('counts source lines across a row continued with ...', () => {
+    const continued = CASE.replace('3\t0.4930', '3\t...\n\t0.4930').replace('3\t4\t0.3660', '3\t4\t0.36x0');
+    // Row 3 of mpc.branch sits on line 13 once row 2 is split over lines 11 and 12.
+    assert.throws(() => importMatpower(continued, { source: 'c.m' }), /^MatpowerFormatError: c\.m: mpc\.branch row 3 \(line 13\): cannot read "0\.36x0"/);
+  });
+
   it('refuses an ohm conversion whose Vbase is defined otherwise', () => {
     assert.throws(() => importMatpower(CASE.replace('* 1e3;', '* 1e6;'), { source: 'x.m' }), /x\.m: line \d+: converts r, x from ohms with Vbase and Sbase defined otherwise/);
   });
