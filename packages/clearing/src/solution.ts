@@ -50,13 +50,18 @@ export interface ClearingSolution {
 /** Flows (lines × hours) of per-agent net injections (agents × hours). */
 export function flowsOf(market: Market, netKw: readonly (readonly number[])[]): number[][] {
   const na = market.agents.length;
-  return market.network.lines.map((_, l) =>
-    Array.from({ length: market.hours }, (_, t) => {
-      let f = 0;
-      for (let a = 0; a < na; a++) f += market.H[l * na + a]! * netKw[a]![t]!;
-      return f;
-    }),
-  );
+  const T = market.hours;
+  const acc = new Float64Array(T);
+  // Agents in the outer loop read each schedule once; every flow still sums its agents in order.
+  return market.network.lines.map((_, l) => {
+    acc.fill(0);
+    for (let a = 0; a < na; a++) {
+      const h = market.H[l * na + a]!;
+      const row = netKw[a]!;
+      for (let t = 0; t < T; t++) acc[t] = acc[t]! + h * row[t]!;
+    }
+    return Array.from(acc);
+  });
 }
 
 /** Largest (|flow| − limit)⁺ over lines and hours, kW. */

@@ -15,7 +15,7 @@ import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
 import type { AgentDispatch } from '../model/welfare';
 import { createAgent } from './agents';
 import type { AgentEndpoint, FinalReport, Offer } from './messages';
-import { NetworkOperator } from './operator';
+import { NetworkOperator, type OperatorStep } from './operator';
 
 export interface AdmmOptions {
   /** Enforce line limits in the operator's projection (4-6); otherwise average (4-5). */
@@ -80,22 +80,19 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   let rho = o.rho;
   let converged = false;
   let iteration = 0;
-  let lineMultipliers: number[][] = [];
-  let z: number[][] = [];
+  let step: OperatorStep | undefined;
   const sqrtNT = Math.sqrt(N * T);
 
   for (iteration = 1; iteration <= o.maxIter; iteration++) {
     const offers: Offer[] = agents.map((agent) => agent.propose({ type: 'propose', rho, alpha: o.alpha }));
-    const step = operator.consensus(offers);
-    z = step.z;
-    lineMultipliers = step.lineMultipliers;
+    step = operator.consensus(offers);
     let mismatchSq = 0;
     let proposalSq = 0;
     let consensusSq = 0;
     let scaledDualSq = 0;
     let welfare = 0;
     agents.forEach((agent, a) => {
-      const r = agent.accept({ type: 'consensus', z: step.z[a]! });
+      const r = agent.accept({ type: 'consensus', z: Array.from(step!.z.subarray(a * T, (a + 1) * T)) });
       mismatchSq += r.mismatchSq;
       proposalSq += r.proposalSq;
       consensusSq += r.consensusSq;
@@ -128,6 +125,9 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   }
   if (iteration > o.maxIter) iteration = o.maxIter;
 
+  const L = market.network.lines.length;
+  const z = agents.map((_, a) => Array.from(step!.z.subarray(a * T, (a + 1) * T)));
+  const lineMultipliers = Array.from({ length: L }, (_, l) => Array.from(step!.lineMultipliers.subarray(l * T, (l + 1) * T)));
   const reports: FinalReport[] = agents.map((agent) => agent.report(rho));
   // The committed schedule is the consensus z (network-feasible); components are the agents' own.
   const dispatch: AgentDispatch[] = reports.map((r, a) => ({ ...r.dispatch, netKw: z[a]!.slice() }));

@@ -5,7 +5,12 @@
 // line ℓ, and the flows are f(μ) = Ĥv − Gμ with G = ĤĤᵀ. Splitting μ into λ⁺ (upper limits) and λ⁻
 // (lower limits) ≥ 0 gives a non-negatively constrained QP in 2L variables, solved by the
 // Lawson–Hanson active-set method: finite, exact up to round-off, and warm-started from the
-// previous ADMM iteration's active set. G is computed once per network.
+// previous ADMM iteration's active set.
+//
+// Ĥ, G and the limits depend on the network only, so one `NetworkProjection` holds them for all
+// hours (G costs O(L²N): building it per hour was most of the first ADMM iteration at scale); an
+// `HourProjection` adds only its hour's warm start. Hours are projected one after another, so they
+// also share the scratch buffers: a projection allocates nothing.
 
 export interface ProjectionNetwork {
   /** Agent-level PTDF, row-major lines × agents. */
@@ -25,32 +30,65 @@ export interface ProjectionResult {
   iterations: number;
 }
 
-export class HourProjection {
-  /** Indices of the enforced lines with a non-zero centred PTDF row. */
-  private readonly rows: number[];
-  /** Centred PTDF rows Ĥ (rows.length × agents). */
-  private readonly hc: Float64Array;
-  /** G = ĤĤᵀ over the enforced rows. */
-  private readonly g: Float64Array;
-  private readonly limits: Float64Array;
-  /** Warm start: the passive set (constraint k = 2r for the upper limit of row r, 2r + 1 for the lower). */
-  private passive: number[] = [];
+/** Where a projection writes its result (length agents and lines); reused across calls. */
+export interface ProjectionOutput {
+  z: Float64Array;
+  mu: Float64Array;
+}
 
-  constructor(private readonly net: ProjectionNetwork) {
+/** What the projections of all hours share: the centred PTDF rows, G and the limits. */
+export class NetworkProjection {
+  readonly net: ProjectionNetwork;
+  /** Indices of the enforced lines with a non-zero centred PTDF row. */
+  readonly rows: Int32Array;
+  /** Centred PTDF rows Ĥ (rows.length × agents). */
+  readonly hc: Float64Array;
+  /** G = ĤĤᵀ over the enforced rows. */
+  readonly g: Float64Array;
+  readonly limits: Float64Array;
+  /** Lawson–Hanson's optimality tolerance on a limit's violation (kW). */
+  readonly tol: number;
+  /** The enforced lines and their limits (for the violation of a schedule). */
+  private readonly enforced: Int32Array;
+  private readonly enforcedLimits: Float64Array;
+  // Scratch, sized once: flows, multipliers, the dual's gradient and the passive-set system.
+  readonly flow0: Float64Array;
+  readonly muRows: Float64Array;
+  readonly lambda: Float64Array;
+  readonly w: Float64Array;
+  readonly chol: Float64Array;
+  readonly rhs: Float64Array;
+
+  /**
+   * `projects: false` keeps only what the violation of a schedule needs (the operator averaging
+   * without the network never projects, so it skips Ĥ and G).
+   */
+  constructor(net: ProjectionNetwork, { projects = true }: { projects?: boolean } = {}) {
+    this.net = net;
     const n = net.agents;
     const rows: number[] = [];
-    const centred: number[][] = [];
+    const centred: Float64Array[] = [];
+    const enforced: number[] = [];
     for (let l = 0; l < net.lines; l++) {
       if (!Number.isFinite(net.limitsKw[l]!)) continue;
+      enforced.push(l);
+      if (!projects) continue;
       let mean = 0;
       for (let a = 0; a < n; a++) mean += net.H[l * n + a]!;
       mean /= n;
-      const row = Array.from({ length: n }, (_, a) => net.H[l * n + a]! - mean);
-      if (row.every((v) => Math.abs(v) < 1e-15)) continue; // no balanced injection moves this line
+      const row = new Float64Array(n);
+      let zero = true;
+      for (let a = 0; a < n; a++) {
+        row[a] = net.H[l * n + a]! - mean;
+        if (Math.abs(row[a]!) >= 1e-15) zero = false;
+      }
+      if (zero) continue; // no balanced injection moves this line
       rows.push(l);
       centred.push(row);
     }
-    this.rows = rows;
+    this.rows = Int32Array.from(rows);
+    this.enforced = Int32Array.from(enforced);
+    this.enforcedLimits = Float64Array.from(enforced, (l) => net.limitsKw[l]!);
     const m = rows.length;
     this.hc = new Float64Array(m * n);
     centred.forEach((row, r) => this.hc.set(row, r * n));
@@ -64,95 +102,110 @@ export class HourProjection {
       }
     }
     this.limits = Float64Array.from(rows, (l) => net.limitsKw[l]!);
+    this.tol = 1e-10 * Math.max(1, ...this.limits);
+    this.flow0 = new Float64Array(m);
+    this.muRows = new Float64Array(m);
+    this.lambda = new Float64Array(2 * m);
+    this.w = new Float64Array(2 * m);
+    this.chol = new Float64Array(4 * m * m);
+    this.rhs = new Float64Array(2 * m);
   }
 
-  project(v: ArrayLike<number>): ProjectionResult {
-    const n = this.net.agents;
-    const m = this.rows.length;
+  /** Largest (|H z| − limit)⁺ over enforced lines, kW. */
+  violation(z: ArrayLike<number>): number {
+    const { H, agents: n } = this.net;
+    let worst = 0;
+    for (let e = 0; e < this.enforced.length; e++) {
+      const base = this.enforced[e]! * n;
+      let f = 0;
+      for (let a = 0; a < n; a++) f += H[base + a]! * z[a]!;
+      worst = Math.max(worst, Math.abs(f) - this.enforcedLimits[e]!);
+    }
+    return worst;
+  }
+}
+
+export class HourProjection {
+  readonly shared: NetworkProjection;
+  /** Warm start: the passive set (constraint k = 2r for the upper limit of row r, 2r + 1 for the lower). */
+  private passive: number[] = [];
+
+  /** One hour's projection; pass the hours' common `NetworkProjection` to share its structure. */
+  constructor(network: ProjectionNetwork | NetworkProjection) {
+    this.shared = network instanceof NetworkProjection ? network : new NetworkProjection(network);
+  }
+
+  /** Projects v; writes z and μ into `out` when given (else into new arrays). */
+  project(v: ArrayLike<number>, out?: ProjectionOutput): ProjectionResult {
+    const sh = this.shared;
+    const n = sh.net.agents;
+    const m = sh.rows.length;
+    const { hc, flow0, muRows: mu } = sh;
+    const z = out?.z ?? new Float64Array(n);
+    const muLines = out?.mu ?? new Float64Array(sh.net.lines);
     let mean = 0;
     for (let a = 0; a < n; a++) mean += v[a]!;
     mean /= n;
     // Unconstrained flows of the balanced point Πv: Ĥv (Ĥ's rows sum to zero, so Ĥv = ĤΠv).
-    const flow0 = new Float64Array(m);
     for (let r = 0; r < m; r++) {
+      const base = r * n;
       let f = 0;
-      for (let a = 0; a < n; a++) f += this.hc[r * n + a]! * v[a]!;
+      for (let a = 0; a < n; a++) f += hc[base + a]! * v[a]!;
       flow0[r] = f;
     }
-    const { lambda, iterations } = this.solveDual(flow0);
-    const mu = new Float64Array(m);
+    const iterations = this.solveDual();
+    const lambda = sh.lambda;
+    mu.fill(0);
     for (let k = 0; k < 2 * m; k++) if (lambda[k]! !== 0) mu[k >> 1]! += (k & 1 ? -1 : 1) * lambda[k]!;
-    const z = new Float64Array(n);
-    for (let a = 0; a < n; a++) {
-      let s = v[a]! - mean;
-      for (let r = 0; r < m; r++) if (mu[r] !== 0) s -= this.hc[r * n + a]! * mu[r]!;
-      z[a] = s;
+    // z = Πv − Ĥᵀμ over the binding rows, row by row (each z_a sees the rows in ascending order).
+    for (let a = 0; a < n; a++) z[a] = v[a]! - mean;
+    for (let r = 0; r < m; r++) {
+      const mr = mu[r]!;
+      if (mr === 0) continue;
+      const base = r * n;
+      for (let a = 0; a < n; a++) z[a] = z[a]! - hc[base + a]! * mr;
     }
-    const muLines = new Float64Array(this.net.lines);
-    this.rows.forEach((l, r) => {
-      muLines[l] = mu[r]!;
-    });
-    return { z, mu: muLines, violationKw: this.violation(z), iterations };
+    muLines.fill(0);
+    for (let r = 0; r < m; r++) muLines[sh.rows[r]!] = mu[r]!;
+    return { z, mu: muLines, violationKw: sh.violation(z), iterations };
   }
 
   /** Largest (|H z| − limit)⁺ over enforced lines. */
   violation(z: ArrayLike<number>): number {
-    const n = this.net.agents;
-    let worst = 0;
-    for (let l = 0; l < this.net.lines; l++) {
-      const lim = this.net.limitsKw[l]!;
-      if (!Number.isFinite(lim)) continue;
-      let f = 0;
-      for (let a = 0; a < n; a++) f += this.net.H[l * n + a]! * z[a]!;
-      worst = Math.max(worst, Math.abs(f) - lim);
-    }
-    return worst;
+    return this.shared.violation(z);
   }
 
   /**
    * Lawson–Hanson on min ½λᵀQλ − cᵀλ, λ ≥ 0, with Q_kj = s_k s_j G_{r(k) r(j)} and
    * c_k = s_k f0_{r(k)} − f̄_{r(k)} (s = +1 for upper limits, −1 for lower). The negative gradient
-   * w = c − Qλ is each limit's violation at the current multipliers.
+   * w = c − Qλ is each limit's violation at the current multipliers. Leaves λ in the shared buffer.
    */
-  private solveDual(flow0: Float64Array): { lambda: Float64Array; iterations: number } {
-    const m = this.rows.length;
+  private solveDual(): number {
+    const sh = this.shared;
+    const m = sh.rows.length;
     const K = 2 * m;
-    const lambda = new Float64Array(K);
-    const row = (k: number) => k >> 1;
-    const sign = (k: number) => (k & 1 ? -1 : 1);
-    const c = (k: number) => sign(k) * flow0[row(k)]! - this.limits[row(k)]!;
-    const q = (i: number, j: number) => sign(i) * sign(j) * this.g[row(i) * m + row(j)]!;
-    const tol = 1e-10 * Math.max(1, ...this.limits);
-    const violations = () => {
-      const w = new Float64Array(K);
-      for (let k = 0; k < K; k++) {
-        let s = c(k);
-        for (let j = 0; j < K; j++) if (lambda[j] !== 0) s -= q(k, j) * lambda[j]!;
-        w[k] = s;
-      }
-      return w;
-    };
+    const lambda = sh.lambda;
+    lambda.fill(0);
+    const tol = sh.tol;
 
     let passive = this.passive.filter((k) => k < K);
     let iterations = 0;
     // Start from the previous active set: shrink it until the solution on it is positive, so that
     // λ is the exact minimizer on the passive set, as Lawson–Hanson requires.
     while (passive.length > 0) {
-      const s = this.solvePassive(passive, c, q);
-      if (s.every((v) => v > 0)) {
-        passive.forEach((k, i) => {
-          lambda[k] = s[i]!;
-        });
+      const s = this.solvePassive(passive);
+      if (allPositive(s, passive.length)) {
+        for (let i = 0; i < passive.length; i++) lambda[passive[i]!] = s[i]!;
         break;
       }
       passive = passive.filter((_, i) => s[i]! > 0);
     }
     for (; iterations < 10 * K + 10; iterations++) {
-      const w = violations();
+      const w = this.violations();
       let best = -1;
       let bestW = tol;
       for (let k = 0; k < K; k++) {
-        if (lambda[k] === 0 && !passive.includes(k) && w[k]! > bestW) {
+        if (lambda[k] === 0 && w[k]! > bestW && !passive.includes(k)) {
           best = k;
           bestW = w[k]!;
         }
@@ -161,20 +214,20 @@ export class HourProjection {
       passive.push(best);
       // Inner loop: keep every passive multiplier positive, stepping back when one would go negative.
       for (let inner = 0; inner < K + 1; inner++) {
-        const s = this.solvePassive(passive, c, q);
-        if (s.every((v) => v > 0)) {
-          passive.forEach((k, i) => {
-            lambda[k] = s[i]!;
-          });
+        const s = this.solvePassive(passive);
+        if (allPositive(s, passive.length)) {
+          for (let i = 0; i < passive.length; i++) lambda[passive[i]!] = s[i]!;
           break;
         }
         let alpha = 1;
-        passive.forEach((k, i) => {
+        for (let i = 0; i < passive.length; i++) {
+          const k = passive[i]!;
           if (s[i]! <= 0) alpha = Math.min(alpha, lambda[k]! / (lambda[k]! - s[i]!));
-        });
-        passive.forEach((k, i) => {
+        }
+        for (let i = 0; i < passive.length; i++) {
+          const k = passive[i]!;
           lambda[k] = lambda[k]! + alpha * (s[i]! - lambda[k]!);
-        });
+        }
         passive = passive.filter((k) => {
           if (lambda[k]! <= 1e-15) {
             lambda[k] = 0;
@@ -186,21 +239,48 @@ export class HourProjection {
       }
     }
     this.passive = passive;
-    return { lambda, iterations };
+    return iterations;
   }
 
-  /** Solves Q_PP s = c_P by Cholesky (a tiny ridge keeps dependent limits solvable). */
-  private solvePassive(passive: number[], c: (k: number) => number, q: (i: number, j: number) => number): Float64Array {
+  /** c_k − Σ_j Q_kj λ_j for every limit k (the shared buffer w). */
+  private violations(): Float64Array {
+    const { lambda, w, g, flow0, limits } = this.shared;
+    const m = limits.length;
+    const K = 2 * m;
+    for (let k = 0; k < K; k++) {
+      const rk = k >> 1;
+      const sk = k & 1 ? -1 : 1;
+      let s = sk * flow0[rk]! - limits[rk]!;
+      for (let j = 0; j < K; j++) {
+        if (lambda[j] === 0) continue;
+        s -= sk * (j & 1 ? -1 : 1) * g[rk * m + (j >> 1)]! * lambda[j]!;
+      }
+      w[k] = s;
+    }
+    return w;
+  }
+
+  /** Solves Q_PP s = c_P by Cholesky (a tiny ridge keeps dependent limits solvable); s is shared scratch. */
+  private solvePassive(passive: readonly number[]): Float64Array {
+    const { g, flow0, limits, chol: a, rhs: b } = this.shared;
+    const m = limits.length;
     const p = passive.length;
-    const a = new Float64Array(p * p);
     let trace = 0;
     for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) a[i * p + j] = q(passive[i]!, passive[j]!);
+      const ki = passive[i]!;
+      const si = ki & 1 ? -1 : 1;
+      for (let j = 0; j < p; j++) {
+        const kj = passive[j]!;
+        a[i * p + j] = si * (kj & 1 ? -1 : 1) * g[(ki >> 1) * m + (kj >> 1)]!;
+      }
       trace += a[i * p + i]!;
     }
     const ridge = 1e-13 * Math.max(trace / Math.max(p, 1), 1e-30);
     for (let i = 0; i < p; i++) a[i * p + i]! += ridge;
-    const b = Float64Array.from(passive, (k) => c(k));
+    for (let i = 0; i < p; i++) {
+      const k = passive[i]!;
+      b[i] = (k & 1 ? -1 : 1) * flow0[k >> 1]! - limits[k >> 1]!;
+    }
     for (let j = 0; j < p; j++) {
       let d = a[j * p + j]!;
       for (let k = 0; k < j; k++) d -= a[j * p + k]! ** 2;
@@ -224,4 +304,9 @@ export class HourProjection {
     }
     return b;
   }
+}
+
+function allPositive(s: Float64Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (!(s[i]! > 0)) return false;
+  return true;
 }
