@@ -1,9 +1,11 @@
 // One scale measurement, run in its own process so that its peak RSS is its own: builds the
-// synthetic case with N agents (outside the timing), runs ADMM with the network enforced, and prints
-// one JSON line. The implementation is imported from --src (default: this package's src/index.ts),
-// so that the bench can measure another revision of the package in the same run.
+// `synthetic:N` case (outside the timing), runs ADMM with the network enforced, and prints one JSON
+// line. Each endpoint is wrapped to time its local solves (battery sellers apart), so the wall time
+// splits into local solves and the rest (operator and coordinator). The implementation is imported
+// from --src (default: this package), so that the bench can measure another revision in the same run.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { AgentEndpoint } from '../src/index';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -16,9 +18,25 @@ const lib = (await import(pathToFileURL(path.resolve(src)).href)) as typeof impo
 const tBuild = performance.now();
 const market = lib.buildMarket(lib.syntheticCase({ buses: 120, agents }));
 const buildMs = performance.now() - tBuild;
+const localMs = { battery: 0, closedForm: 0 };
+const timedEndpoint = (agent: AgentEndpoint): AgentEndpoint => {
+  const kind = market.agents[agent.index]!.hasStorage ? 'battery' : 'closedForm';
+  return {
+    index: agent.index,
+    propose: (r) => {
+      const t = performance.now();
+      const offer = agent.propose(r);
+      localMs[kind] += performance.now() - t;
+      return offer;
+    },
+    accept: (c) => agent.accept(c),
+    rescale: (r) => agent.rescale(r),
+    report: (rho) => agent.report(rho),
+  };
+};
 let firstIterationMs = NaN;
 const t0 = performance.now();
-const run = lib.runAdmm(market, {
+const run = lib.runAdmmWith(lib.createAgents(market).map(timedEndpoint), market, {
   constrained: true,
   onIteration: (p) => {
     if (p.iteration === 1) firstIterationMs = performance.now() - t0;
@@ -29,10 +47,13 @@ const iterations = run.admm!.iterations;
 process.stdout.write(
   `${JSON.stringify({
     agents,
+    batteries: market.agents.filter((a) => a.hasStorage).length,
     lines: market.network.lines.length,
     buildMs,
     wallMs,
     firstIterationMs,
+    batteryMs: localMs.battery,
+    closedFormMs: localMs.closedForm,
     iterations,
     status: run.admm!.status,
     welfareUsd: run.welfareUsd,

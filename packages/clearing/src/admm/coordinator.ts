@@ -92,7 +92,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     let scaledDualSq = 0;
     let welfare = 0;
     agents.forEach((agent, a) => {
-      const r = agent.accept({ type: 'consensus', z: Array.from(step!.z.subarray(a * T, (a + 1) * T)) });
+      const r = agent.accept({ type: 'consensus', z: hoursOf(step!.z, a, T) });
       mismatchSq += r.mismatchSq;
       proposalSq += r.proposalSq;
       consensusSq += r.consensusSq;
@@ -126,8 +126,8 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   if (iteration > o.maxIter) iteration = o.maxIter;
 
   const L = market.network.lines.length;
-  const z = agents.map((_, a) => Array.from(step!.z.subarray(a * T, (a + 1) * T)));
-  const lineMultipliers = Array.from({ length: L }, (_, l) => Array.from(step!.lineMultipliers.subarray(l * T, (l + 1) * T)));
+  const z = agents.map((_, a) => hoursOf(step!.z, a, T));
+  const lineMultipliers = Array.from({ length: L }, (_, l) => hoursOf(step!.lineMultipliers, l, T));
   const reports: FinalReport[] = agents.map((agent) => agent.report(rho));
   // The committed schedule is the consensus z (network-feasible); components are the agents' own.
   const dispatch: AgentDispatch[] = reports.map((r, a) => ({ ...r.dispatch, netKw: z[a]!.slice() }));
@@ -164,4 +164,11 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
       finalMismatchKw: finalMismatch,
     },
   };
+}
+
+/** Row i of a row-major array with T columns, as the plain array a message carries. */
+function hoursOf(values: Float64Array, i: number, T: number): number[] {
+  const row = new Array<number>(T);
+  for (let t = 0; t < T; t++) row[t] = values[i * T + t]!;
+  return row;
 }

@@ -26,10 +26,12 @@ export class NetworkOperator {
   private readonly structure: NetworkProjection;
   private readonly projections: HourProjection[];
   private readonly n: number;
-  /** Offers hour-major (v_i(t) at t·N + i), so that each hour's projection reads contiguous memory. */
+  /** Offers and consensus hour-major (v_i(t) at t·N + i): each hour's agents are contiguous. */
   private readonly offers: Float64Array;
   private readonly hourZ: Float64Array;
-  private readonly hourMu: Float64Array;
+  /** Centred flows Ĥv and signed multipliers per projected row (row r, hour t at r·T + t). */
+  private readonly flows: Float64Array;
+  private readonly rowMu: Float64Array;
   private readonly step: OperatorStep;
   private readonly previous: Float64Array;
 
@@ -42,9 +44,11 @@ export class NetworkOperator {
     this.n = n;
     this.structure = new NetworkProjection(network, { projects: enforceLines });
     this.projections = Array.from({ length: hours }, () => new HourProjection(this.structure));
-    this.offers = new Float64Array(hours * n);
-    this.hourZ = new Float64Array(n);
-    this.hourMu = new Float64Array(network.lines);
+    const m = this.structure.rows.length;
+    this.offers = new Float64Array(n * hours);
+    this.hourZ = new Float64Array(n * hours);
+    this.flows = new Float64Array(m * hours);
+    this.rowMu = new Float64Array(m * hours);
     this.previous = new Float64Array(n * hours);
     this.step = {
       z: new Float64Array(n * hours),
@@ -59,34 +63,26 @@ export class NetworkOperator {
     const n = this.n;
     const T = this.hours;
     if (offers.length !== n) throw new Error(`operator expected ${n} offers, got ${offers.length}`);
-    for (const o of offers) {
-      for (let t = 0; t < T; t++) this.offers[t * n + o.agent] = o.offer[t]!;
-    }
-    const { z, lineMultipliers, balanceMultipliers } = this.step;
+    const V = this.offers;
+    for (const o of offers) for (let t = 0; t < T; t++) V[t * n + o.agent] = o.offer[t]!;
+    const { z, lineMultipliers, balanceMultipliers: means } = this.step;
+    const Z = this.hourZ;
     this.previous.set(z);
-    const L = this.network.lines;
-    const zt = this.hourZ;
-    let violationKw = 0;
-    for (let t = 0; t < T; t++) {
-      const v = this.offers.subarray(t * n, (t + 1) * n);
-      let mean = 0;
-      for (let a = 0; a < n; a++) mean += v[a]!;
-      balanceMultipliers[t] = mean / n;
-      if (this.enforceLines) {
-        const r = this.projections[t]!.project(v, { z: zt, mu: this.hourMu });
-        for (let l = 0; l < L; l++) lineMultipliers[l * T + t] = this.hourMu[l]!;
-        violationKw = Math.max(violationKw, r.violationKw);
-      } else {
-        const m = mean / n;
-        for (let a = 0; a < n; a++) zt[a] = v[a]! - m;
-        violationKw = Math.max(violationKw, this.structure.violation(zt));
-      }
-      for (let a = 0; a < n; a++) z[a * T + t] = zt[a]!;
+    const sh = this.structure;
+    sh.hourMeans(V, T, means);
+    if (this.enforceLines) {
+      sh.centredFlows(V, T, this.flows);
+      for (let t = 0; t < T; t++) this.projections[t]!.solve(this.flows, t, T, this.rowMu);
+      sh.applyMultipliers(V, T, means, this.rowMu, Z);
+      sh.rows.forEach((l, r) => lineMultipliers.set(this.rowMu.subarray(r * T, (r + 1) * T), l * T));
+    } else {
+      for (let t = 0; t < T; t++) for (let a = 0; a < n; a++) Z[t * n + a] = V[t * n + a]! - means[t]!;
     }
+    for (let a = 0; a < n; a++) for (let t = 0; t < T; t++) z[a * T + t] = Z[t * n + a]!;
     let changeSq = 0;
     for (let k = 0; k < n * T; k++) changeSq += (z[k]! - this.previous[k]!) ** 2;
     this.step.changeSq = changeSq;
-    this.step.violationKw = violationKw;
+    this.step.violationKw = sh.violation(Z, T);
     return this.step;
   }
 }

@@ -51,9 +51,16 @@ export class NetworkProjection {
   /** The enforced lines and their limits (for the violation of a schedule). */
   private readonly enforced: Int32Array;
   private readonly enforcedLimits: Float64Array;
-  // Scratch, sized once: flows, multipliers, the dual's gradient and the passive-set system.
+  /** Each agent's distinct column of H, and those columns (enforced lines × columns). */
+  private readonly columnOf: Int32Array;
+  private readonly columns: number;
+  private readonly columnH: Float64Array;
+  private readonly columnSums: Float64Array;
+  // Scratch, sized once: one hour's flows, the dual's variables and gradient, the passive-set system.
   readonly flow0: Float64Array;
-  readonly muRows: Float64Array;
+  readonly hourMean: Float64Array;
+  readonly hourFlows: Float64Array;
+  readonly hourMu: Float64Array;
   readonly lambda: Float64Array;
   readonly w: Float64Array;
   readonly chol: Float64Array;
@@ -102,24 +109,142 @@ export class NetworkProjection {
       }
     }
     this.limits = Float64Array.from(rows, (l) => net.limitsKw[l]!);
+    // Distinct columns of H over the enforced lines (agents at one bus share theirs).
+    this.columnOf = new Int32Array(n);
+    const representatives: number[] = [];
+    const byHash = new Map<number, number[]>();
+    const E = enforced.length;
+    const sameColumn = (a: number, b: number) => {
+      for (let e = 0; e < E; e++) if (net.H[enforced[e]! * n + a] !== net.H[enforced[e]! * n + b]) return false;
+      return true;
+    };
+    for (let a = 0; a < n; a++) {
+      let hash = 0;
+      for (let e = 0; e < E; e++) hash = hash * 31 + net.H[enforced[e]! * n + a]! * (e + 1);
+      const bucket = byHash.get(hash) ?? [];
+      let c = bucket.find((rep) => sameColumn(representatives[rep]!, a));
+      if (c === undefined) {
+        c = representatives.length;
+        representatives.push(a);
+        bucket.push(c);
+        byHash.set(hash, bucket);
+      }
+      this.columnOf[a] = c;
+    }
+    this.columns = representatives.length;
+    this.columnH = new Float64Array(E * this.columns);
+    for (let e = 0; e < E; e++) {
+      for (let c = 0; c < this.columns; c++) this.columnH[e * this.columns + c] = net.H[enforced[e]! * n + representatives[c]!]!;
+    }
+    this.columnSums = new Float64Array(this.columns);
     this.tol = 1e-10 * Math.max(1, ...this.limits);
     this.flow0 = new Float64Array(m);
-    this.muRows = new Float64Array(m);
+    this.hourMean = new Float64Array(1);
+    this.hourFlows = new Float64Array(m);
+    this.hourMu = new Float64Array(m);
     this.lambda = new Float64Array(2 * m);
     this.w = new Float64Array(2 * m);
     this.chol = new Float64Array(4 * m * m);
     this.rhs = new Float64Array(2 * m);
   }
 
-  /** Largest (|H z| − limit)⁺ over enforced lines, kW. */
-  violation(z: ArrayLike<number>): number {
-    const { H, agents: n } = this.net;
+  /** ν_t = mean_i v_i(t) for every hour; V hour-major (v_i(t) at t·N + i), as all day-wide arrays here. */
+  hourMeans(V: ArrayLike<number>, T: number, means: Float64Array): void {
+    const n = this.net.agents;
+    for (let t = 0; t < T; t++) {
+      const base = t * n;
+      let sum = 0;
+      for (let a = 0; a < n; a++) sum += V[base + a]!;
+      means[t] = sum / n;
+    }
+  }
+
+  /**
+   * Ĥv for every hour (row r, hour t at r·T + t). Four rows share each pass over an hour's offers,
+   * with their sums in registers; every flow still adds its agents in ascending order from zero.
+   */
+  centredFlows(V: ArrayLike<number>, T: number, flows: Float64Array): void {
+    const n = this.net.agents;
+    const m = this.rows.length;
+    const hc = this.hc;
+    let r = 0;
+    for (; r + 4 <= m; r += 4) {
+      const b0 = r * n;
+      const b1 = b0 + n;
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      for (let t = 0; t < T; t++) {
+        const tb = t * n;
+        let f0 = 0;
+        let f1 = 0;
+        let f2 = 0;
+        let f3 = 0;
+        for (let a = 0; a < n; a++) {
+          const v = V[tb + a]!;
+          f0 += hc[b0 + a]! * v;
+          f1 += hc[b1 + a]! * v;
+          f2 += hc[b2 + a]! * v;
+          f3 += hc[b3 + a]! * v;
+        }
+        flows[r * T + t] = f0;
+        flows[(r + 1) * T + t] = f1;
+        flows[(r + 2) * T + t] = f2;
+        flows[(r + 3) * T + t] = f3;
+      }
+    }
+    for (; r < m; r++) {
+      const b = r * n;
+      for (let t = 0; t < T; t++) {
+        const tb = t * n;
+        let f = 0;
+        for (let a = 0; a < n; a++) f += hc[b + a]! * V[tb + a]!;
+        flows[r * T + t] = f;
+      }
+    }
+  }
+
+  /** z = Πv − Ĥᵀμ for every hour (μ of row r, hour t at r·T + t); each z_i(t) sees its binding rows in ascending order. */
+  applyMultipliers(V: ArrayLike<number>, T: number, means: Float64Array, mu: Float64Array, Z: Float64Array): void {
+    const n = this.net.agents;
+    const m = this.rows.length;
+    const hc = this.hc;
+    for (let t = 0; t < T; t++) {
+      const tb = t * n;
+      const mean = means[t]!;
+      for (let a = 0; a < n; a++) Z[tb + a] = V[tb + a]! - mean;
+    }
+    for (let r = 0; r < m; r++) {
+      const b = r * n;
+      for (let t = 0; t < T; t++) {
+        const mrt = mu[r * T + t]!;
+        if (mrt === 0) continue;
+        const tb = t * n;
+        for (let a = 0; a < n; a++) Z[tb + a] = Z[tb + a]! - hc[b + a]! * mrt;
+      }
+    }
+  }
+
+  /**
+   * Largest (|H z| − limit)⁺ over enforced lines and hours, kW; Z hour-major. The flows are
+   * computed from z itself (not from the dual's Ĥv − Gμ), over the distinct columns of H: agents
+   * at one bus share a column, so the day costs O(NT + L·buses·T) instead of O(L·N·T).
+   */
+  violation(Z: ArrayLike<number>, T = 1): number {
+    const n = this.net.agents;
+    const { columnOf, columns, columnH, enforcedLimits } = this;
+    const E = enforcedLimits.length;
+    const C = columns;
+    const S = this.columnSums;
     let worst = 0;
-    for (let e = 0; e < this.enforced.length; e++) {
-      const base = this.enforced[e]! * n;
-      let f = 0;
-      for (let a = 0; a < n; a++) f += H[base + a]! * z[a]!;
-      worst = Math.max(worst, Math.abs(f) - this.enforcedLimits[e]!);
+    for (let t = 0; t < T; t++) {
+      S.fill(0);
+      const tb = t * n;
+      for (let a = 0; a < n; a++) S[columnOf[a]!] = S[columnOf[a]!]! + Z[tb + a]!;
+      for (let e = 0; e < E; e++) {
+        let f = 0;
+        for (let c = 0; c < C; c++) f += columnH[e * C + c]! * S[c]!;
+        worst = Math.max(worst, Math.abs(f) - enforcedLimits[e]!);
+      }
     }
     return worst;
   }
@@ -135,44 +260,36 @@ export class HourProjection {
     this.shared = network instanceof NetworkProjection ? network : new NetworkProjection(network);
   }
 
-  /** Projects v; writes z and μ into `out` when given (else into new arrays). */
+  /** Projects one hour's v; writes z and μ into `out` when given (else into new arrays). */
   project(v: ArrayLike<number>, out?: ProjectionOutput): ProjectionResult {
     const sh = this.shared;
-    const n = sh.net.agents;
     const m = sh.rows.length;
-    const { hc, flow0, muRows: mu } = sh;
-    const z = out?.z ?? new Float64Array(n);
+    const z = out?.z ?? new Float64Array(sh.net.agents);
     const muLines = out?.mu ?? new Float64Array(sh.net.lines);
-    let mean = 0;
-    for (let a = 0; a < n; a++) mean += v[a]!;
-    mean /= n;
+    const { hourMean, hourFlows, hourMu } = sh;
+    sh.hourMeans(v, 1, hourMean);
     // Unconstrained flows of the balanced point Πv: Ĥv (Ĥ's rows sum to zero, so Ĥv = ĤΠv).
-    for (let r = 0; r < m; r++) {
-      const base = r * n;
-      let f = 0;
-      for (let a = 0; a < n; a++) f += hc[base + a]! * v[a]!;
-      flow0[r] = f;
-    }
-    const iterations = this.solveDual();
-    const lambda = sh.lambda;
-    mu.fill(0);
-    for (let k = 0; k < 2 * m; k++) if (lambda[k]! !== 0) mu[k >> 1]! += (k & 1 ? -1 : 1) * lambda[k]!;
-    // z = Πv − Ĥᵀμ over the binding rows, row by row (each z_a sees the rows in ascending order).
-    for (let a = 0; a < n; a++) z[a] = v[a]! - mean;
-    for (let r = 0; r < m; r++) {
-      const mr = mu[r]!;
-      if (mr === 0) continue;
-      const base = r * n;
-      for (let a = 0; a < n; a++) z[a] = z[a]! - hc[base + a]! * mr;
-    }
+    sh.centredFlows(v, 1, hourFlows);
+    const iterations = this.solve(hourFlows, 0, 1, hourMu);
+    sh.applyMultipliers(v, 1, hourMean, hourMu, z);
     muLines.fill(0);
-    for (let r = 0; r < m; r++) muLines[sh.rows[r]!] = mu[r]!;
+    for (let r = 0; r < m; r++) muLines[sh.rows[r]!] = hourMu[r]!;
     return { z, mu: muLines, violationKw: sh.violation(z), iterations };
   }
 
-  /** Largest (|H z| − limit)⁺ over enforced lines. */
-  violation(z: ArrayLike<number>): number {
-    return this.shared.violation(z);
+  /**
+   * The signed multipliers μ of hour t from the centred flows Ĥv of all hours (row r, hour t at
+   * r·T + t), written at the same places of `mu`; returns the active-set iterations.
+   */
+  solve(flows: Float64Array, t: number, T: number, mu: Float64Array): number {
+    const sh = this.shared;
+    const m = sh.rows.length;
+    for (let r = 0; r < m; r++) sh.flow0[r] = flows[r * T + t]!;
+    const iterations = this.solveDual();
+    const lambda = sh.lambda;
+    for (let r = 0; r < m; r++) mu[r * T + t] = 0;
+    for (let k = 0; k < 2 * m; k++) if (lambda[k]! !== 0) mu[(k >> 1) * T + t]! += (k & 1 ? -1 : 1) * lambda[k]!;
+    return iterations;
   }
 
   /**
