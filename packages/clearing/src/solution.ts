@@ -2,11 +2,15 @@
 // comparison tables need. Every method (interior point, HiGHS reference, ADMM) fills the same shape.
 import type { Market } from './case/market';
 import type { AgentDispatch } from './model/welfare';
+import type { AdmmDiagnostic, AdmmStatus } from './admm/infeasibility';
 
 export type Method = 'centralized' | 'highs' | 'admm';
 
 export interface AdmmTrace {
-  status: 'converged' | 'max_iter_reached';
+  /** converged, max_iter_reached, or stopped early: infeasible (δu settled on a certificate) or diverging. */
+  status: AdmmStatus;
+  /** Why an infeasible or diverging run stopped: the hours and limits, in a sentence and as data. */
+  diagnostic?: AdmmDiagnostic;
   iterations: number;
   rho: number[];
   primalResidual: number[];

@@ -15,6 +15,7 @@ import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
 import type { AgentDispatch } from '../model/welfare';
 import { createAgent } from './agents';
 import type { AgentEndpoint, FinalReport, Offer } from './messages';
+import { type AdmmDiagnostic, type AdmmStatus, describeDivergence, describeInfeasibility, TerminationMonitor } from './infeasibility';
 import { NetworkOperator, type OperatorStep } from './operator';
 
 export interface AdmmOptions {
@@ -27,6 +28,8 @@ export interface AdmmOptions {
   epsAbs?: number;
   epsRel?: number;
   maxIter?: number;
+  /** ε_inf: δu has settled when ‖δu^k − δu^{k−1}‖ ≤ ε_inf·‖δu^k‖ for 10 iterations running (infeasibility.ts). */
+  epsInfeasible?: number;
   /** Called after every iteration (progress reporting). */
   onIteration?: (progress: AdmmProgress) => void;
 }
@@ -41,7 +44,8 @@ export interface AdmmProgress {
   welfareUsd: number;
 }
 
-export const ADMM_DEFAULTS = { rho: 0.1, adaptive: false, alpha: 1, epsAbs: 1e-4, epsRel: 1e-3, maxIter: 500 } as const;
+/** The thesis's settings (ε_abs, ε_rel, K_max, ρ), and ε_inf for infeasibility detection. */
+export const ADMM_DEFAULTS = { rho: 0.1, adaptive: false, alpha: 1, epsAbs: 1e-4, epsRel: 1e-3, maxIter: 500, epsInfeasible: 1e-5 } as const;
 
 /** Builds the agents from the market's private parameters: each endpoint keeps its own. */
 export function createAgents(market: Market): AgentEndpoint[] {
@@ -78,7 +82,9 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     zViolationKw: [] as number[],
   };
   let rho = o.rho;
-  let converged = false;
+  let status: AdmmStatus = 'max_iter_reached';
+  let diagnostic: AdmmDiagnostic | undefined;
+  const monitor = new TerminationMonitor(o.epsInfeasible);
   let iteration = 0;
   let step: OperatorStep | undefined;
   const sqrtNT = Math.sqrt(N * T);
@@ -112,7 +118,17 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     trace.zViolationKw.push(step.violationKw);
     o.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, epsPrimal, epsDual, rho, welfareUsd: welfare });
     if (primal <= epsPrimal && dual <= epsDual) {
-      converged = true;
+      status = 'converged';
+      break;
+    }
+    const summary = { primalResidual: primal, dualResidual: dual, epsPrimal, welfareUsd: welfare, rho, proposalSq, consensusSq, entries: N * T, dualStepSq: step.dualStepSq, dualStepChangeSq: step.dualStepChangeSq };
+    const verdict = monitor.observe(summary);
+    if (verdict) {
+      status = verdict;
+      diagnostic =
+        verdict === 'diverging'
+          ? describeDivergence(iteration, summary)
+          : describeInfeasibility(operator.hourCertificates(o.alpha), market.network.lines, iteration, Math.sqrt(step.dualStepSq) / o.alpha);
       break;
     }
     if (o.adaptive) {
@@ -120,6 +136,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
       if (factor !== 1) {
         rho *= factor;
         for (const agent of agents) agent.rescale({ type: 'rescale', factor: 1 / factor });
+        operator.rescaleDuals(1 / factor);
       }
     }
   }
@@ -141,7 +158,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   return {
     method: 'admm',
     constrained: options.constrained,
-    status: converged ? 'converged' : 'max_iter_reached',
+    status,
     welfareUsd: trace.welfareUsd.at(-1) ?? NaN,
     dispatch,
     systemPriceUsdPerKwh: nodal[gridIndex >= 0 ? gridIndex : 0]!.slice(),
@@ -157,7 +174,8 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     },
     reportedMarginalCostUsdPerKwh: reports.map((r) => r.marginalCostUsdPerKwh),
     admm: {
-      status: converged ? 'converged' : 'max_iter_reached',
+      status,
+      ...(diagnostic ? { diagnostic } : {}),
       iterations: iteration,
       ...trace,
       finalPViolationKw: maxLineViolation(market as Market, flowsP),

@@ -20,6 +20,27 @@ export interface OperatorStep {
    * gives the scaled duals, u_i(t) = ν_t + Σ_ℓ Ĥ_ℓi μ_ℓ(t) (the residual v − z of the projection).
    */
   balanceMultipliers: Float64Array;
+  /**
+   * ‖δu‖² with δu = u^{k+1} − u^k = p̂ − z (4-8), and ‖δu^{k+1} − δu^k‖²: for a feasible market δu
+   * tends to 0; when it settles on a non-zero vector, that vector certifies infeasibility
+   * (Banjac et al. 2019) — see infeasibility.ts.
+   */
+  dualStepSq: number;
+  dualStepChangeSq: number;
+}
+
+/** What one hour of an infeasibility certificate δu says (kW). */
+export interface HourCertificate {
+  hour: number;
+  /** ‖p_t − z_t‖ over the agents (δu_t/α). */
+  normKw: number;
+  /** Σ_i (p_i − z_i)(t) = Σ_i p_i(t): the agents' net injection that balance (3-16) cannot absorb (negative: demand they cannot give up). */
+  imbalanceKw: number;
+  /**
+   * The lines in the certificate: δu_t = δν_t·1 + Ĥᵀδμ_t, and these are the lines whose multiplier
+   * keeps growing (|δμ_ℓ|·‖Ĥ_ℓ‖ ≥ 1e-3·‖δu_t‖), with the flow the agents' proposals p would put on them (3-19).
+   */
+  lines: { line: number; flowKw: number; limitKw: number }[];
 }
 
 export class NetworkOperator {
@@ -32,8 +53,13 @@ export class NetworkOperator {
   /** Centred flows Ĥv and signed multipliers per projected row (row r, hour t at r·T + t). */
   private readonly flows: Float64Array;
   private readonly rowMu: Float64Array;
+  private readonly previousRowMu: Float64Array;
   private readonly step: OperatorStep;
   private readonly previous: Float64Array;
+  /** The scaled duals u = v − z (the projection's residual) and their last increment δu, hour-major. */
+  private readonly duals: Float64Array;
+  private readonly dualStep: Float64Array;
+  private readonly lineFlows: Float64Array;
 
   constructor(
     private readonly network: ProjectionNetwork,
@@ -49,13 +75,19 @@ export class NetworkOperator {
     this.hourZ = new Float64Array(n * hours);
     this.flows = new Float64Array(m * hours);
     this.rowMu = new Float64Array(m * hours);
+    this.previousRowMu = new Float64Array(m * hours);
     this.previous = new Float64Array(n * hours);
+    this.duals = new Float64Array(n * hours);
+    this.dualStep = new Float64Array(n * hours);
+    this.lineFlows = new Float64Array(this.structure.enforced.length);
     this.step = {
       z: new Float64Array(n * hours),
       changeSq: 0,
       violationKw: 0,
       lineMultipliers: new Float64Array(network.lines * hours),
       balanceMultipliers: new Float64Array(hours),
+      dualStepSq: 0,
+      dualStepChangeSq: 0,
     };
   }
 
@@ -71,6 +103,7 @@ export class NetworkOperator {
     const sh = this.structure;
     sh.hourMeans(V, T, means);
     if (this.enforceLines) {
+      this.previousRowMu.set(this.rowMu);
       sh.centredFlows(V, T, this.flows);
       for (let t = 0; t < T; t++) this.projections[t]!.solve(this.flows, t, T, this.rowMu);
       sh.applyMultipliers(V, T, means, this.rowMu, Z);
@@ -83,6 +116,58 @@ export class NetworkOperator {
     for (let k = 0; k < n * T; k++) changeSq += (z[k]! - this.previous[k]!) ** 2;
     this.step.changeSq = changeSq;
     this.step.violationKw = sh.violation(Z, T);
+    let stepSq = 0;
+    let stepChangeSq = 0;
+    for (let k = 0; k < n * T; k++) {
+      const u = V[k]! - Z[k]!;
+      const du = u - this.duals[k]!;
+      stepChangeSq += (du - this.dualStep[k]!) ** 2;
+      stepSq += du * du;
+      this.duals[k] = u;
+      this.dualStep[k] = du;
+    }
+    this.step.dualStepSq = stepSq;
+    this.step.dualStepChangeSq = stepChangeSq;
     return this.step;
+  }
+
+  /** The agents rescaled u by `factor` (a change of ρ): the operator's copy of u follows. */
+  rescaleDuals(factor: number): void {
+    for (let k = 0; k < this.duals.length; k++) this.duals[k] = this.duals[k]! * factor;
+    for (let k = 0; k < this.rowMu.length; k++) this.rowMu[k] = this.rowMu[k]! * factor;
+  }
+
+  /**
+   * The last δu read hour by hour, in units of p − z (δu = p̂ − z = α(p − z) with over-relaxation α),
+   * with the balance and the lines it points at (hours in order).
+   */
+  hourCertificates(alpha: number): HourCertificate[] {
+    const n = this.n;
+    const sh = this.structure;
+    const R = this.dualStep.map((du) => du / alpha);
+    const proposals = this.hourZ.map((z, k) => z + R[k]!); // p = z + (p − z)
+    const out: HourCertificate[] = [];
+    for (let t = 0; t < this.hours; t++) {
+      let normSq = 0;
+      let imbalance = 0;
+      for (let a = 0; a < n; a++) {
+        const r = R[t * n + a]!;
+        normSq += r * r;
+        imbalance += r;
+      }
+      const lines: HourCertificate['lines'] = [];
+      const normKw = Math.sqrt(normSq);
+      if (this.enforceLines) {
+        sh.enforcedFlows(proposals, t, this.lineFlows);
+        const flowOf = new Map(Array.from(sh.enforced, (line, e) => [line, this.lineFlows[e]!]));
+        const m = sh.rows.length;
+        sh.rows.forEach((line, r) => {
+          const stepMu = this.rowMu[r * this.hours + t]! - this.previousRowMu[r * this.hours + t]!;
+          if (Math.abs(stepMu) * Math.sqrt(sh.g[r * m + r]!) >= 1e-3 * normKw) lines.push({ line, flowKw: flowOf.get(line)!, limitKw: sh.limits[r]! });
+        });
+      }
+      out.push({ hour: t, normKw, imbalanceKw: imbalance, lines });
+    }
+    return out;
   }
 }

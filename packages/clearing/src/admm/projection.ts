@@ -49,8 +49,8 @@ export class NetworkProjection {
   /** Lawson–Hanson's optimality tolerance on a limit's violation (kW). */
   readonly tol: number;
   /** The enforced lines and their limits (for the violation of a schedule). */
-  private readonly enforced: Int32Array;
-  private readonly enforcedLimits: Float64Array;
+  readonly enforced: Int32Array;
+  readonly enforcedLimits: Float64Array;
   /** Each agent's distinct column of H, and those columns (enforced lines × columns). */
   private readonly columnOf: Int32Array;
   private readonly columns: number;
@@ -221,6 +221,20 @@ export class NetworkProjection {
         const tb = t * n;
         for (let a = 0; a < n; a++) Z[tb + a] = Z[tb + a]! - hc[b + a]! * mrt;
       }
+    }
+  }
+
+  /** Flows H x of one hour's injections x (hour-major day array, hour t) on the enforced lines, into `flows`. */
+  enforcedFlows(X: ArrayLike<number>, t: number, flows: Float64Array): void {
+    const n = this.net.agents;
+    const { columnOf, columns: C, columnH } = this;
+    const S = this.columnSums;
+    S.fill(0);
+    for (let a = 0; a < n; a++) S[columnOf[a]!] = S[columnOf[a]!]! + X[t * n + a]!;
+    for (let e = 0; e < this.enforced.length; e++) {
+      let f = 0;
+      for (let c = 0; c < C; c++) f += columnH[e * C + c]! * S[c]!;
+      flows[e] = f;
     }
   }
 
