@@ -55,7 +55,6 @@ export class NetworkOperator {
   private readonly rowMu: Float64Array;
   private readonly previousRowMu: Float64Array;
   private readonly step: OperatorStep;
-  private readonly previous: Float64Array;
   /** The scaled duals u = v − z (the projection's residual) and their last increment δu, hour-major. */
   private readonly duals: Float64Array;
   private readonly dualStep: Float64Array;
@@ -76,7 +75,6 @@ export class NetworkOperator {
     this.flows = new Float64Array(m * hours);
     this.rowMu = new Float64Array(m * hours);
     this.previousRowMu = new Float64Array(m * hours);
-    this.previous = new Float64Array(n * hours);
     this.duals = new Float64Array(n * hours);
     this.dualStep = new Float64Array(n * hours);
     this.lineFlows = new Float64Array(this.structure.enforced.length);
@@ -99,7 +97,6 @@ export class NetworkOperator {
     for (const o of offers) for (let t = 0; t < T; t++) V[t * n + o.agent] = o.offer[t]!;
     const { z, lineMultipliers, balanceMultipliers: means } = this.step;
     const Z = this.hourZ;
-    this.previous.set(z);
     const sh = this.structure;
     sh.hourMeans(V, T, means);
     if (this.enforceLines) {
@@ -107,13 +104,19 @@ export class NetworkOperator {
       sh.centredFlows(V, T, this.flows);
       for (let t = 0; t < T; t++) this.projections[t]!.solve(this.flows, t, T, this.rowMu);
       sh.applyMultipliers(V, T, means, this.rowMu, Z);
-      sh.rows.forEach((l, r) => lineMultipliers.set(this.rowMu.subarray(r * T, (r + 1) * T), l * T));
+      for (let r = 0; r < sh.rows.length; r++) for (let t = 0; t < T; t++) lineMultipliers[sh.rows[r]! * T + t] = this.rowMu[r * T + t]!;
     } else {
       for (let t = 0; t < T; t++) for (let a = 0; a < n; a++) Z[t * n + a] = V[t * n + a]! - means[t]!;
     }
-    for (let a = 0; a < n; a++) for (let t = 0; t < T; t++) z[a * T + t] = Z[t * n + a]!;
+    // z agent-major for the messages; Σ‖z^{k+1} − z^k‖² in the same pass, agents then hours.
     let changeSq = 0;
-    for (let k = 0; k < n * T; k++) changeSq += (z[k]! - this.previous[k]!) ** 2;
+    for (let a = 0; a < n; a++) {
+      for (let t = 0; t < T; t++) {
+        const next = Z[t * n + a]!;
+        changeSq += (next - z[a * T + t]!) ** 2;
+        z[a * T + t] = next;
+      }
+    }
     this.step.changeSq = changeSq;
     this.step.violationKw = sh.violation(Z, T);
     let stepSq = 0;
