@@ -87,8 +87,8 @@ interface ScaleRow {
 
 function benchScale(): void {
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
-  const measure = (agents: number, src?: string): ScaleRow => {
-    const args = ['--import', 'tsx', 'bench/scaleRun.ts', '--agents', String(agents), ...(src ? ['--src', src] : [])];
+  const measure = (agents: number, src?: string, batteryShare?: number): ScaleRow => {
+    const args = ['--import', 'tsx', 'bench/scaleRun.ts', '--agents', String(agents), ...(src ? ['--src', src] : []), ...(batteryShare !== undefined ? ['--battery-share', String(batteryShare)] : [])];
     const line = execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').at(-1)!;
     return JSON.parse(line) as ScaleRow;
   };
@@ -112,6 +112,11 @@ function benchScale(): void {
       ratios.push([agents, (b.wallMs / a.wallMs).toFixed(2), (b.firstIterationMs / a.firstIterationMs).toFixed(2), (b.batteryMs / a.batteryMs).toFixed(2), (b.closedFormMs / a.closedFormMs).toFixed(2), (opRest(b) / opRest(a)).toFixed(2), (b.peakRssMb / a.peakRssMb).toFixed(2), a.iterations === b.iterations && a.welfareUsd === b.welfareUsd ? 'yes' : 'NO']);
     }
   }
+  // The same network and agent count with no battery, to separate the battery sellers' OSQP solves
+  // (packages/qp) from the rest of ADMM.
+  const noBattery = measure(10000, undefined, 0);
+  rows.push(['this revision, no batteries', 10000, 0, noBattery.iterations, noBattery.status, (noBattery.wallMs / 1000).toFixed(2), (noBattery.firstIterationMs / 1000).toFixed(2), noBattery.usPerAgentIteration.toFixed(1), '0.00', (noBattery.closedFormMs / 1000).toFixed(2), ((noBattery.wallMs - noBattery.closedFormMs) / 1000).toFixed(2), noBattery.peakRssMb.toFixed(0), noBattery.welfareUsd.toFixed(6)]);
+  process.stderr.write('done scale 10000 without batteries\n');
   const current = (agents: number) => results.get(`this revision ${agents}`)!;
   const met = (ok: boolean) => (ok ? 'met' : 'not met');
   const c1 = current(1000);
@@ -130,6 +135,7 @@ function benchScale(): void {
     '',
     `- 10,000 agents: ${(c10.wallMs / 1000).toFixed(2)} s wall (target ≤ 10 s: ${met(c10.wallMs <= 10_000)}), ${c10.peakRssMb.toFixed(0)} MB peak RSS (target ≤ 400 MB: ${met(c10.peakRssMb <= 400)}); battery agents' OSQP solves ${(c10.batteryMs / 1000).toFixed(2)} s of it`,
     `- 1,000 agents: ${(c1.wallMs / 1000).toFixed(2)} s wall (target ≤ 1.5 s: ${met(c1.wallMs <= 1500)}); battery agents' OSQP solves ${(c1.batteryMs / 1000).toFixed(2)} s of it`,
+    `- 10,000 agents without batteries (same network): ${(noBattery.wallMs / 1000).toFixed(2)} s wall, ${noBattery.peakRssMb.toFixed(0)} MB peak RSS`,
     `- µs per agent-iteration at 1,000 / 5,000 / 10,000: ${[1000, 5000, 10000].map((n) => current(n).usPerAgentIteration.toFixed(1)).join(' / ')} (flat = linear)`,
     '',
   ];

@@ -1,5 +1,5 @@
 // One scale measurement, run in its own process so that its peak RSS is its own: builds the
-// `synthetic:N` case (outside the timing), runs ADMM with the network enforced, and prints one JSON
+// `synthetic:N` case (outside the timing; --battery-share overrides its 10% of sellers with batteries), runs ADMM with the network enforced, and prints one JSON
 // line. Each endpoint is wrapped to time its local solves (battery sellers apart), so the wall time
 // splits into local solves and the rest (operator and coordinator). The implementation is imported
 // from --src (default: this package), so that the bench can measure another revision in the same run.
@@ -12,11 +12,12 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const agents = Number(arg('--agents'));
+const batteryShare = arg('--battery-share');
 const src = arg('--src') ?? new URL('../src/index.ts', import.meta.url).pathname;
 const lib = (await import(pathToFileURL(path.resolve(src)).href)) as typeof import('../src/index');
 
 const tBuild = performance.now();
-const market = lib.buildMarket(lib.syntheticCase({ buses: 120, agents }));
+const market = lib.buildMarket(lib.syntheticCase({ buses: 120, agents, ...(batteryShare !== undefined ? { batteryShare: Number(batteryShare) } : {}) }));
 const buildMs = performance.now() - tBuild;
 const localMs = { battery: 0, closedForm: 0 };
 const timedEndpoint = (agent: AgentEndpoint): AgentEndpoint => {

@@ -43,6 +43,9 @@ export interface HourCertificate {
   lines: { line: number; flowKw: number; limitKw: number }[];
 }
 
+/** Agents per block when the day's arrays change between agent-major and hour-major. */
+const TRANSPOSE_BLOCK = 64;
+
 export class NetworkOperator {
   private readonly structure: NetworkProjection;
   private readonly projections: HourProjection[];
@@ -50,6 +53,8 @@ export class NetworkOperator {
   /** Offers and consensus hour-major (v_i(t) at t·N + i): each hour's agents are contiguous. */
   private readonly offers: Float64Array;
   private readonly hourZ: Float64Array;
+  /** The next z agent-major, swapped with step.z once the dual residual's change is summed. */
+  private nextZ: Float64Array;
   /** Centred flows Ĥv and signed multipliers per projected row (row r, hour t at r·T + t). */
   private readonly flows: Float64Array;
   private readonly rowMu: Float64Array;
@@ -72,6 +77,7 @@ export class NetworkOperator {
     const m = this.structure.rows.length;
     this.offers = new Float64Array(n * hours);
     this.hourZ = new Float64Array(n * hours);
+    this.nextZ = new Float64Array(n * hours);
     this.flows = new Float64Array(m * hours);
     this.rowMu = new Float64Array(m * hours);
     this.previousRowMu = new Float64Array(m * hours);
@@ -94,7 +100,14 @@ export class NetworkOperator {
     const T = this.hours;
     if (offers.length !== n) throw new Error(`operator expected ${n} offers, got ${offers.length}`);
     const V = this.offers;
-    for (const o of offers) for (let t = 0; t < T; t++) V[t * n + o.agent] = o.offer[t]!;
+    // Agent-major messages into hour-major memory, a block of agents at a time (writes stay local).
+    for (let a0 = 0; a0 < n; a0 += TRANSPOSE_BLOCK) {
+      const a1 = Math.min(n, a0 + TRANSPOSE_BLOCK);
+      for (let i = a0; i < a1; i++) {
+        const o = offers[i]!;
+        for (let t = 0; t < T; t++) V[t * n + o.agent] = o.offer[t]!;
+      }
+    }
     const { z, lineMultipliers, balanceMultipliers: means } = this.step;
     const Z = this.hourZ;
     const sh = this.structure;
@@ -108,15 +121,16 @@ export class NetworkOperator {
     } else {
       for (let t = 0; t < T; t++) for (let a = 0; a < n; a++) Z[t * n + a] = V[t * n + a]! - means[t]!;
     }
-    // z agent-major for the messages; Σ‖z^{k+1} − z^k‖² in the same pass, agents then hours.
-    let changeSq = 0;
-    for (let a = 0; a < n; a++) {
-      for (let t = 0; t < T; t++) {
-        const next = Z[t * n + a]!;
-        changeSq += (next - z[a * T + t]!) ** 2;
-        z[a * T + t] = next;
-      }
+    // z agent-major for the messages (blocked transpose), then Σ‖z^{k+1} − z^k‖², agents then hours.
+    const next = this.nextZ;
+    for (let a0 = 0; a0 < n; a0 += TRANSPOSE_BLOCK) {
+      const a1 = Math.min(n, a0 + TRANSPOSE_BLOCK);
+      for (let t = 0; t < T; t++) for (let a = a0; a < a1; a++) next[a * T + t] = Z[t * n + a]!;
     }
+    let changeSq = 0;
+    for (let k = 0; k < n * T; k++) changeSq += (next[k]! - z[k]!) ** 2;
+    this.nextZ = z;
+    this.step.z = next;
     this.step.changeSq = changeSq;
     this.step.violationKw = sh.violation(Z, T);
     let stepSq = 0;

@@ -99,15 +99,7 @@ export class NetworkProjection {
     const m = rows.length;
     this.hc = new Float64Array(m * n);
     centred.forEach((row, r) => this.hc.set(row, r * n));
-    this.g = new Float64Array(m * m);
-    for (let r = 0; r < m; r++) {
-      for (let s = r; s < m; s++) {
-        let v = 0;
-        for (let a = 0; a < n; a++) v += this.hc[r * n + a]! * this.hc[s * n + a]!;
-        this.g[r * m + s] = v;
-        this.g[s * m + r] = v;
-      }
-    }
+    this.g = gram(this.hc, m, n);
     this.limits = Float64Array.from(rows, (l) => net.limitsKw[l]!);
     // Distinct columns of H over the enforced lines (agents at one bus share theirs).
     this.columnOf = new Int32Array(n);
@@ -435,6 +427,42 @@ export class HourProjection {
     }
     return b;
   }
+}
+
+/** G = ĤĤᵀ (m × m) of the rows of hc; four columns of G per pass over row r, each entry summed over the agents in order. */
+function gram(hc: Float64Array, m: number, n: number): Float64Array {
+  const g = new Float64Array(m * m);
+  for (let r = 0; r < m; r++) {
+    const br = r * n;
+    let s = r;
+    for (; s + 4 <= m; s += 4) {
+      const b0 = s * n;
+      const b1 = b0 + n;
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      let v0 = 0;
+      let v1 = 0;
+      let v2 = 0;
+      let v3 = 0;
+      for (let a = 0; a < n; a++) {
+        const h = hc[br + a]!;
+        v0 += h * hc[b0 + a]!;
+        v1 += h * hc[b1 + a]!;
+        v2 += h * hc[b2 + a]!;
+        v3 += h * hc[b3 + a]!;
+      }
+      g[r * m + s] = g[s * m + r] = v0;
+      g[r * m + s + 1] = g[(s + 1) * m + r] = v1;
+      g[r * m + s + 2] = g[(s + 2) * m + r] = v2;
+      g[r * m + s + 3] = g[(s + 3) * m + r] = v3;
+    }
+    for (; s < m; s++) {
+      let v = 0;
+      for (let a = 0; a < n; a++) v += hc[br + a]! * hc[s * n + a]!;
+      g[r * m + s] = g[s * m + r] = v;
+    }
+  }
+  return g;
 }
 
 function allPositive(s: Float64Array, count: number): boolean {
