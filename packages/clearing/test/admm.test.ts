@@ -8,6 +8,7 @@ import {
   createAgents,
   HourProjection,
   loadCase,
+  NetworkOperator,
   runAdmm,
   runAdmmWith,
   solveCentralized,
@@ -342,5 +343,52 @@ describe('infeasible and diverging markets stop early with a typed status', () =
     // Fixed ρ ≥ 1.5 does not converge within K_max on ieee14 (README), yet the market is feasible.
     const market = loadCase('ieee14');
     for (const rho of [1.5, 5]) assert.equal(runAdmm(market, { constrained: true, rho }).admm!.status, 'max_iter_reached', `ρ ${rho}`);
+  });
+});
+
+describe('the operator at scale', () => {
+  it('projects a day at once exactly as it projects each hour alone', () => {
+    // Twelve agents on five buses (shared PTDF columns, as at scale), four lines, six hours.
+    const r = rng(21);
+    const n = 12;
+    const lines = 4;
+    const T = 6;
+    const busColumns = Array.from({ length: 5 }, () => Array.from({ length: lines }, () => r() * 2 - 1));
+    const busOf = Array.from({ length: n }, (_, a) => a % 5);
+    const H = new Float64Array(lines * n);
+    for (let l = 0; l < lines; l++) for (let a = 0; a < n; a++) H[l * n + a] = busColumns[busOf[a]!]![l]!;
+    const limitsKw = [0.4, 0.3, Infinity, 0.5];
+    const operator = new NetworkOperator({ H, lines, agents: n, limitsKw }, T, true);
+    const hours = Array.from({ length: T }, () => new HourProjection({ H, lines, agents: n, limitsKw }));
+    for (let k = 0; k < 3; k++) {
+      const offers = Array.from({ length: n }, (_, a) => ({ type: 'offer' as const, agent: a, offer: Array.from({ length: T }, () => (r() * 2 - 1) * 2) }));
+      const step = operator.consensus(offers);
+      for (let t = 0; t < T; t++) {
+        const alone = hours[t]!.project(offers.map((o) => o.offer[t]!));
+        for (let a = 0; a < n; a++) assert.equal(step.z[a * T + t], alone.z[a], `iteration ${k} hour ${t} agent ${a}`);
+        for (let l = 0; l < lines; l++) assert.equal(step.lineMultipliers[l * T + t], alone.mu[l]);
+      }
+    }
+  });
+
+  it('measures a schedule’s violation over shared PTDF columns as H z does', () => {
+    const r = rng(22);
+    const n = 30;
+    const lines = 6;
+    const buses = Array.from({ length: 4 }, () => Array.from({ length: lines }, () => r() * 2 - 1));
+    const H = new Float64Array(lines * n);
+    for (let l = 0; l < lines; l++) for (let a = 0; a < n; a++) H[l * n + a] = buses[a % 4]![l]!;
+    const limitsKw = Array.from({ length: lines }, () => 0.1 + r());
+    const proj = new HourProjection({ H, lines, agents: n, limitsKw });
+    for (let k = 0; k < 20; k++) {
+      const z = Array.from({ length: n }, () => (r() * 2 - 1) * 0.5);
+      let direct = 0;
+      for (let l = 0; l < lines; l++) {
+        let f = 0;
+        for (let a = 0; a < n; a++) f += H[l * n + a]! * z[a]!;
+        direct = Math.max(direct, Math.abs(f) - limitsKw[l]!);
+      }
+      assert.ok(Math.abs(proj.shared.violation(z) - direct) < 1e-12, `${proj.shared.violation(z)} vs ${direct}`);
+    }
   });
 });

@@ -6,7 +6,9 @@
 //   r_pri = ‖p − z‖ ≤ ε_pri = √(NT)·ε_abs + ε_rel·max(‖p‖, ‖z‖)
 //   r_dual = ρ‖z^k − z^{k−1}‖ ≤ ε_dual = √(NT)·ε_abs + ε_rel·‖ρu‖
 // Adaptive ρ is residual balancing (Boyd §3.4.1): ρ ← 2ρ when r_pri > 10·r_dual, ρ/2 when
-// r_dual > 10·r_pri, and every agent rescales u so that ρu is unchanged.
+// r_dual > 10·r_pri, and every agent rescales u so that ρu is unchanged. A run that cannot converge
+// stops early, 'infeasible' when δu = p̂ − z settles on a non-zero certificate or 'diverging' when the
+// iterates blow up (infeasibility.ts).
 //
 // The coordinator holds agent endpoints (messages only) and the operator; it never sees an agent's
 // parameters, and the operator never sees p or u on their own.
@@ -65,6 +67,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   const o = { ...ADMM_DEFAULTS, ...options };
   if (!(o.rho > 0)) throw new RangeError(`rho must be positive, got ${o.rho}`);
   if (!(o.alpha > 0 && o.alpha < 2)) throw new RangeError(`alpha must lie in (0, 2), got ${o.alpha}`);
+  if (!(Number.isInteger(o.maxIter) && o.maxIter >= 1)) throw new RangeError(`maxIter must be a positive integer, got ${o.maxIter}`);
   const T = market.hours;
   const N = agents.length;
   const operator = new NetworkOperator(

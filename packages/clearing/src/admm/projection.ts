@@ -9,8 +9,10 @@
 //
 // Ĥ, G and the limits depend on the network only, so one `NetworkProjection` holds them for all
 // hours (G costs O(L²N): building it per hour was most of the first ADMM iteration at scale); an
-// `HourProjection` adds only its hour's warm start. Hours are projected one after another, so they
-// also share the scratch buffers: a projection allocates nothing.
+// `HourProjection` adds only its hour's warm start. The day-wide steps (Ĥv, z = Πv − Ĥᵀμ, the
+// violation) take all hours in one pass over hour-major arrays; each hour's dual is solved on its
+// own, in shared scratch buffers. Every sum that feeds z adds its terms in the same order as one
+// hour projected alone, so the day's projection equals the hours' projections exactly.
 
 export interface ProjectionNetwork {
   /** Agent-level PTDF, row-major lines × agents. */
