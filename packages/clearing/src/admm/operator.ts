@@ -180,7 +180,7 @@ export class NetworkOperator {
         const m = sh.rows.length;
         sh.rows.forEach((line, r) => {
           const stepMu = this.rowMu[r * this.hours + t]! - this.previousRowMu[r * this.hours + t]!;
-          if (Math.abs(stepMu) * Math.sqrt(sh.g[r * m + r]!) >= 1e-3 * normKw) lines.push({ line, flowKw: flowOf.get(line)!, limitKw: sh.limits[r]! });
+          if (Math.abs(stepMu) * Math.sqrt(sh.g[r * m + r]!) >= 1e-3 * alpha * normKw) lines.push({ line, flowKw: flowOf.get(line)!, limitKw: sh.limits[r]! });
         });
       }
       out.push({ hour: t, normKw, imbalanceKw: imbalance, lines });
