@@ -16,5 +16,5 @@ export * from './market/rounding';
 export * from './result/schema';
 export * from './result/document';
 export * from './thesis';
-export { syntheticCase, type SyntheticSpec } from './case/synthetic';
+export { SYNTHETIC_AGENTS, SYNTHETIC_BUSES, syntheticCase, syntheticCaseByName, type SyntheticSpec } from './case/synthetic';
 export { matpowerCase, MATPOWER_PLACEMENT_DEFAULTS, type MatpowerPlacementOptions } from './case/matpowerAgents';

@@ -2,11 +2,15 @@
 // comparison tables need. Every method (interior point, HiGHS reference, ADMM) fills the same shape.
 import type { Market } from './case/market';
 import type { AgentDispatch } from './model/welfare';
+import type { AdmmDiagnostic, AdmmStatus } from './admm/infeasibility';
 
 export type Method = 'centralized' | 'highs' | 'admm';
 
 export interface AdmmTrace {
-  status: 'converged' | 'max_iter_reached';
+  /** converged, max_iter_reached, or stopped early: infeasible (δu settled on a certificate) or diverging. */
+  status: AdmmStatus;
+  /** Why an infeasible or diverging run stopped: the hours and limits, in a sentence and as data. */
+  diagnostic?: AdmmDiagnostic;
   iterations: number;
   rho: number[];
   primalResidual: number[];
@@ -50,13 +54,18 @@ export interface ClearingSolution {
 /** Flows (lines × hours) of per-agent net injections (agents × hours). */
 export function flowsOf(market: Market, netKw: readonly (readonly number[])[]): number[][] {
   const na = market.agents.length;
-  return market.network.lines.map((_, l) =>
-    Array.from({ length: market.hours }, (_, t) => {
-      let f = 0;
-      for (let a = 0; a < na; a++) f += market.H[l * na + a]! * netKw[a]![t]!;
-      return f;
-    }),
-  );
+  const T = market.hours;
+  const acc = new Float64Array(T);
+  // Agents in the outer loop read each schedule once; every flow still sums its agents in order.
+  return market.network.lines.map((_, l) => {
+    acc.fill(0);
+    for (let a = 0; a < na; a++) {
+      const h = market.H[l * na + a]!;
+      const row = netKw[a]!;
+      for (let t = 0; t < T; t++) acc[t] = acc[t]! + h * row[t]!;
+    }
+    return Array.from(acc);
+  });
 }
 
 /** Largest (|flow| − limit)⁺ over lines and hours, kW. */

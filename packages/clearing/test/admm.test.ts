@@ -4,9 +4,11 @@ import { describe, it } from 'node:test';
 import { cscFromDense, cscFromTriplets, Osqp } from '@gridmarket/qp';
 import {
   type AgentEndpoint,
+  buildMarket,
   createAgents,
   HourProjection,
   loadCase,
+  NetworkOperator,
   runAdmm,
   runAdmmWith,
   solveCentralized,
@@ -246,6 +248,147 @@ describe('the operator projection (4-6)', () => {
       const warm = proj.project(v).z;
       const cold = fresh().project(v).z;
       warm.forEach((z, a) => assert.ok(Math.abs(z - cold[a]!) < 1e-9));
+    }
+  });
+});
+
+describe('infeasible and diverging markets stop early with a typed status', () => {
+  const flat = (v: number) => Array<number>(24).fill(v);
+  const withHour = (base: number, hour: number, v: number) => flat(base).map((x, t) => (t === hour ? v : x));
+  // Three buses in a row, 1 (slack: the grid) – 2 – 3; line 0 is 1–2, line 1 is 2–3.
+  const feeder = (limit23: number) => ({ lines: [{ from: 1, to: 2, x: 0.1, limitKw: 100 }, { from: 2, to: 3, x: 0.1, limitKw: limit23 }] });
+  const seller = { id: 'S1', bus: 2, alpha: 0.01, beta: 0.05, xMaxKw: 1 };
+
+  it('names the hour whose minimum demand exceeds supply and import', () => {
+    // A 1 kW seller and a 2 kW import cap; the buyer must take 5 kW in hour 18 (0.5 kW otherwise):
+    // hour 18 is 5 − 1 − 2 = 2 kW short, with no line anywhere near its 100 kW limit.
+    const market = buildMarket({
+      name: 'short-hour', network: feeder(100), grid: { importCostUsdPerKwh: 0.3, maxImportKw: 2 },
+      sellers: [seller],
+      buyers: [{ id: 'B1', bus: 3, omega: 1, delta: 0.01, yMinKw: withHour(0.5, 18, 5), yMaxKw: withHour(2, 18, 6) }],
+    });
+    for (const constrained of [true, false]) {
+      const run = runAdmm(market, { constrained });
+      assert.equal(run.admm!.status, 'infeasible');
+      assert.equal(run.status, 'infeasible');
+      assert.ok(run.admm!.iterations < 150, `stopped after ${run.admm!.iterations} iterations`);
+      const d = run.admm!.diagnostic!;
+      assert.deepEqual(d.hours!.map((h) => h.hour), [18]);
+      assert.ok(Math.abs(d.hours![0]!.imbalanceKw + 2) < 1e-6, `imbalance ${d.hours![0]!.imbalanceKw}`);
+      assert.deepEqual(d.hours![0]!.lines, []);
+      assert.match(d.message, /hour 18 \(18:00–19:00\): the buyers' minimum demand exceeds .* by 2\.000 kW/);
+    }
+  });
+
+  it('names the hour whose minimum generation the buyers cannot take (the grid does not export)', () => {
+    // The seller must generate at least 3 kW every hour; the buyer can take at most 1 kW in hour 3
+    // (4 kW otherwise): hour 3 has 2 kW with nowhere to go.
+    const market = buildMarket({
+      name: 'surplus-hour', network: feeder(100), grid: { importCostUsdPerKwh: 0.3 },
+      sellers: [{ ...seller, xMinKw: 3, xMaxKw: 5 }],
+      buyers: [{ id: 'B1', bus: 3, omega: 1, delta: 0.01, yMinKw: flat(0), yMaxKw: withHour(4, 3, 1) }],
+    });
+    const d = runAdmm(market, { constrained: true }).admm!;
+    assert.equal(d.status, 'infeasible');
+    assert.deepEqual(d.diagnostic!.hours!.map((h) => h.hour), [3]);
+    assert.ok(Math.abs(d.diagnostic!.hours![0]!.imbalanceKw - 2) < 1e-6);
+    assert.match(d.diagnostic!.message, /hour 3 .*minimum generation exceeds what the buyers can take by 2\.000 kW/);
+  });
+
+  it('names the line that cannot carry what an hour needs', () => {
+    // Plenty of supply at buses 1 and 2 (unlimited import), but the buyer at bus 3 must take 3 kW in
+    // hour 7 through line 2–3, whose limit is 1 kW. Without the network the same day is feasible.
+    const market = buildMarket({
+      name: 'thin-line', network: feeder(1), grid: { importCostUsdPerKwh: 0.3 },
+      sellers: [{ ...seller, xMaxKw: 5 }],
+      buyers: [{ id: 'B1', bus: 3, omega: 1, delta: 0.01, yMinKw: withHour(0.5, 7, 3), yMaxKw: withHour(2, 7, 4) }],
+    });
+    for (const opts of [{}, { adaptive: true }, { alpha: 1.6 }]) {
+      const run = runAdmm(market, { constrained: true, ...opts });
+      assert.equal(run.admm!.status, 'infeasible', JSON.stringify(opts));
+      const hours = run.admm!.diagnostic!.hours!;
+      assert.deepEqual(hours.map((h) => h.hour), [7]);
+      assert.deepEqual(hours[0]!.lines.map((l) => [l.line, l.from, l.to, l.limitKw]), [[1, 2, 3, 1]]);
+      assert.ok(Math.abs(Math.abs(hours[0]!.lines[0]!.flowKw) - 3) < 1e-6, `flow ${hours[0]!.lines[0]!.flowKw}`);
+      assert.match(run.admm!.diagnostic!.message, /line 1 \(bus 2–3\) would have to carry 3\.000 kW against its limit of 1\.000 kW/);
+    }
+    assert.equal(runAdmm(market, { constrained: false }).admm!.status, 'converged');
+  });
+
+  it('reports diverging when an agent’s proposals blow up', () => {
+    // A faulty endpoint on ieee14: the grid agent offers its proposal times 10^k at iteration k.
+    const market = loadCase('ieee14');
+    const agents = createAgents(market);
+    const grid = agents[0]!;
+    let k = 0;
+    agents[0] = {
+      ...grid,
+      index: grid.index,
+      propose: (r) => {
+        const o = grid.propose(r);
+        k += 1;
+        return { ...o, offer: o.offer.map((v) => v * 10 ** (3 * k)) };
+      },
+      accept: (c) => grid.accept(c),
+      rescale: (r) => grid.rescale(r),
+      report: (rho) => grid.report(rho),
+    };
+    const run = runAdmmWith(agents, market, { constrained: true });
+    assert.equal(run.admm!.status, 'diverging');
+    assert.ok(run.admm!.iterations < 20, `stopped after ${run.admm!.iterations}`);
+    assert.match(run.admm!.diagnostic!.message, /^diverging at iteration \d+/);
+  });
+
+  it('keeps a feasible market that stalls at max_iter_reached, not infeasible', () => {
+    // Fixed ρ ≥ 1.5 does not converge within K_max on ieee14 (README), yet the market is feasible.
+    const market = loadCase('ieee14');
+    for (const rho of [1.5, 5]) assert.equal(runAdmm(market, { constrained: true, rho }).admm!.status, 'max_iter_reached', `ρ ${rho}`);
+  });
+});
+
+describe('the operator at scale', () => {
+  it('projects a day at once exactly as it projects each hour alone', () => {
+    // Twelve agents on five buses (shared PTDF columns, as at scale), four lines, six hours.
+    const r = rng(21);
+    const n = 12;
+    const lines = 4;
+    const T = 6;
+    const busColumns = Array.from({ length: 5 }, () => Array.from({ length: lines }, () => r() * 2 - 1));
+    const busOf = Array.from({ length: n }, (_, a) => a % 5);
+    const H = new Float64Array(lines * n);
+    for (let l = 0; l < lines; l++) for (let a = 0; a < n; a++) H[l * n + a] = busColumns[busOf[a]!]![l]!;
+    const limitsKw = [0.4, 0.3, Infinity, 0.5];
+    const operator = new NetworkOperator({ H, lines, agents: n, limitsKw }, T, true);
+    const hours = Array.from({ length: T }, () => new HourProjection({ H, lines, agents: n, limitsKw }));
+    for (let k = 0; k < 3; k++) {
+      const offers = Array.from({ length: n }, (_, a) => ({ type: 'offer' as const, agent: a, offer: Array.from({ length: T }, () => (r() * 2 - 1) * 2) }));
+      const step = operator.consensus(offers);
+      for (let t = 0; t < T; t++) {
+        const alone = hours[t]!.project(offers.map((o) => o.offer[t]!));
+        for (let a = 0; a < n; a++) assert.equal(step.z[a * T + t], alone.z[a], `iteration ${k} hour ${t} agent ${a}`);
+        for (let l = 0; l < lines; l++) assert.equal(step.lineMultipliers[l * T + t], alone.mu[l]);
+      }
+    }
+  });
+
+  it('measures a schedule’s violation over shared PTDF columns as H z does', () => {
+    const r = rng(22);
+    const n = 30;
+    const lines = 6;
+    const buses = Array.from({ length: 4 }, () => Array.from({ length: lines }, () => r() * 2 - 1));
+    const H = new Float64Array(lines * n);
+    for (let l = 0; l < lines; l++) for (let a = 0; a < n; a++) H[l * n + a] = buses[a % 4]![l]!;
+    const limitsKw = Array.from({ length: lines }, () => 0.1 + r());
+    const proj = new HourProjection({ H, lines, agents: n, limitsKw });
+    for (let k = 0; k < 20; k++) {
+      const z = Array.from({ length: n }, () => (r() * 2 - 1) * 0.5);
+      let direct = 0;
+      for (let l = 0; l < lines; l++) {
+        let f = 0;
+        for (let a = 0; a < n; a++) f += H[l * n + a]! * z[a]!;
+        direct = Math.max(direct, Math.abs(f) - limitsKw[l]!);
+      }
+      assert.ok(Math.abs(proj.shared.violation(z) - direct) < 1e-12, `${proj.shared.violation(z)} vs ${direct}`);
     }
   });
 });

@@ -14,6 +14,28 @@ const fails = (mutate: (c: any) => void, field: string, message: RegExp) => {
   );
 };
 
+describe('synthetic cases by name', () => {
+  it('synthetic:N is N agents on the documented 120-bus, 159-line network, the same every time', () => {
+    const a = loadCase('synthetic:40');
+    const b = loadCase('synthetic:40');
+    assert.equal(a.agents.length, 40);
+    assert.equal(a.network.buses.length, 120);
+    assert.equal(a.network.lines.length, 159);
+    assert.equal(a.inputHash, b.inputHash);
+    assert.notEqual(loadCase('synthetic:41').inputHash, a.inputHash);
+  });
+
+  it('names the range when N cannot make a market', () => {
+    for (const name of ['synthetic:2', 'synthetic:100001']) {
+      assert.throws(
+        () => loadCase(name),
+        (e: Error) => e instanceof CaseError && e.field === 'case' && /synthetic:N takes 3 to 100000 agents/.test(e.message),
+        name,
+      );
+    }
+  });
+});
+
 describe('built-in cases', () => {
   it('have the thesis agent counts (Table 6.3)', () => {
     const counts = (name: string) => {

@@ -6,7 +6,9 @@
 //   r_pri = ‖p − z‖ ≤ ε_pri = √(NT)·ε_abs + ε_rel·max(‖p‖, ‖z‖)
 //   r_dual = ρ‖z^k − z^{k−1}‖ ≤ ε_dual = √(NT)·ε_abs + ε_rel·‖ρu‖
 // Adaptive ρ is residual balancing (Boyd §3.4.1): ρ ← 2ρ when r_pri > 10·r_dual, ρ/2 when
-// r_dual > 10·r_pri, and every agent rescales u so that ρu is unchanged.
+// r_dual > 10·r_pri, and every agent rescales u so that ρu is unchanged. A run that cannot converge
+// stops early, 'infeasible' when δu = p̂ − z settles on a non-zero certificate or 'diverging' when the
+// iterates blow up (infeasibility.ts).
 //
 // The coordinator holds agent endpoints (messages only) and the operator; it never sees an agent's
 // parameters, and the operator never sees p or u on their own.
@@ -15,7 +17,8 @@ import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
 import type { AgentDispatch } from '../model/welfare';
 import { createAgent } from './agents';
 import type { AgentEndpoint, FinalReport, Offer } from './messages';
-import { NetworkOperator } from './operator';
+import { type AdmmDiagnostic, type AdmmStatus, describeDivergence, describeInfeasibility, TerminationMonitor } from './infeasibility';
+import { NetworkOperator, type OperatorStep } from './operator';
 
 export interface AdmmOptions {
   /** Enforce line limits in the operator's projection (4-6); otherwise average (4-5). */
@@ -27,6 +30,8 @@ export interface AdmmOptions {
   epsAbs?: number;
   epsRel?: number;
   maxIter?: number;
+  /** ε_inf: δu has settled when ‖δu^k − δu^{k−1}‖ ≤ ε_inf·‖δu^k‖ for 10 iterations running (infeasibility.ts). */
+  epsInfeasible?: number;
   /** Called after every iteration (progress reporting). */
   onIteration?: (progress: AdmmProgress) => void;
 }
@@ -41,7 +46,8 @@ export interface AdmmProgress {
   welfareUsd: number;
 }
 
-export const ADMM_DEFAULTS = { rho: 0.1, adaptive: false, alpha: 1, epsAbs: 1e-4, epsRel: 1e-3, maxIter: 500 } as const;
+/** The thesis's settings (ε_abs, ε_rel, K_max, ρ), and ε_inf for infeasibility detection. */
+export const ADMM_DEFAULTS = { rho: 0.1, adaptive: false, alpha: 1, epsAbs: 1e-4, epsRel: 1e-3, maxIter: 500, epsInfeasible: 1e-5 } as const;
 
 /** Builds the agents from the market's private parameters: each endpoint keeps its own. */
 export function createAgents(market: Market): AgentEndpoint[] {
@@ -61,6 +67,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   const o = { ...ADMM_DEFAULTS, ...options };
   if (!(o.rho > 0)) throw new RangeError(`rho must be positive, got ${o.rho}`);
   if (!(o.alpha > 0 && o.alpha < 2)) throw new RangeError(`alpha must lie in (0, 2), got ${o.alpha}`);
+  if (!(Number.isInteger(o.maxIter) && o.maxIter >= 1)) throw new RangeError(`maxIter must be a positive integer, got ${o.maxIter}`);
   const T = market.hours;
   const N = agents.length;
   const operator = new NetworkOperator(
@@ -78,24 +85,23 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     zViolationKw: [] as number[],
   };
   let rho = o.rho;
-  let converged = false;
+  let status: AdmmStatus = 'max_iter_reached';
+  let diagnostic: AdmmDiagnostic | undefined;
+  const monitor = new TerminationMonitor(o.epsInfeasible);
   let iteration = 0;
-  let lineMultipliers: number[][] = [];
-  let z: number[][] = [];
+  let step: OperatorStep | undefined;
   const sqrtNT = Math.sqrt(N * T);
 
   for (iteration = 1; iteration <= o.maxIter; iteration++) {
     const offers: Offer[] = agents.map((agent) => agent.propose({ type: 'propose', rho, alpha: o.alpha }));
-    const step = operator.consensus(offers);
-    z = step.z;
-    lineMultipliers = step.lineMultipliers;
+    step = operator.consensus(offers);
     let mismatchSq = 0;
     let proposalSq = 0;
     let consensusSq = 0;
     let scaledDualSq = 0;
     let welfare = 0;
     agents.forEach((agent, a) => {
-      const r = agent.accept({ type: 'consensus', z: step.z[a]! });
+      const r = agent.accept({ type: 'consensus', z: hoursOf(step!.z, a, T) });
       mismatchSq += r.mismatchSq;
       proposalSq += r.proposalSq;
       consensusSq += r.consensusSq;
@@ -115,7 +121,17 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     trace.zViolationKw.push(step.violationKw);
     o.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, epsPrimal, epsDual, rho, welfareUsd: welfare });
     if (primal <= epsPrimal && dual <= epsDual) {
-      converged = true;
+      status = 'converged';
+      break;
+    }
+    const summary = { primalResidual: primal, dualResidual: dual, epsPrimal, welfareUsd: welfare, rho, proposalSq, consensusSq, entries: N * T, dualStepSq: step.dualStepSq, dualStepChangeSq: step.dualStepChangeSq };
+    const verdict = monitor.observe(summary);
+    if (verdict) {
+      status = verdict;
+      diagnostic =
+        verdict === 'diverging'
+          ? describeDivergence(iteration, summary)
+          : describeInfeasibility(operator.hourCertificates(o.alpha), market.network.lines, iteration, Math.sqrt(step.dualStepSq) / o.alpha);
       break;
     }
     if (o.adaptive) {
@@ -123,11 +139,15 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
       if (factor !== 1) {
         rho *= factor;
         for (const agent of agents) agent.rescale({ type: 'rescale', factor: 1 / factor });
+        operator.rescaleDuals(1 / factor);
       }
     }
   }
   if (iteration > o.maxIter) iteration = o.maxIter;
 
+  const L = market.network.lines.length;
+  const z = agents.map((_, a) => hoursOf(step!.z, a, T));
+  const lineMultipliers = Array.from({ length: L }, (_, l) => hoursOf(step!.lineMultipliers, l, T));
   const reports: FinalReport[] = agents.map((agent) => agent.report(rho));
   // The committed schedule is the consensus z (network-feasible); components are the agents' own.
   const dispatch: AgentDispatch[] = reports.map((r, a) => ({ ...r.dispatch, netKw: z[a]!.slice() }));
@@ -141,7 +161,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   return {
     method: 'admm',
     constrained: options.constrained,
-    status: converged ? 'converged' : 'max_iter_reached',
+    status,
     welfareUsd: trace.welfareUsd.at(-1) ?? NaN,
     dispatch,
     systemPriceUsdPerKwh: nodal[gridIndex >= 0 ? gridIndex : 0]!.slice(),
@@ -157,11 +177,19 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
     },
     reportedMarginalCostUsdPerKwh: reports.map((r) => r.marginalCostUsdPerKwh),
     admm: {
-      status: converged ? 'converged' : 'max_iter_reached',
+      status,
+      ...(diagnostic ? { diagnostic } : {}),
       iterations: iteration,
       ...trace,
       finalPViolationKw: maxLineViolation(market as Market, flowsP),
       finalMismatchKw: finalMismatch,
     },
   };
+}
+
+/** Row i of a row-major array with T columns, as the plain array a message carries. */
+function hoursOf(values: Float64Array, i: number, T: number): number[] {
+  const row = new Array<number>(T);
+  for (let t = 0; t < T; t++) row[t] = values[i * T + t]!;
+  return row;
 }

@@ -5,7 +5,14 @@
 // line ℓ, and the flows are f(μ) = Ĥv − Gμ with G = ĤĤᵀ. Splitting μ into λ⁺ (upper limits) and λ⁻
 // (lower limits) ≥ 0 gives a non-negatively constrained QP in 2L variables, solved by the
 // Lawson–Hanson active-set method: finite, exact up to round-off, and warm-started from the
-// previous ADMM iteration's active set. G is computed once per network.
+// previous ADMM iteration's active set.
+//
+// Ĥ, G and the limits depend on the network only, so one `NetworkProjection` holds them for all
+// hours (G costs O(L²N): building it per hour was most of the first ADMM iteration at scale); an
+// `HourProjection` adds only its hour's warm start. The day-wide steps (Ĥv, z = Πv − Ĥᵀμ, the
+// violation) take all hours in one pass over hour-major arrays; each hour's dual is solved on its
+// own, in shared scratch buffers. Every sum that feeds z adds its terms in the same order as one
+// hour projected alone, so the day's projection equals the hours' projections exactly.
 
 export interface ProjectionNetwork {
   /** Agent-level PTDF, row-major lines × agents. */
@@ -25,134 +32,305 @@ export interface ProjectionResult {
   iterations: number;
 }
 
-export class HourProjection {
-  /** Indices of the enforced lines with a non-zero centred PTDF row. */
-  private readonly rows: number[];
-  /** Centred PTDF rows Ĥ (rows.length × agents). */
-  private readonly hc: Float64Array;
-  /** G = ĤĤᵀ over the enforced rows. */
-  private readonly g: Float64Array;
-  private readonly limits: Float64Array;
-  /** Warm start: the passive set (constraint k = 2r for the upper limit of row r, 2r + 1 for the lower). */
-  private passive: number[] = [];
+/** Where a projection writes its result (length agents and lines); reused across calls. */
+export interface ProjectionOutput {
+  z: Float64Array;
+  mu: Float64Array;
+}
 
-  constructor(private readonly net: ProjectionNetwork) {
+/** What the projections of all hours share: the centred PTDF rows, G and the limits. */
+export class NetworkProjection {
+  readonly net: ProjectionNetwork;
+  /** Indices of the enforced lines with a non-zero centred PTDF row. */
+  readonly rows: Int32Array;
+  /** Centred PTDF rows Ĥ (rows.length × agents). */
+  readonly hc: Float64Array;
+  /** G = ĤĤᵀ over the enforced rows. */
+  readonly g: Float64Array;
+  readonly limits: Float64Array;
+  /** Lawson–Hanson's optimality tolerance on a limit's violation (kW). */
+  readonly tol: number;
+  /** The enforced lines and their limits (for the violation of a schedule). */
+  readonly enforced: Int32Array;
+  readonly enforcedLimits: Float64Array;
+  /** Each agent's distinct column of H, and those columns (enforced lines × columns). */
+  private readonly columnOf: Int32Array;
+  private readonly columns: number;
+  private readonly columnH: Float64Array;
+  private readonly columnSums: Float64Array;
+  // Scratch, sized once: one hour's flows, the dual's variables and gradient, the passive-set system.
+  readonly flow0: Float64Array;
+  readonly hourMean: Float64Array;
+  readonly hourFlows: Float64Array;
+  readonly hourMu: Float64Array;
+  readonly lambda: Float64Array;
+  readonly w: Float64Array;
+  readonly chol: Float64Array;
+  readonly rhs: Float64Array;
+
+  /**
+   * `projects: false` keeps only what the violation of a schedule needs (the operator averaging
+   * without the network never projects, so it skips Ĥ and G).
+   */
+  constructor(net: ProjectionNetwork, { projects = true }: { projects?: boolean } = {}) {
+    this.net = net;
     const n = net.agents;
     const rows: number[] = [];
-    const centred: number[][] = [];
+    const centred: Float64Array[] = [];
+    const enforced: number[] = [];
     for (let l = 0; l < net.lines; l++) {
       if (!Number.isFinite(net.limitsKw[l]!)) continue;
+      enforced.push(l);
+      if (!projects) continue;
       let mean = 0;
       for (let a = 0; a < n; a++) mean += net.H[l * n + a]!;
       mean /= n;
-      const row = Array.from({ length: n }, (_, a) => net.H[l * n + a]! - mean);
-      if (row.every((v) => Math.abs(v) < 1e-15)) continue; // no balanced injection moves this line
+      const row = new Float64Array(n);
+      let zero = true;
+      for (let a = 0; a < n; a++) {
+        row[a] = net.H[l * n + a]! - mean;
+        if (Math.abs(row[a]!) >= 1e-15) zero = false;
+      }
+      if (zero) continue; // no balanced injection moves this line
       rows.push(l);
       centred.push(row);
     }
-    this.rows = rows;
+    this.rows = Int32Array.from(rows);
+    this.enforced = Int32Array.from(enforced);
+    this.enforcedLimits = Float64Array.from(enforced, (l) => net.limitsKw[l]!);
     const m = rows.length;
     this.hc = new Float64Array(m * n);
     centred.forEach((row, r) => this.hc.set(row, r * n));
-    this.g = new Float64Array(m * m);
-    for (let r = 0; r < m; r++) {
-      for (let s = r; s < m; s++) {
-        let v = 0;
-        for (let a = 0; a < n; a++) v += this.hc[r * n + a]! * this.hc[s * n + a]!;
-        this.g[r * m + s] = v;
-        this.g[s * m + r] = v;
-      }
-    }
+    this.g = gram(this.hc, m, n);
     this.limits = Float64Array.from(rows, (l) => net.limitsKw[l]!);
+    // Distinct columns of H over the enforced lines (agents at one bus share theirs).
+    this.columnOf = new Int32Array(n);
+    const representatives: number[] = [];
+    const byHash = new Map<number, number[]>();
+    const E = enforced.length;
+    const sameColumn = (a: number, b: number) => {
+      for (let e = 0; e < E; e++) if (net.H[enforced[e]! * n + a] !== net.H[enforced[e]! * n + b]) return false;
+      return true;
+    };
+    for (let a = 0; a < n; a++) {
+      let hash = 0;
+      for (let e = 0; e < E; e++) hash = hash * 31 + net.H[enforced[e]! * n + a]! * (e + 1);
+      const bucket = byHash.get(hash) ?? [];
+      let c = bucket.find((rep) => sameColumn(representatives[rep]!, a));
+      if (c === undefined) {
+        c = representatives.length;
+        representatives.push(a);
+        bucket.push(c);
+        byHash.set(hash, bucket);
+      }
+      this.columnOf[a] = c;
+    }
+    this.columns = representatives.length;
+    this.columnH = new Float64Array(E * this.columns);
+    for (let e = 0; e < E; e++) {
+      for (let c = 0; c < this.columns; c++) this.columnH[e * this.columns + c] = net.H[enforced[e]! * n + representatives[c]!]!;
+    }
+    this.columnSums = new Float64Array(this.columns);
+    this.tol = 1e-10 * Math.max(1, ...this.limits);
+    this.flow0 = new Float64Array(m);
+    this.hourMean = new Float64Array(1);
+    this.hourFlows = new Float64Array(m);
+    this.hourMu = new Float64Array(m);
+    this.lambda = new Float64Array(2 * m);
+    this.w = new Float64Array(2 * m);
+    this.chol = new Float64Array(4 * m * m);
+    this.rhs = new Float64Array(2 * m);
   }
 
-  project(v: ArrayLike<number>): ProjectionResult {
+  /** ν_t = mean_i v_i(t) for every hour; V hour-major (v_i(t) at t·N + i), as all day-wide arrays here. */
+  hourMeans(V: ArrayLike<number>, T: number, means: Float64Array): void {
+    const n = this.net.agents;
+    for (let t = 0; t < T; t++) {
+      const base = t * n;
+      let sum = 0;
+      for (let a = 0; a < n; a++) sum += V[base + a]!;
+      means[t] = sum / n;
+    }
+  }
+
+  /**
+   * Ĥv for every hour (row r, hour t at r·T + t). Four rows share each pass over an hour's offers,
+   * with their sums in registers; every flow still adds its agents in ascending order from zero.
+   */
+  centredFlows(V: ArrayLike<number>, T: number, flows: Float64Array): void {
     const n = this.net.agents;
     const m = this.rows.length;
-    let mean = 0;
-    for (let a = 0; a < n; a++) mean += v[a]!;
-    mean /= n;
-    // Unconstrained flows of the balanced point Πv: Ĥv (Ĥ's rows sum to zero, so Ĥv = ĤΠv).
-    const flow0 = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-      let f = 0;
-      for (let a = 0; a < n; a++) f += this.hc[r * n + a]! * v[a]!;
-      flow0[r] = f;
+    const hc = this.hc;
+    let r = 0;
+    for (; r + 4 <= m; r += 4) {
+      const b0 = r * n;
+      const b1 = b0 + n;
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      for (let t = 0; t < T; t++) {
+        const tb = t * n;
+        let f0 = 0;
+        let f1 = 0;
+        let f2 = 0;
+        let f3 = 0;
+        for (let a = 0; a < n; a++) {
+          const v = V[tb + a]!;
+          f0 += hc[b0 + a]! * v;
+          f1 += hc[b1 + a]! * v;
+          f2 += hc[b2 + a]! * v;
+          f3 += hc[b3 + a]! * v;
+        }
+        flows[r * T + t] = f0;
+        flows[(r + 1) * T + t] = f1;
+        flows[(r + 2) * T + t] = f2;
+        flows[(r + 3) * T + t] = f3;
+      }
     }
-    const { lambda, iterations } = this.solveDual(flow0);
-    const mu = new Float64Array(m);
-    for (let k = 0; k < 2 * m; k++) if (lambda[k]! !== 0) mu[k >> 1]! += (k & 1 ? -1 : 1) * lambda[k]!;
-    const z = new Float64Array(n);
-    for (let a = 0; a < n; a++) {
-      let s = v[a]! - mean;
-      for (let r = 0; r < m; r++) if (mu[r] !== 0) s -= this.hc[r * n + a]! * mu[r]!;
-      z[a] = s;
+    for (; r < m; r++) {
+      const b = r * n;
+      for (let t = 0; t < T; t++) {
+        const tb = t * n;
+        let f = 0;
+        for (let a = 0; a < n; a++) f += hc[b + a]! * V[tb + a]!;
+        flows[r * T + t] = f;
+      }
     }
-    const muLines = new Float64Array(this.net.lines);
-    this.rows.forEach((l, r) => {
-      muLines[l] = mu[r]!;
-    });
-    return { z, mu: muLines, violationKw: this.violation(z), iterations };
   }
 
-  /** Largest (|H z| − limit)⁺ over enforced lines. */
-  violation(z: ArrayLike<number>): number {
+  /** z = Πv − Ĥᵀμ for every hour (μ of row r, hour t at r·T + t); each z_i(t) sees its binding rows in ascending order. */
+  applyMultipliers(V: ArrayLike<number>, T: number, means: Float64Array, mu: Float64Array, Z: Float64Array): void {
     const n = this.net.agents;
-    let worst = 0;
-    for (let l = 0; l < this.net.lines; l++) {
-      const lim = this.net.limitsKw[l]!;
-      if (!Number.isFinite(lim)) continue;
+    const m = this.rows.length;
+    const hc = this.hc;
+    for (let t = 0; t < T; t++) {
+      const tb = t * n;
+      const mean = means[t]!;
+      for (let a = 0; a < n; a++) Z[tb + a] = V[tb + a]! - mean;
+    }
+    for (let r = 0; r < m; r++) {
+      const b = r * n;
+      for (let t = 0; t < T; t++) {
+        const mrt = mu[r * T + t]!;
+        if (mrt === 0) continue;
+        const tb = t * n;
+        for (let a = 0; a < n; a++) Z[tb + a] = Z[tb + a]! - hc[b + a]! * mrt;
+      }
+    }
+  }
+
+  /** Flows H x of one hour's injections x (hour-major day array, hour t) on the enforced lines, into `flows`. */
+  enforcedFlows(X: ArrayLike<number>, t: number, flows: Float64Array): void {
+    const n = this.net.agents;
+    const { columnOf, columns: C, columnH } = this;
+    const S = this.columnSums;
+    S.fill(0);
+    for (let a = 0; a < n; a++) S[columnOf[a]!] = S[columnOf[a]!]! + X[t * n + a]!;
+    for (let e = 0; e < this.enforced.length; e++) {
       let f = 0;
-      for (let a = 0; a < n; a++) f += this.net.H[l * n + a]! * z[a]!;
-      worst = Math.max(worst, Math.abs(f) - lim);
+      for (let c = 0; c < C; c++) f += columnH[e * C + c]! * S[c]!;
+      flows[e] = f;
+    }
+  }
+
+  /**
+   * Largest (|H z| − limit)⁺ over enforced lines and hours, kW; Z hour-major. The flows are
+   * computed from z itself (not from the dual's Ĥv − Gμ), over the distinct columns of H: agents
+   * at one bus share a column, so the day costs O(NT + L·buses·T) instead of O(L·N·T).
+   */
+  violation(Z: ArrayLike<number>, T = 1): number {
+    const n = this.net.agents;
+    const { columnOf, columns, columnH, enforcedLimits } = this;
+    const E = enforcedLimits.length;
+    const C = columns;
+    const S = this.columnSums;
+    let worst = 0;
+    for (let t = 0; t < T; t++) {
+      S.fill(0);
+      const tb = t * n;
+      for (let a = 0; a < n; a++) S[columnOf[a]!] = S[columnOf[a]!]! + Z[tb + a]!;
+      for (let e = 0; e < E; e++) {
+        let f = 0;
+        for (let c = 0; c < C; c++) f += columnH[e * C + c]! * S[c]!;
+        worst = Math.max(worst, Math.abs(f) - enforcedLimits[e]!);
+      }
     }
     return worst;
+  }
+}
+
+export class HourProjection {
+  readonly shared: NetworkProjection;
+  /** Warm start: the passive set (constraint k = 2r for the upper limit of row r, 2r + 1 for the lower). */
+  private passive: number[] = [];
+
+  /** One hour's projection; pass the hours' common `NetworkProjection` to share its structure. */
+  constructor(network: ProjectionNetwork | NetworkProjection) {
+    this.shared = network instanceof NetworkProjection ? network : new NetworkProjection(network);
+  }
+
+  /** Projects one hour's v; writes z and μ into `out` when given (else into new arrays). */
+  project(v: ArrayLike<number>, out?: ProjectionOutput): ProjectionResult {
+    const sh = this.shared;
+    const m = sh.rows.length;
+    const z = out?.z ?? new Float64Array(sh.net.agents);
+    const muLines = out?.mu ?? new Float64Array(sh.net.lines);
+    const { hourMean, hourFlows, hourMu } = sh;
+    sh.hourMeans(v, 1, hourMean);
+    // Unconstrained flows of the balanced point Πv: Ĥv (Ĥ's rows sum to zero, so Ĥv = ĤΠv).
+    sh.centredFlows(v, 1, hourFlows);
+    const iterations = this.solve(hourFlows, 0, 1, hourMu);
+    sh.applyMultipliers(v, 1, hourMean, hourMu, z);
+    muLines.fill(0);
+    for (let r = 0; r < m; r++) muLines[sh.rows[r]!] = hourMu[r]!;
+    return { z, mu: muLines, violationKw: sh.violation(z), iterations };
+  }
+
+  /**
+   * The signed multipliers μ of hour t from the centred flows Ĥv of all hours (row r, hour t at
+   * r·T + t), written at the same places of `mu`; returns the active-set iterations.
+   */
+  solve(flows: Float64Array, t: number, T: number, mu: Float64Array): number {
+    const sh = this.shared;
+    const m = sh.rows.length;
+    for (let r = 0; r < m; r++) sh.flow0[r] = flows[r * T + t]!;
+    const iterations = this.solveDual();
+    const lambda = sh.lambda;
+    for (let r = 0; r < m; r++) mu[r * T + t] = 0;
+    for (let k = 0; k < 2 * m; k++) if (lambda[k]! !== 0) mu[(k >> 1) * T + t]! += (k & 1 ? -1 : 1) * lambda[k]!;
+    return iterations;
   }
 
   /**
    * Lawson–Hanson on min ½λᵀQλ − cᵀλ, λ ≥ 0, with Q_kj = s_k s_j G_{r(k) r(j)} and
    * c_k = s_k f0_{r(k)} − f̄_{r(k)} (s = +1 for upper limits, −1 for lower). The negative gradient
-   * w = c − Qλ is each limit's violation at the current multipliers.
+   * w = c − Qλ is each limit's violation at the current multipliers. Leaves λ in the shared buffer.
    */
-  private solveDual(flow0: Float64Array): { lambda: Float64Array; iterations: number } {
-    const m = this.rows.length;
+  private solveDual(): number {
+    const sh = this.shared;
+    const m = sh.rows.length;
     const K = 2 * m;
-    const lambda = new Float64Array(K);
-    const row = (k: number) => k >> 1;
-    const sign = (k: number) => (k & 1 ? -1 : 1);
-    const c = (k: number) => sign(k) * flow0[row(k)]! - this.limits[row(k)]!;
-    const q = (i: number, j: number) => sign(i) * sign(j) * this.g[row(i) * m + row(j)]!;
-    const tol = 1e-10 * Math.max(1, ...this.limits);
-    const violations = () => {
-      const w = new Float64Array(K);
-      for (let k = 0; k < K; k++) {
-        let s = c(k);
-        for (let j = 0; j < K; j++) if (lambda[j] !== 0) s -= q(k, j) * lambda[j]!;
-        w[k] = s;
-      }
-      return w;
-    };
+    const lambda = sh.lambda;
+    lambda.fill(0);
+    const tol = sh.tol;
 
     let passive = this.passive.filter((k) => k < K);
     let iterations = 0;
     // Start from the previous active set: shrink it until the solution on it is positive, so that
     // λ is the exact minimizer on the passive set, as Lawson–Hanson requires.
     while (passive.length > 0) {
-      const s = this.solvePassive(passive, c, q);
-      if (s.every((v) => v > 0)) {
-        passive.forEach((k, i) => {
-          lambda[k] = s[i]!;
-        });
+      const s = this.solvePassive(passive);
+      if (allPositive(s, passive.length)) {
+        for (let i = 0; i < passive.length; i++) lambda[passive[i]!] = s[i]!;
         break;
       }
       passive = passive.filter((_, i) => s[i]! > 0);
     }
     for (; iterations < 10 * K + 10; iterations++) {
-      const w = violations();
+      const w = this.violations();
       let best = -1;
       let bestW = tol;
       for (let k = 0; k < K; k++) {
-        if (lambda[k] === 0 && !passive.includes(k) && w[k]! > bestW) {
+        if (lambda[k] === 0 && w[k]! > bestW && !passive.includes(k)) {
           best = k;
           bestW = w[k]!;
         }
@@ -161,20 +339,20 @@ export class HourProjection {
       passive.push(best);
       // Inner loop: keep every passive multiplier positive, stepping back when one would go negative.
       for (let inner = 0; inner < K + 1; inner++) {
-        const s = this.solvePassive(passive, c, q);
-        if (s.every((v) => v > 0)) {
-          passive.forEach((k, i) => {
-            lambda[k] = s[i]!;
-          });
+        const s = this.solvePassive(passive);
+        if (allPositive(s, passive.length)) {
+          for (let i = 0; i < passive.length; i++) lambda[passive[i]!] = s[i]!;
           break;
         }
         let alpha = 1;
-        passive.forEach((k, i) => {
+        for (let i = 0; i < passive.length; i++) {
+          const k = passive[i]!;
           if (s[i]! <= 0) alpha = Math.min(alpha, lambda[k]! / (lambda[k]! - s[i]!));
-        });
-        passive.forEach((k, i) => {
+        }
+        for (let i = 0; i < passive.length; i++) {
+          const k = passive[i]!;
           lambda[k] = lambda[k]! + alpha * (s[i]! - lambda[k]!);
-        });
+        }
         passive = passive.filter((k) => {
           if (lambda[k]! <= 1e-15) {
             lambda[k] = 0;
@@ -186,21 +364,48 @@ export class HourProjection {
       }
     }
     this.passive = passive;
-    return { lambda, iterations };
+    return iterations;
   }
 
-  /** Solves Q_PP s = c_P by Cholesky (a tiny ridge keeps dependent limits solvable). */
-  private solvePassive(passive: number[], c: (k: number) => number, q: (i: number, j: number) => number): Float64Array {
+  /** c_k − Σ_j Q_kj λ_j for every limit k (the shared buffer w). */
+  private violations(): Float64Array {
+    const { lambda, w, g, flow0, limits } = this.shared;
+    const m = limits.length;
+    const K = 2 * m;
+    for (let k = 0; k < K; k++) {
+      const rk = k >> 1;
+      const sk = k & 1 ? -1 : 1;
+      let s = sk * flow0[rk]! - limits[rk]!;
+      for (let j = 0; j < K; j++) {
+        if (lambda[j] === 0) continue;
+        s -= sk * (j & 1 ? -1 : 1) * g[rk * m + (j >> 1)]! * lambda[j]!;
+      }
+      w[k] = s;
+    }
+    return w;
+  }
+
+  /** Solves Q_PP s = c_P by Cholesky (a tiny ridge keeps dependent limits solvable); s is shared scratch. */
+  private solvePassive(passive: readonly number[]): Float64Array {
+    const { g, flow0, limits, chol: a, rhs: b } = this.shared;
+    const m = limits.length;
     const p = passive.length;
-    const a = new Float64Array(p * p);
     let trace = 0;
     for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) a[i * p + j] = q(passive[i]!, passive[j]!);
+      const ki = passive[i]!;
+      const si = ki & 1 ? -1 : 1;
+      for (let j = 0; j < p; j++) {
+        const kj = passive[j]!;
+        a[i * p + j] = si * (kj & 1 ? -1 : 1) * g[(ki >> 1) * m + (kj >> 1)]!;
+      }
       trace += a[i * p + i]!;
     }
     const ridge = 1e-13 * Math.max(trace / Math.max(p, 1), 1e-30);
     for (let i = 0; i < p; i++) a[i * p + i]! += ridge;
-    const b = Float64Array.from(passive, (k) => c(k));
+    for (let i = 0; i < p; i++) {
+      const k = passive[i]!;
+      b[i] = (k & 1 ? -1 : 1) * flow0[k >> 1]! - limits[k >> 1]!;
+    }
     for (let j = 0; j < p; j++) {
       let d = a[j * p + j]!;
       for (let k = 0; k < j; k++) d -= a[j * p + k]! ** 2;
@@ -224,4 +429,45 @@ export class HourProjection {
     }
     return b;
   }
+}
+
+/** G = ĤĤᵀ (m × m) of the rows of hc; four columns of G per pass over row r, each entry summed over the agents in order. */
+function gram(hc: Float64Array, m: number, n: number): Float64Array {
+  const g = new Float64Array(m * m);
+  for (let r = 0; r < m; r++) {
+    const br = r * n;
+    let s = r;
+    for (; s + 4 <= m; s += 4) {
+      const b0 = s * n;
+      const b1 = b0 + n;
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      let v0 = 0;
+      let v1 = 0;
+      let v2 = 0;
+      let v3 = 0;
+      for (let a = 0; a < n; a++) {
+        const h = hc[br + a]!;
+        v0 += h * hc[b0 + a]!;
+        v1 += h * hc[b1 + a]!;
+        v2 += h * hc[b2 + a]!;
+        v3 += h * hc[b3 + a]!;
+      }
+      g[r * m + s] = g[s * m + r] = v0;
+      g[r * m + s + 1] = g[(s + 1) * m + r] = v1;
+      g[r * m + s + 2] = g[(s + 2) * m + r] = v2;
+      g[r * m + s + 3] = g[(s + 3) * m + r] = v3;
+    }
+    for (; s < m; s++) {
+      let v = 0;
+      for (let a = 0; a < n; a++) v += hc[br + a]! * hc[s * n + a]!;
+      g[r * m + s] = g[s * m + r] = v;
+    }
+  }
+  return g;
+}
+
+function allPositive(s: Float64Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (!(s[i]! > 0)) return false;
+  return true;
 }

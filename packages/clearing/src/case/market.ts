@@ -9,7 +9,8 @@ import { canonicalJson } from '../canonical';
 import { agentPtdf, builtinNetwork, buildNetwork, type Network, NetworkError, readMatpowerFile } from '@gridmarket/grid';
 import { CaseError } from './errors';
 import { matpowerCase } from './matpowerAgents';
-import { type Battery, type Case, caseSchema, HOURS } from './schema';
+import { type Battery, type Case, type CaseInput, caseSchema, HOURS } from './schema';
+import { syntheticCaseByName } from './synthetic';
 
 export { CaseError };
 
@@ -69,8 +70,18 @@ export interface Market {
 const CASES_DIR = fileURLToPath(new URL('../../cases/', import.meta.url));
 export const BUILTIN_CASES = ['ieee14', 'ieee33'] as const;
 
-/** Reads a case file (built-in name or path) without validating it; errors name the file. */
+/**
+ * Reads a case (built-in name, `synthetic:N`, or path) without validating it; errors name the file.
+ * `synthetic:N` is generated, deterministically: N agents on the 120-bus network of synthetic.ts.
+ */
 export function readCaseFile(nameOrPath: string): { raw: unknown; baseDir: string } {
+  let synthetic: CaseInput | undefined;
+  try {
+    synthetic = syntheticCaseByName(nameOrPath);
+  } catch (err) {
+    throw new CaseError('case', (err as Error).message);
+  }
+  if (synthetic) return { raw: synthetic, baseDir: CASES_DIR };
   const file = (BUILTIN_CASES as readonly string[]).includes(nameOrPath) ? path.join(CASES_DIR, `${nameOrPath}.json`) : nameOrPath;
   let raw: unknown;
   try {
@@ -78,7 +89,7 @@ export function readCaseFile(nameOrPath: string): { raw: unknown; baseDir: strin
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EISDIR') throw new CaseError('case', `${file} is a directory, not a case file`);
-    if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')})`);
+    if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')}, synthetic:N)`);
     throw new CaseError('case', `${file} is not readable JSON: ${e.message}`);
   }
   return { raw, baseDir: path.dirname(file) };

@@ -17,6 +17,26 @@ export interface SyntheticSpec {
   seed?: number;
 }
 
+/** The network of `synthetic:N`: 120 buses, seed 1000 (119 tree lines + 40 extra = 159 lines). */
+export const SYNTHETIC_BUSES = 120;
+/** `synthetic:N` needs a seller and a buyer besides the grid; beyond this it stops being a market we bench. */
+export const SYNTHETIC_AGENTS = { min: 3, max: 100_000 } as const;
+const SYNTHETIC_NAME = /^synthetic:(\d+)$/;
+
+/**
+ * The case a `synthetic:N` name stands for (N agents, the grid included, on the 120-bus network),
+ * or undefined for any other name. Throws a RangeError for an N out of range.
+ */
+export function syntheticCaseByName(name: string): CaseInput | undefined {
+  const match = SYNTHETIC_NAME.exec(name);
+  if (!match) return undefined;
+  const agents = Number(match[1]);
+  if (!(agents >= SYNTHETIC_AGENTS.min && agents <= SYNTHETIC_AGENTS.max)) {
+    throw new RangeError(`synthetic:N takes ${SYNTHETIC_AGENTS.min} to ${SYNTHETIC_AGENTS.max} agents, got ${agents}`);
+  }
+  return syntheticCase({ buses: SYNTHETIC_BUSES, agents });
+}
+
 export function syntheticCase(spec: SyntheticSpec): CaseInput {
   const r = rng(spec.seed ?? 1000);
   const between = (lo: number, hi: number) => lo + (hi - lo) * r();

@@ -14,6 +14,9 @@ export interface AgentDispatch {
   importKw?: number[];
 }
 
+/** The hourly values of a dispatch as any array (the ADMM agents evaluate their own typed buffers). */
+export type DispatchValues = { [K in keyof AgentDispatch]: ArrayLike<number> };
+
 /** C(x) = αx² + βx + γ for one hour (3-7). */
 export const generationCost = (p: { alpha: number; beta: number; gamma: number }, x: number) => p.alpha * x * x + p.beta * x + p.gamma;
 
@@ -24,7 +27,7 @@ export const marginalCost = (p: { alpha: number; beta: number }, x: number) => 2
 export const utility = (p: { omega: number; delta: number }, y: number) => p.omega * Math.log1p(y) - p.delta * y;
 
 /** An agent's contribution to welfare over the day: utility minus costs (negative for sellers). */
-export function agentSurplus(params: PrivateParams, d: AgentDispatch): number {
+export function agentSurplus(params: PrivateParams, d: DispatchValues): number {
   let w = 0;
   const T = d.netKw.length;
   for (let t = 0; t < T; t++) {

@@ -76,7 +76,25 @@ export const resultSchema = z.object({
   }),
   admm: z
     .object({
-      status: z.enum(['converged', 'max_iter_reached']),
+      status: z.enum(['converged', 'max_iter_reached', 'infeasible', 'diverging']),
+      /** Why an infeasible or diverging run stopped early (src/admm/infeasibility.ts). */
+      diagnostic: z
+        .object({
+          message: z.string(),
+          iteration: z.number().int(),
+          certificateKw: z.number().optional(),
+          hours: z
+            .array(
+              z.object({
+                hour: z.number().int(),
+                normKw: z.number(),
+                imbalanceKw: z.number(),
+                lines: z.array(z.object({ line: z.number().int(), from: z.number().int(), to: z.number().int(), flowKw: z.number(), limitKw: z.number() })),
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
       iterations: z.number().int(),
       rho: series,
       primalResidual: series,

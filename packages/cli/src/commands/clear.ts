@@ -41,7 +41,7 @@ export function registerClear(program: Command): void {
   program
     .command('clear')
     .description('clear a 24-hour market and write the result document')
-    .requiredOption('--case <name|path>', 'built-in case (ieee14, ieee33), a case file, or a MATPOWER case file (.m) with agents placed by default')
+    .requiredOption('--case <name|path>', 'built-in case (ieee14, ieee33, synthetic:N), a case file, or a MATPOWER case file (.m) with agents placed by default')
     .option('--method <method>', 'admm (consensus ADMM), centralized (interior point) or highs (HiGHS reference)', 'admm')
     .option('--no-network', 'ignore line limits (the operator averages instead of projecting)')
     .option('--rho <rho>', 'ADMM penalty ρ', String(ADMM_DEFAULTS.rho))

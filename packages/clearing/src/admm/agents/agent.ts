@@ -1,22 +1,21 @@
 // The part every ADMM agent shares: it holds its consensus value z_i and scaled dual u_i, answers
 // the protocol of messages.ts, and delegates only the local subproblem
 //   p_i = argmin f_i(p) + ρ/2 ‖p − v‖²,   v = z_i − u_i        (4-3), (4-4)
-// to its kind. Its private parameters live in the subclass and are never exposed.
+// to its kind. Its private parameters live in the subclass and are never exposed. The hourly
+// buffers are allocated once: an iteration allocates only the messages it sends; the dispatch
+// disclosed at the end is built from the last solution when it is reported.
 import type { AgentDispatch } from '../../model/welfare';
 import type { AgentEndpoint, Consensus, FinalReport, Offer, ProposeRequest, Rescale, ResidualReport } from '../messages';
-
-export interface LocalSolution {
-  p: Float64Array;
-  dispatch: AgentDispatch;
-  surplusUsd: number;
-  marginalCostUsdPerKwh?: number[];
-}
 
 export abstract class ConsensusAgent implements AgentEndpoint {
   protected readonly z: Float64Array;
   protected readonly u: Float64Array;
-  private last: LocalSolution | undefined;
-  private pHat: Float64Array;
+  /** The target v = z − u of the last local solve and its solution p. */
+  private readonly v: Float64Array;
+  private readonly p: Float64Array;
+  private readonly pHat: Float64Array;
+  private surplusUsd = NaN;
+  private solved = false;
   private rho = 1;
 
   constructor(
@@ -25,27 +24,41 @@ export abstract class ConsensusAgent implements AgentEndpoint {
   ) {
     this.z = new Float64Array(hours);
     this.u = new Float64Array(hours);
+    this.v = new Float64Array(hours);
+    this.p = new Float64Array(hours);
     this.pHat = new Float64Array(hours);
   }
 
-  /** The agent's own subproblem against the target v = z − u. */
-  protected abstract solveLocal(v: Float64Array, rho: number): LocalSolution;
+  /**
+   * The agent's own subproblem against the target v = z − u: writes its net injection into p and
+   * keeps whatever else `dispatch` and `marginalCosts` will need; returns its surplus at p (USD).
+   */
+  protected abstract solveLocal(v: Float64Array, rho: number, p: Float64Array): number;
+
+  /** The dispatch of the last local solve (fresh arrays: it leaves the agent). */
+  protected abstract dispatch(): AgentDispatch;
+
+  /** Sellers: marginal cost 2αx + β at the last solve's generation (5-1). */
+  protected marginalCosts(): number[] | undefined {
+    return undefined;
+  }
 
   propose({ rho, alpha }: ProposeRequest): Offer {
     this.rho = rho;
-    const v = new Float64Array(this.hours);
-    for (let t = 0; t < this.hours; t++) v[t] = this.z[t]! - this.u[t]!;
-    this.last = this.solveLocal(v, rho);
+    const { v, p, z, u, pHat } = this;
+    for (let t = 0; t < this.hours; t++) v[t] = z[t]! - u[t]!;
+    this.surplusUsd = this.solveLocal(v, rho, p);
+    this.solved = true;
     const offer: number[] = [];
     for (let t = 0; t < this.hours; t++) {
-      this.pHat[t] = alpha * this.last.p[t]! + (1 - alpha) * this.z[t]!;
-      offer.push(this.pHat[t]! + this.u[t]!);
+      pHat[t] = alpha * p[t]! + (1 - alpha) * z[t]!;
+      offer.push(pHat[t]! + u[t]!);
     }
     return { type: 'offer', agent: this.index, offer };
   }
 
   accept({ z }: Consensus): ResidualReport {
-    if (!this.last) throw new Error(`agent ${this.index}: consensus before any proposal`);
+    if (!this.solved) throw new Error(`agent ${this.index}: consensus before any proposal`);
     let mismatchSq = 0;
     let proposalSq = 0;
     let consensusSq = 0;
@@ -54,13 +67,13 @@ export abstract class ConsensusAgent implements AgentEndpoint {
       const zt = z[t]!;
       this.z[t] = zt;
       this.u[t] = this.u[t]! + this.pHat[t]! - zt; // (4-8), with the relaxed proposal
-      const p = this.last.p[t]!;
+      const p = this.p[t]!;
       mismatchSq += (p - zt) ** 2;
       proposalSq += p * p;
       consensusSq += zt * zt;
       scaledDualSq += (this.rho * this.u[t]!) ** 2;
     }
-    return { type: 'residuals', agent: this.index, mismatchSq, proposalSq, consensusSq, scaledDualSq, surplusUsd: this.last.surplusUsd };
+    return { type: 'residuals', agent: this.index, mismatchSq, proposalSq, consensusSq, scaledDualSq, surplusUsd: this.surplusUsd };
   }
 
   rescale({ factor }: Rescale): void {
@@ -68,13 +81,14 @@ export abstract class ConsensusAgent implements AgentEndpoint {
   }
 
   report(rho: number): FinalReport {
-    if (!this.last) throw new Error(`agent ${this.index}: report before any proposal`);
+    if (!this.solved) throw new Error(`agent ${this.index}: report before any proposal`);
+    const marginalCostUsdPerKwh = this.marginalCosts();
     return {
       type: 'report',
       agent: this.index,
-      dispatch: this.last.dispatch,
+      dispatch: this.dispatch(),
       dualPriceUsdPerKwh: Array.from(this.u, (u) => -rho * u),
-      ...(this.last.marginalCostUsdPerKwh ? { marginalCostUsdPerKwh: this.last.marginalCostUsdPerKwh } : {}),
+      ...(marginalCostUsdPerKwh ? { marginalCostUsdPerKwh } : {}),
     };
   }
 }

@@ -11,12 +11,18 @@ import { cscFromTriplets, Osqp, type Triplet } from '@gridmarket/qp';
 import type { SellerParams } from '../../case/market';
 import type { Battery } from '../../case/schema';
 import { agentSurplus, marginalCost } from '../../model/welfare';
-import { ConsensusAgent, type LocalSolution } from './agent';
+import { ConsensusAgent } from './agent';
 
 export class BatterySellerAgent extends ConsensusAgent {
   private solver: Osqp | undefined;
   private solverRho = NaN;
   private readonly battery: Battery;
+  /** The objective's linear term (rewritten every iteration) and the last solution's hours. */
+  private readonly q: Float64Array;
+  private readonly x: Float64Array;
+  private readonly c: Float64Array;
+  private readonly d: Float64Array;
+  private readonly s: Float64Array;
   /** OSQP iterations of the last local solve (diagnostics). */
   lastInnerIterations = 0;
   lastPolish = "not_run";
@@ -29,6 +35,11 @@ export class BatterySellerAgent extends ConsensusAgent {
     super(index, hours);
     if (!params.battery) throw new Error(`agent ${index} has no battery`);
     this.battery = params.battery;
+    this.q = new Float64Array(4 * hours);
+    this.x = new Float64Array(hours);
+    this.c = new Float64Array(hours);
+    this.d = new Float64Array(hours);
+    this.s = new Float64Array(hours);
   }
 
   private pValues(rho: number): Float64Array {
@@ -100,7 +111,7 @@ export class BatterySellerAgent extends ConsensusAgent {
     );
   }
 
-  protected solveLocal(v: Float64Array, rho: number): LocalSolution {
+  protected solveLocal(v: Float64Array, rho: number, p: Float64Array): number {
     if (!this.solver) {
       this.solver = this.setup(rho);
       this.solverRho = rho;
@@ -110,7 +121,7 @@ export class BatterySellerAgent extends ConsensusAgent {
     }
     const T = this.hours;
     const lambda = this.params.storagePenaltyUsdPerKwh;
-    const q = new Float64Array(4 * T);
+    const q = this.q;
     for (let h = 0; h < T; h++) {
       q[4 * h] = this.params.beta - rho * v[h]!;
       q[4 * h + 1] = lambda + rho * v[h]!;
@@ -126,17 +137,29 @@ export class BatterySellerAgent extends ConsensusAgent {
     if (r.info.status !== 'solved' && r.info.status !== 'solved_inaccurate') {
       throw new Error(`battery agent ${this.index}: local QP ended with ${r.info.status}`);
     }
-    const x = Array.from({ length: T }, (_, h) => r.x[4 * h]!);
-    const c = Array.from({ length: T }, (_, h) => r.x[4 * h + 1]!);
-    const d = Array.from({ length: T }, (_, h) => r.x[4 * h + 2]!);
-    const s = Array.from({ length: T }, (_, h) => r.x[4 * h + 3]!);
-    const net = x.map((xt, h) => xt + d[h]! - c[h]!);
-    const dispatch = { netKw: net, generationKw: x, chargeKw: c, dischargeKw: d, socKwh: s };
+    const { x, c, d, s } = this;
+    for (let h = 0; h < T; h++) {
+      x[h] = r.x[4 * h]!;
+      c[h] = r.x[4 * h + 1]!;
+      d[h] = r.x[4 * h + 2]!;
+      s[h] = r.x[4 * h + 3]!;
+      p[h] = x[h]! + d[h]! - c[h]!;
+    }
+    return agentSurplus(this.params, { netKw: p, generationKw: x, chargeKw: c, dischargeKw: d, socKwh: s });
+  }
+
+  protected dispatch() {
+    const { x, c, d, s } = this;
     return {
-      p: Float64Array.from(net),
-      dispatch,
-      surplusUsd: agentSurplus(this.params, dispatch),
-      marginalCostUsdPerKwh: x.map((xt) => marginalCost(this.params, xt)),
+      netKw: Array.from(x, (xt, h) => xt + d[h]! - c[h]!),
+      generationKw: Array.from(x),
+      chargeKw: Array.from(c),
+      dischargeKw: Array.from(d),
+      socKwh: Array.from(s),
     };
+  }
+
+  protected override marginalCosts(): number[] {
+    return Array.from(this.x, (xt) => marginalCost(this.params, xt));
   }
 }
