@@ -18,11 +18,14 @@ export class QuasiDefiniteSystem {
   /** Positive pivots of the last factorization. */
   positivePivots = 0;
 
-  /** `upper` is the upper triangle of K (its values are factored immediately). */
-  constructor(upper: CscMatrix) {
+  /**
+   * `upper` is the upper triangle of K (its values are factored immediately). `perm` replaces the
+   * minimum-degree ordering, e.g. the ordering of a larger system this one is a part of.
+   */
+  constructor(upper: CscMatrix, perm?: Int32Array) {
     const n = upper.n;
     this.n = n;
-    this.perm = minimumDegreeOrder(upper);
+    this.perm = perm ?? minimumDegreeOrder(upper);
     this.pinv = new Int32Array(n);
     for (let k = 0; k < n; k++) this.pinv[this.perm[k]!] = k;
 
@@ -56,7 +59,7 @@ export class QuasiDefiniteSystem {
 
   /** Nonzeros of the factor L (a measure of fill). */
   get factorNonzeros(): number {
-    return this.ldl.sym.lp[this.n]!;
+    return this.ldl.nonzeros;
   }
 
   /** Refactors with new values for K's pattern (same order as the constructor's `upper.values`). */
