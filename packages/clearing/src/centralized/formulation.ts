@@ -2,15 +2,31 @@
 // the interior-point path and the HiGHS reference so that both solve exactly the same model.
 //
 // Variables per hour t: grid import g_t; per seller x_t (and c_t, d_t, s_t with a battery); per buyer
-// y_t; per limited line w_ℓt (its flow, bounded by ±f̄_ℓ) when the network is enforced.
-// Rows: balance Σ p_it = 0 (3-16, the grid is the import term); SoC s_t − s_{t−1} − η_c c_t + d_t/η_d
-// = s_0·[t = 0] (3-11); flow definition Σ_i H_ℓi p_it − w_ℓt = 0 (3-17) with |w| ≤ f̄ (3-19).
+// y_t. Rows: SoC s_t − s_{t−1} − η_c c_t + d_t/η_d = s_0·[t = 0] (3-11). The network enters in one of
+// two equivalent forms:
+//
+// - 'ptdf' (the thesis's): one balance row Σ_i p_it = 0 (3-16) per hour and, per limited line, a flow
+//   variable w_ℓt bounded by ±f̄_ℓ (3-19) with Σ_i H_ℓi p_it − w_ℓt = 0 (3-17). Every flow row holds
+//   every agent with a non-zero PTDF entry: dense rows.
+// - 'angles' (DC power flow before the PTDF is taken, 3-18): per hour a bus angle θ_bt for every bus
+//   but the slack (θ_slack = 0) and a flow variable w_ℓt for every limited line, with
+//   w_ℓt − (θ_from − θ_to)/x_ℓ = 0; one balance row per bus, Σ_{i at b} p_it − Σ_{ℓ limited, from b} w_ℓt
+//   + Σ_{ℓ limited, to b} w_ℓt − Σ_{ℓ unlimited at b} (θ_b − θ_other)/x_ℓ = 0. Since PTDF = B_line A B⁻¹,
+//   both give the same flows; this one has a row per bus and line with a handful of entries each,
+//   so the KKT matrix stays as sparse as the network. The slack bus's balance dual is the system
+//   price, each bus's balance dual its nodal price, and a flow's bound multipliers the congestion price.
+//
+// Without the network ('none') only the per-hour balance row Σ_i p_it = 0 remains.
 import { cscFromTriplets, type CscMatrix, type Triplet } from '@gridmarket/qp';
 import type { Market } from '../case/market';
 
-export type VarRole = 'import' | 'generation' | 'charge' | 'discharge' | 'soc' | 'consumption' | 'flow';
+export type VarRole = 'import' | 'generation' | 'charge' | 'discharge' | 'soc' | 'consumption' | 'flow' | 'angle';
+
+/** How the network constraints are written (see above); 'none' without the network. */
+export type NetworkForm = 'none' | 'ptdf' | 'angles';
 
 export interface Formulation {
+  network: NetworkForm;
   n: number;
   A: CscMatrix;
   b: Float64Array;
@@ -22,13 +38,24 @@ export interface Formulation {
   hour: Int32Array;
   /** Variable index of (agent, hour, role). */
   index: (agent: number, hour: number, role: VarRole) => number;
-  /** Row of the balance constraint of hour t. */
+  /** Row of the balance constraint of hour t ('angles': the slack bus's balance row). */
   balanceRow: (t: number) => number;
   /** Row of line ℓ's flow definition at hour t, or −1 if the line is unlimited or not enforced. */
   lineRow: (line: number, t: number) => number;
+  /** 'angles': row of the balance of bus k (index into network.buses) at hour t; −1 otherwise. */
+  busRow: (bus: number, t: number) => number;
+  /** Variable of line ℓ's flow at hour t, or −1 if the line is unlimited or not enforced. */
+  flowVar: (line: number, t: number) => number;
+  /** Per row: what it states, whose it is (agent, bus or line index) and its hour. */
+  rowKind: RowKind[];
+  rowOwner: Int32Array;
+  rowHour: Int32Array;
   /** Constant part of the objective (Σ γ over sellers and hours). */
   constant: number;
 }
+
+/** balance: Σ p = 0 of an hour; busBalance: one bus's balance (angle form); soc: a battery's (3-11); flow: a limited line's flow definition. */
+export type RowKind = 'balance' | 'busBalance' | 'soc' | 'flow';
 
 /** The net injection of agent a at hour t as (variable, coefficient) pairs. */
 export function injectionTerms(f: Formulation, market: Market, a: number, t: number): [number, number][] {
@@ -43,7 +70,8 @@ export function injectionTerms(f: Formulation, market: Market, a: number, t: num
   return terms;
 }
 
-export function formulate(market: Market, constrained: boolean): Formulation {
+export function formulate(market: Market, constrained: boolean, form: Exclude<NetworkForm, 'none'> = 'ptdf'): Formulation {
+  const network: NetworkForm = constrained ? form : 'none';
   const T = market.hours;
   const role: VarRole[] = [];
   const owner: number[] = [];
@@ -53,7 +81,7 @@ export function formulate(market: Market, constrained: boolean): Formulation {
   // Agent a's variables are contiguous: base[a] + t·stride[a] + slot(role).
   const base = new Int32Array(market.agents.length);
   const stride = new Int32Array(market.agents.length);
-  const SLOT: Record<VarRole, number> = { import: 0, consumption: 0, generation: 0, charge: 1, discharge: 2, soc: 3, flow: 0 };
+  const SLOT: Record<VarRole, number> = { import: 0, consumption: 0, generation: 0, charge: 1, discharge: 2, soc: 3, flow: 0, angle: 0 };
   const push = (a: number, t: number, r: VarRole, lo: number, hi: number) => {
     role.push(r);
     owner.push(a);
@@ -82,13 +110,25 @@ export function formulate(market: Market, constrained: boolean): Formulation {
     }
   });
   const lines = market.network.lines;
-  const limited = lines.map((l) => constrained && Number.isFinite(l.limitKw));
+  const buses = market.network.buses;
+  const busOf = new Map(buses.map((b, k) => [b, k]));
+  const slack = busOf.get(market.network.slack)!;
+  const limited = lines.map((l) => network !== 'none' && Number.isFinite(l.limitKw));
   const flowBase = new Int32Array(lines.length).fill(-1);
   lines.forEach((l, li) => {
     if (!limited[li]) return;
     flowBase[li] = role.length;
     for (let t = 0; t < T; t++) push(li, t, 'flow', -l.limitKw, l.limitKw);
   });
+  // Bus angles (all buses but the slack), free.
+  const angleBase = new Int32Array(buses.length).fill(-1);
+  if (network === 'angles') {
+    buses.forEach((_, k) => {
+      if (k === slack) return;
+      angleBase[k] = role.length;
+      for (let t = 0; t < T; t++) push(k, t, 'angle', -Infinity, Infinity);
+    });
+  }
 
   const index = (a: number, t: number, r: VarRole) => {
     const v = base[a]! + t * stride[a]! + SLOT[r];
@@ -96,6 +136,7 @@ export function formulate(market: Market, constrained: boolean): Formulation {
     return v;
   };
   const f: Formulation = {
+    network,
     n: role.length,
     A: cscFromTriplets(0, 0, []),
     b: new Float64Array(0),
@@ -107,17 +148,67 @@ export function formulate(market: Market, constrained: boolean): Formulation {
     index,
     balanceRow: (t) => t,
     lineRow: () => -1,
+    busRow: () => -1,
+    flowVar: (li, t) => (flowBase[li]! < 0 ? -1 : flowBase[li]! + t),
+    rowKind: [],
+    rowOwner: new Int32Array(0),
+    rowHour: new Int32Array(0),
     constant,
+  };
+  const rowKind: RowKind[] = [];
+  const rowOwner: number[] = [];
+  const rowHour: number[] = [];
+  const describe = (kind: RowKind, owner: number, t: number) => {
+    rowKind.push(kind);
+    rowOwner.push(owner);
+    rowHour.push(t);
   };
 
   const triplets: Triplet[] = [];
   const b: number[] = [];
-  // Balance rows 0..T-1.
-  for (let t = 0; t < T; t++) {
-    for (let a = 0; a < market.agents.length; a++) {
-      for (const [v, coef] of injectionTerms(f, market, a, t)) triplets.push({ row: t, col: v, value: coef });
+  const na = market.agents.length;
+  if (network === 'angles') {
+    // Bus balance rows: row t·B + k for bus k at hour t.
+    const nb = buses.length;
+    const agentBus = market.agents.map((a) => busOf.get(a.bus)!);
+    for (let t = 0; t < T; t++) {
+      for (let a = 0; a < na; a++) {
+        for (const [v, coef] of injectionTerms(f, market, a, t)) triplets.push({ row: t * nb + agentBus[a]!, col: v, value: coef });
+      }
+      lines.forEach((l, li) => {
+        const from = busOf.get(l.from)!;
+        const to = busOf.get(l.to)!;
+        if (limited[li]) {
+          triplets.push({ row: t * nb + from, col: flowBase[li]! + t, value: -1 });
+          triplets.push({ row: t * nb + to, col: flowBase[li]! + t, value: 1 });
+        } else {
+          // An unlimited line's flow (θ_from − θ_to)/x_ℓ, written into the balances directly.
+          const bl = 1 / l.x;
+          for (const [row, sign] of [
+            [from, -1],
+            [to, 1],
+          ] as const) {
+            if (from !== slack) triplets.push({ row: t * nb + row, col: angleBase[from]! + t, value: sign * bl });
+            if (to !== slack) triplets.push({ row: t * nb + row, col: angleBase[to]! + t, value: -sign * bl });
+          }
+        }
+      });
+      for (let k = 0; k < nb; k++) {
+        b.push(0);
+        describe('busBalance', k, t);
+      }
     }
-    b.push(0);
+    f.balanceRow = (t) => t * nb + slack;
+    f.busRow = (k, t) => t * nb + k;
+  } else {
+    // Balance rows 0..T-1.
+    for (let t = 0; t < T; t++) {
+      for (let a = 0; a < na; a++) {
+        for (const [v, coef] of injectionTerms(f, market, a, t)) triplets.push({ row: t, col: v, value: coef });
+      }
+      b.push(0);
+      describe('balance', -1, t);
+    }
   }
   // State-of-charge dynamics.
   market.params.forEach((p, a) => {
@@ -130,27 +221,40 @@ export function formulate(market: Market, constrained: boolean): Formulation {
       triplets.push({ row, col: index(a, t, 'charge'), value: -bat.etaCharge });
       triplets.push({ row, col: index(a, t, 'discharge'), value: 1 / bat.etaDischarge });
       b.push(t === 0 ? bat.socInitKwh : 0);
+      describe('soc', a, t);
     }
   });
-  // Flow definitions.
+  // Flow definitions of the limited lines.
   const lineRowBase = new Int32Array(lines.length).fill(-1);
-  const na = market.agents.length;
-  lines.forEach((_, li) => {
+  lines.forEach((l, li) => {
     if (!limited[li]) return;
     for (let t = 0; t < T; t++) {
       const row = b.length;
       if (t === 0) lineRowBase[li] = row;
-      for (let a = 0; a < na; a++) {
-        const h = market.H[li * na + a]!;
-        if (h === 0) continue;
-        for (const [v, coef] of injectionTerms(f, market, a, t)) triplets.push({ row, col: v, value: h * coef });
+      if (network === 'angles') {
+        // w_ℓt − (θ_from − θ_to)/x_ℓ = 0
+        const from = busOf.get(l.from)!;
+        const to = busOf.get(l.to)!;
+        if (from !== slack) triplets.push({ row, col: angleBase[from]! + t, value: -1 / l.x });
+        if (to !== slack) triplets.push({ row, col: angleBase[to]! + t, value: 1 / l.x });
+        triplets.push({ row, col: flowBase[li]! + t, value: 1 });
+      } else {
+        for (let a = 0; a < na; a++) {
+          const h = market.H[li * na + a]!;
+          if (h === 0) continue;
+          for (const [v, coef] of injectionTerms(f, market, a, t)) triplets.push({ row, col: v, value: h * coef });
+        }
+        triplets.push({ row, col: flowBase[li]! + t, value: -1 });
       }
-      triplets.push({ row, col: flowBase[li]! + t, value: -1 });
       b.push(0);
+      describe('flow', li, t);
     }
   });
   f.A = cscFromTriplets(b.length, f.n, triplets);
   f.b = Float64Array.from(b);
+  f.rowKind = rowKind;
+  f.rowOwner = Int32Array.from(rowOwner);
+  f.rowHour = Int32Array.from(rowHour);
   f.lineRow = (li, t) => (lineRowBase[li]! < 0 ? -1 : lineRowBase[li]! + t);
   return f;
 }
