@@ -123,7 +123,8 @@ export class LdlFactor {
       y[k] = 0;
       let top = n;
       flag[k] = k;
-      for (let p = colPtr[k]!; p < colPtr[k + 1]!; p++) {
+      const colEnd = colPtr[k + 1]!;
+      for (let p = colPtr[k]!; p < colEnd; p++) {
         let i = rowIdx[p]!;
         y[i]! += values[p]!;
         // Dense columns take their Schur complement entries directly, without a traversal.
@@ -254,30 +255,93 @@ export class LdlFactor {
   /** Solves (L D Lᵀ) x = b in place. */
   solve(x: Float64Array): Float64Array {
     const { lp } = this.sym;
-    const { li, lx, dinv, k0, nd, dense: a } = this;
+    const { li, lx, dinv, k0 } = this;
     const n = this.sym.n;
-    for (let j = 0; j < k0; j++) {
+    for (let j = 0, start = 0; j < k0; j++) {
+      const end = lp[j + 1]!;
       const xj = x[j]!;
-      if (xj !== 0) for (let p = lp[j]!; p < lp[j + 1]!; p++) x[li[p]!]! -= lx[p]! * xj;
+      if (xj !== 0) for (let p = start; p < end; p++) x[li[p]!]! -= lx[p]! * xj;
+      start = end;
     }
-    for (let j = 0; j < nd; j++) {
-      const xj = x[k0 + j]!;
-      if (xj === 0) continue;
+    if (this.nd > 0) this.forwardDense(x);
+    for (let j = 0; j < n; j++) x[j]! *= dinv[j]!;
+    if (this.nd > 0) this.backwardDense(x);
+    for (let j = k0 - 1, end = lp[k0]!; j >= 0; j--) {
+      const start = lp[j]!;
+      let s = x[j]!;
+      for (let p = start; p < end; p++) s -= lx[p]! * x[li[p]!]!;
+      x[j] = s;
+      end = start;
+    }
+    return x;
+  }
+
+  /** x₂ ← L_S⁻¹ x₂ on the dense block, four columns per sweep over x (each x load feeds four updates). */
+  private forwardDense(x: Float64Array): void {
+    const { k0, nd, dense: a } = this;
+    const n = k0 + nd;
+    let j = 0;
+    for (; j + 3 < nd; j += 4) {
+      const c0 = j * nd - k0;
+      const c1 = c0 + nd;
+      const c2 = c1 + nd;
+      const c3 = c2 + nd;
+      const g = k0 + j;
+      // The 4 × 4 unit lower triangle of the block first.
+      const x0 = x[g]!;
+      const x1 = x[g + 1]! - a[c0 + g + 1]! * x0;
+      const x2 = x[g + 2]! - a[c0 + g + 2]! * x0 - a[c1 + g + 2]! * x1;
+      const x3 = x[g + 3]! - a[c0 + g + 3]! * x0 - a[c1 + g + 3]! * x1 - a[c2 + g + 3]! * x2;
+      x[g + 1] = x1;
+      x[g + 2] = x2;
+      x[g + 3] = x3;
+      for (let i = g + 4; i < n; i++) x[i]! -= a[c0 + i]! * x0 + a[c1 + i]! * x1 + a[c2 + i]! * x2 + a[c3 + i]! * x3;
+    }
+    for (; j < nd; j++) {
       const c = j * nd - k0;
+      const xj = x[k0 + j]!;
       for (let i = k0 + j + 1; i < n; i++) x[i]! -= a[c + i]! * xj;
     }
-    for (let j = 0; j < n; j++) x[j]! *= dinv[j]!;
-    for (let j = nd - 1; j >= 0; j--) {
+  }
+
+  /** x₂ ← L_Sᵀ⁻¹ x₂ on the dense block, four columns' dot products per sweep over x. */
+  private backwardDense(x: Float64Array): void {
+    const { k0, nd, dense: a } = this;
+    const n = k0 + nd;
+    let j = nd - 1;
+    // The columns past the last full group of four, one at a time (they are the shortest).
+    const rem = nd % 4;
+    for (let r = 0; r < rem; r++, j--) {
       const c = j * nd - k0;
       let s = x[k0 + j]!;
       for (let i = k0 + j + 1; i < n; i++) s -= a[c + i]! * x[i]!;
       x[k0 + j] = s;
     }
-    for (let j = k0 - 1; j >= 0; j--) {
-      let s = x[j]!;
-      for (let p = lp[j]!; p < lp[j + 1]!; p++) s -= lx[p]! * x[li[p]!]!;
-      x[j] = s;
+    for (; j >= 3; j -= 4) {
+      // Columns j−3..j: dot products over the rows below the group, then the 4 × 4 triangle.
+      const g = k0 + j - 3;
+      const c0 = (j - 3) * nd - k0;
+      const c1 = c0 + nd;
+      const c2 = c1 + nd;
+      const c3 = c2 + nd;
+      let s0 = x[g]!;
+      let s1 = x[g + 1]!;
+      let s2 = x[g + 2]!;
+      let s3 = x[g + 3]!;
+      for (let i = g + 4; i < n; i++) {
+        const xi = x[i]!;
+        s0 -= a[c0 + i]! * xi;
+        s1 -= a[c1 + i]! * xi;
+        s2 -= a[c2 + i]! * xi;
+        s3 -= a[c3 + i]! * xi;
+      }
+      s2 -= a[c2 + g + 3]! * s3;
+      s1 -= a[c1 + g + 2]! * s2 + a[c1 + g + 3]! * s3;
+      s0 -= a[c0 + g + 1]! * s1 + a[c0 + g + 2]! * s2 + a[c0 + g + 3]! * s3;
+      x[g] = s0;
+      x[g + 1] = s1;
+      x[g + 2] = s2;
+      x[g + 3] = s3;
     }
-    return x;
   }
 }

@@ -72,9 +72,11 @@ export class QuasiDefiniteSystem {
   /** Solves K x = b; b is overwritten with x. */
   solve(b: Float64Array): Float64Array {
     const w = this.work;
-    for (let k = 0; k < this.n; k++) w[k] = b[this.perm[k]!]!;
+    const perm = this.perm;
+    const n = this.n;
+    for (let k = 0; k < n; k++) w[k] = b[perm[k]!]!;
     this.ldl.solve(w);
-    for (let k = 0; k < this.n; k++) b[this.perm[k]!] = w[k]!;
+    for (let k = 0; k < n; k++) b[perm[k]!] = w[k]!;
     return b;
   }
 }
