@@ -10,6 +10,7 @@
 // blocked updates, and solved with contiguous triangular sweeps. Same arithmetic, no index
 // indirection and far better cache reuse than the column-by-column sparse kernel.
 import type { CscMatrix } from './csc';
+import { DenseKernels } from './kernels/dense';
 
 export class FactorizationError extends Error {
   override name = 'FactorizationError';
@@ -29,7 +30,7 @@ export const DENSE_BLOCK_MIN = 48;
 /** at most this many (its d² doubles are allocated), */
 export const DENSE_BLOCK_MAX = 6000;
 /** and at least this share of its lower triangle is nonzero in L. */
-export const DENSE_BLOCK_FILL = 0.75;
+export const DENSE_BLOCK_FILL = 0.9;
 /** Column panel width of the blocked dense factorization. */
 const PANEL = 32;
 
@@ -72,16 +73,15 @@ export class LdlFactor {
   readonly lx: Float64Array;
   readonly d: Float64Array;
   readonly dinv: Float64Array;
-  /** The dense block (size nd), column-major: unit lower L below the diagonal. */
+  /** The dense block (size nd), column-major: unit lower L below the diagonal, in WebAssembly memory. */
   private readonly dense: Float64Array;
+  private readonly kernels: DenseKernels | undefined;
   private readonly k0: number;
   private readonly nd: number;
   private readonly y: Float64Array;
   private readonly pattern: Int32Array;
   private readonly flag: Int32Array;
   private readonly lnext: Int32Array;
-  private readonly wa: Float64Array;
-  private readonly wb: Float64Array;
 
   constructor(readonly sym: Symbolic) {
     const n = sym.n;
@@ -92,13 +92,12 @@ export class LdlFactor {
     this.lx = new Float64Array(sparseNz);
     this.d = new Float64Array(n);
     this.dinv = new Float64Array(n);
-    this.dense = new Float64Array(this.nd * this.nd);
+    this.kernels = this.nd > 0 ? new DenseKernels(this.nd, PANEL) : undefined;
+    this.dense = this.kernels ? this.kernels.a : new Float64Array(0);
     this.y = new Float64Array(n);
     this.pattern = new Int32Array(n);
     this.flag = new Int32Array(n);
     this.lnext = new Int32Array(n);
-    this.wa = new Float64Array(PANEL);
-    this.wb = new Float64Array(PANEL);
   }
 
   /** Nonzeros of L (the dense block counted as its strictly lower triangle). */
@@ -168,19 +167,23 @@ export class LdlFactor {
     return positive;
   }
 
-  /** Blocked right-looking LDLᵀ of the dense block in place; returns its positive pivots. */
+  /**
+   * Blocked right-looking LDLᵀ of the dense block in place; returns its positive pivots. Each panel
+   * of PANEL columns is factored left-looking within itself, then the trailing matrix takes the
+   * panel's update S −= L_panel D_panel L_panelᵀ in the SIMD kernel.
+   */
   private factorDense(): number {
-    const { dense: a, nd, k0, d, dinv, wa, wb } = this;
+    const { dense: a, nd, k0, d, dinv } = this;
+    const kernels = this.kernels!;
+    const piv = kernels.d;
     let positive = 0;
     for (let j0 = 0; j0 < nd; j0 += PANEL) {
       const j1 = Math.min(nd, j0 + PANEL);
-      const w = j1 - j0;
-      // The panel, left-looking within it.
       for (let j = j0; j < j1; j++) {
         const cj = j * nd;
         for (let k = j0; k < j; k++) {
           const ck = k * nd;
-          const t = a[ck + j]! * d[k0 + k]!;
+          const t = a[ck + j]! * piv[k]!;
           for (let i = j; i < nd; i++) a[cj + i]! -= a[ck + i]! * t;
         }
         const dj = a[cj + j]!;
@@ -188,66 +191,12 @@ export class LdlFactor {
         const inv = 1 / dj;
         d[k0 + j] = dj;
         dinv[k0 + j] = inv;
+        piv[j] = dj;
         if (dj > 0) positive++;
         a[cj + j] = 1;
         for (let i = j + 1; i < nd; i++) a[cj + i]! *= inv;
       }
-      // Trailing update S −= L_panel D_panel L_panelᵀ, two target columns and four panel columns at
-      // a time (each loaded L entry feeds two multiply-adds, each target load four).
-      let l = j1;
-      for (; l + 1 < nd; l += 2) {
-        const cl = l * nd;
-        const cm = cl + nd;
-        for (let k = 0; k < w; k++) {
-          const c = (j0 + k) * nd;
-          const dk = d[k0 + j0 + k]!;
-          wa[k] = a[c + l]! * dk;
-          wb[k] = a[c + l + 1]! * dk;
-        }
-        let k = 0;
-        for (; k + 3 < w; k += 4) {
-          const c0 = (j0 + k) * nd;
-          const c1 = c0 + nd;
-          const c2 = c1 + nd;
-          const c3 = c2 + nd;
-          const a0 = wa[k]!;
-          const a1 = wa[k + 1]!;
-          const a2 = wa[k + 2]!;
-          const a3 = wa[k + 3]!;
-          const b0 = wb[k]!;
-          const b1 = wb[k + 1]!;
-          const b2 = wb[k + 2]!;
-          const b3 = wb[k + 3]!;
-          a[cl + l]! -= a[c0 + l]! * a0 + a[c1 + l]! * a1 + a[c2 + l]! * a2 + a[c3 + l]! * a3;
-          for (let i = l + 1; i < nd; i++) {
-            const x0 = a[c0 + i]!;
-            const x1 = a[c1 + i]!;
-            const x2 = a[c2 + i]!;
-            const x3 = a[c3 + i]!;
-            a[cl + i]! -= x0 * a0 + x1 * a1 + x2 * a2 + x3 * a3;
-            a[cm + i]! -= x0 * b0 + x1 * b1 + x2 * b2 + x3 * b3;
-          }
-        }
-        for (; k < w; k++) {
-          const c0 = (j0 + k) * nd;
-          const a0 = wa[k]!;
-          const b0 = wb[k]!;
-          a[cl + l]! -= a[c0 + l]! * a0;
-          for (let i = l + 1; i < nd; i++) {
-            const x0 = a[c0 + i]!;
-            a[cl + i]! -= x0 * a0;
-            a[cm + i]! -= x0 * b0;
-          }
-        }
-      }
-      for (; l < nd; l++) {
-        const cl = l * nd;
-        for (let k = 0; k < w; k++) {
-          const c0 = (j0 + k) * nd;
-          const t = a[c0 + l]! * d[k0 + j0 + k]!;
-          for (let i = l; i < nd; i++) a[cl + i]! -= a[c0 + i]! * t;
-        }
-      }
+      if (j1 < nd) kernels.update(j0, j1 - j0, j1);
     }
     return positive;
   }
@@ -263,9 +212,18 @@ export class LdlFactor {
       if (xj !== 0) for (let p = start; p < end; p++) x[li[p]!]! -= lx[p]! * xj;
       start = end;
     }
-    if (this.nd > 0) this.forwardDense(x);
-    for (let j = 0; j < n; j++) x[j]! *= dinv[j]!;
-    if (this.nd > 0) this.backwardDense(x);
+    const kernels = this.kernels;
+    if (kernels) {
+      const xd = kernels.x;
+      xd.set(x.subarray(k0, n));
+      kernels.forward();
+      for (let j = 0; j < k0; j++) x[j]! *= dinv[j]!;
+      for (let j = 0; j < this.nd; j++) xd[j]! *= dinv[k0 + j]!;
+      kernels.backward();
+      x.set(xd, k0);
+    } else {
+      for (let j = 0; j < n; j++) x[j]! *= dinv[j]!;
+    }
     for (let j = k0 - 1, end = lp[k0]!; j >= 0; j--) {
       const start = lp[j]!;
       let s = x[j]!;
@@ -274,74 +232,5 @@ export class LdlFactor {
       end = start;
     }
     return x;
-  }
-
-  /** x₂ ← L_S⁻¹ x₂ on the dense block, four columns per sweep over x (each x load feeds four updates). */
-  private forwardDense(x: Float64Array): void {
-    const { k0, nd, dense: a } = this;
-    const n = k0 + nd;
-    let j = 0;
-    for (; j + 3 < nd; j += 4) {
-      const c0 = j * nd - k0;
-      const c1 = c0 + nd;
-      const c2 = c1 + nd;
-      const c3 = c2 + nd;
-      const g = k0 + j;
-      // The 4 × 4 unit lower triangle of the block first.
-      const x0 = x[g]!;
-      const x1 = x[g + 1]! - a[c0 + g + 1]! * x0;
-      const x2 = x[g + 2]! - a[c0 + g + 2]! * x0 - a[c1 + g + 2]! * x1;
-      const x3 = x[g + 3]! - a[c0 + g + 3]! * x0 - a[c1 + g + 3]! * x1 - a[c2 + g + 3]! * x2;
-      x[g + 1] = x1;
-      x[g + 2] = x2;
-      x[g + 3] = x3;
-      for (let i = g + 4; i < n; i++) x[i]! -= a[c0 + i]! * x0 + a[c1 + i]! * x1 + a[c2 + i]! * x2 + a[c3 + i]! * x3;
-    }
-    for (; j < nd; j++) {
-      const c = j * nd - k0;
-      const xj = x[k0 + j]!;
-      for (let i = k0 + j + 1; i < n; i++) x[i]! -= a[c + i]! * xj;
-    }
-  }
-
-  /** x₂ ← L_Sᵀ⁻¹ x₂ on the dense block, four columns' dot products per sweep over x. */
-  private backwardDense(x: Float64Array): void {
-    const { k0, nd, dense: a } = this;
-    const n = k0 + nd;
-    let j = nd - 1;
-    // The columns past the last full group of four, one at a time (they are the shortest).
-    const rem = nd % 4;
-    for (let r = 0; r < rem; r++, j--) {
-      const c = j * nd - k0;
-      let s = x[k0 + j]!;
-      for (let i = k0 + j + 1; i < n; i++) s -= a[c + i]! * x[i]!;
-      x[k0 + j] = s;
-    }
-    for (; j >= 3; j -= 4) {
-      // Columns j−3..j: dot products over the rows below the group, then the 4 × 4 triangle.
-      const g = k0 + j - 3;
-      const c0 = (j - 3) * nd - k0;
-      const c1 = c0 + nd;
-      const c2 = c1 + nd;
-      const c3 = c2 + nd;
-      let s0 = x[g]!;
-      let s1 = x[g + 1]!;
-      let s2 = x[g + 2]!;
-      let s3 = x[g + 3]!;
-      for (let i = g + 4; i < n; i++) {
-        const xi = x[i]!;
-        s0 -= a[c0 + i]! * xi;
-        s1 -= a[c1 + i]! * xi;
-        s2 -= a[c2 + i]! * xi;
-        s3 -= a[c3 + i]! * xi;
-      }
-      s2 -= a[c2 + g + 3]! * s3;
-      s1 -= a[c1 + g + 2]! * s2 + a[c1 + g + 3]! * s3;
-      s0 -= a[c0 + g + 1]! * s1 + a[c0 + g + 2]! * s2 + a[c0 + g + 3]! * s3;
-      x[g] = s0;
-      x[g + 1] = s1;
-      x[g + 2] = s2;
-      x[g + 3] = s3;
-    }
   }
 }

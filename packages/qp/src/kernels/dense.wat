@@ -1,0 +1,224 @@
+;; Dense kernels of the LDLᵀ factorization's trailing block, in WebAssembly with 128-bit SIMD
+;; (two f64 lanes per instruction; V8 does not vectorize JavaScript). The block is column-major
+;; with leading dimension nd: entry (i, j) at byte ap + 8·(j·nd + i). Only the lower triangle is
+;; read or written. `pnpm --filter @gridmarket/qp build:kernels` assembles this file into
+;; dense.wasm.ts; a test checks that the two agree.
+(module
+  (memory (import "env" "memory") 1)
+
+  ;; x ← L⁻¹ x for the unit lower triangle L (x: nd doubles at xp), two columns per sweep over x.
+  (func (export "forward") (param $ap i32) (param $xp i32) (param $nd i32)
+    (local $j i32) (local $i i32) (local $c0 i32) (local $c1 i32) (local $ld i32)
+    (local $x0 f64) (local $x1 f64) (local $v0 v128) (local $v1 v128) (local $p i32)
+    (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $cols
+        (br_if $done (i32.ge_s (i32.add (local.get $j) (i32.const 1)) (local.get $nd)))
+        (local.set $c0 (i32.add (local.get $ap) (i32.mul (local.get $j) (local.get $ld))))
+        (local.set $c1 (i32.add (local.get $c0) (local.get $ld)))
+        ;; the 2 × 2 triangle: x1 −= L[j+1, j]·x0
+        (local.set $x0 (f64.load (i32.add (local.get $xp) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $p (i32.add (local.get $xp) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))))
+        (local.set $x1 (f64.sub (f64.load (local.get $p))
+          (f64.mul (f64.load (i32.add (local.get $c0) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3)))) (local.get $x0))))
+        (f64.store (local.get $p) (local.get $x1))
+        (local.set $v0 (f64x2.splat (local.get $x0)))
+        (local.set $v1 (f64x2.splat (local.get $x1)))
+        (local.set $i (i32.add (local.get $j) (i32.const 2)))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $nd)))
+            (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+            (v128.store (i32.add (local.get $xp) (local.get $p))
+              (f64x2.sub (v128.load (i32.add (local.get $xp) (local.get $p)))
+                (f64x2.add
+                  (f64x2.mul (v128.load (i32.add (local.get $c0) (local.get $p))) (local.get $v0))
+                  (f64x2.mul (v128.load (i32.add (local.get $c1) (local.get $p))) (local.get $v1)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $rows)))
+        (if (i32.lt_s (local.get $i) (local.get $nd))
+          (then
+            (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+            (f64.store (i32.add (local.get $xp) (local.get $p))
+              (f64.sub (f64.load (i32.add (local.get $xp) (local.get $p)))
+                (f64.add
+                  (f64.mul (f64.load (i32.add (local.get $c0) (local.get $p))) (local.get $x0))
+                  (f64.mul (f64.load (i32.add (local.get $c1) (local.get $p))) (local.get $x1)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $cols))))
+
+  ;; x ← L⁻ᵀ x for the unit lower triangle L, two columns' dot products per sweep over x.
+  (func (export "backward") (param $ap i32) (param $xp i32) (param $nd i32)
+    (local $j i32) (local $i i32) (local $c0 i32) (local $c1 i32) (local $ld i32) (local $p i32)
+    (local $s0 f64) (local $s1 f64) (local $acc0 v128) (local $acc1 v128) (local $xv v128)
+    (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
+    ;; columns j−1 and j, from the bottom; an odd nd leaves column 0 for last
+    (local.set $j (i32.sub (local.get $nd) (i32.const 1)))
+    (block $done
+      (loop $cols
+        (br_if $done (i32.lt_s (local.get $j) (i32.const 1)))
+        (local.set $c1 (i32.add (local.get $ap) (i32.mul (local.get $j) (local.get $ld))))
+        (local.set $c0 (i32.sub (local.get $c1) (local.get $ld)))
+        (local.set $acc0 (f64x2.splat (f64.const 0)))
+        (local.set $acc1 (f64x2.splat (f64.const 0)))
+        (local.set $i (i32.add (local.get $j) (i32.const 1)))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $nd)))
+            (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $xv (v128.load (i32.add (local.get $xp) (local.get $p))))
+            (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (v128.load (i32.add (local.get $c0) (local.get $p))) (local.get $xv))))
+            (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (v128.load (i32.add (local.get $c1) (local.get $p))) (local.get $xv))))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $rows)))
+        (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0))))
+        (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $acc1)) (f64x2.extract_lane 1 (local.get $acc1))))
+        (if (i32.lt_s (local.get $i) (local.get $nd))
+          (then
+            (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $c0) (local.get $p))) (f64.load (i32.add (local.get $xp) (local.get $p))))))
+            (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (i32.add (local.get $c1) (local.get $p))) (f64.load (i32.add (local.get $xp) (local.get $p))))))))
+        ;; x[j] −= s1; x[j−1] −= s0 + L[j, j−1]·x[j]
+        (local.set $p (i32.add (local.get $xp) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $s1 (f64.sub (f64.load (local.get $p)) (local.get $s1)))
+        (f64.store (local.get $p) (local.get $s1))
+        (local.set $p (i32.sub (local.get $p) (i32.const 8)))
+        (f64.store (local.get $p)
+          (f64.sub (f64.sub (f64.load (local.get $p)) (local.get $s0))
+            (f64.mul (f64.load (i32.add (local.get $c0) (i32.shl (local.get $j) (i32.const 3)))) (local.get $s1))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+        (br $cols)))
+    ;; an odd nd: column 0 alone
+    (if (i32.eqz (local.get $j))
+      (then
+        (local.set $s0 (f64.const 0))
+        (local.set $i (i32.const 1))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (local.get $i) (local.get $nd)))
+            (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $ap) (local.get $p))) (f64.load (i32.add (local.get $xp) (local.get $p))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (f64.store (local.get $xp) (f64.sub (f64.load (local.get $xp)) (local.get $s0))))))
+
+  ;; Trailing update after a panel: for every column l ≥ l0 and row i ≥ l,
+  ;;   S[i, l] −= Σ_k L[i, k]·w_k(l),   w_k(l) = L[l, k]·d_k,   k over the panel j0 .. j0+w−1,
+  ;; with d_k at dp + 8k (pivots of the block) and 2w doubles of scratch at wp. Two target columns
+  ;; and two panel columns per sweep over the rows.
+  (func (export "update") (param $ap i32) (param $nd i32) (param $j0 i32) (param $w i32) (param $l0 i32) (param $dp i32) (param $wp i32)
+    (local $ld i32) (local $l i32) (local $k i32) (local $i i32) (local $p i32)
+    (local $cl i32) (local $cm i32) (local $ck0 i32) (local $ck1 i32)
+    (local $a0 f64) (local $a1 f64) (local $b0 f64) (local $b1 f64) (local $t f64)
+    (local $va0 v128) (local $va1 v128) (local $vb0 v128) (local $vb1 v128) (local $x0 v128) (local $x1 v128)
+    (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
+    (local.set $l (local.get $l0))
+    (block $done
+      (loop $targets
+        (br_if $done (i32.ge_s (local.get $l) (local.get $nd)))
+        (local.set $cl (i32.add (local.get $ap) (i32.mul (local.get $l) (local.get $ld))))
+        ;; weights of columns l and l+1 (l+1 may not exist: its weights are then 0 and unused)
+        (local.set $k (i32.const 0))
+        (block $wdone
+          (loop $weights
+            (br_if $wdone (i32.ge_s (local.get $k) (local.get $w)))
+            (local.set $ck0 (i32.add (local.get $ap) (i32.mul (i32.add (local.get $j0) (local.get $k)) (local.get $ld))))
+            (local.set $t (f64.load (i32.add (local.get $dp) (i32.shl (i32.add (local.get $j0) (local.get $k)) (i32.const 3)))))
+            (local.set $p (i32.add (local.get $ck0) (i32.shl (local.get $l) (i32.const 3))))
+            (f64.store (i32.add (local.get $wp) (i32.shl (local.get $k) (i32.const 4)))
+              (f64.mul (f64.load (local.get $p)) (local.get $t)))
+            (f64.store (i32.add (local.get $wp) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const 8)))
+              (if (result f64) (i32.lt_s (i32.add (local.get $l) (i32.const 1)) (local.get $nd))
+                (then (f64.mul (f64.load (i32.add (local.get $p) (i32.const 8))) (local.get $t)))
+                (else (f64.const 0))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $weights)))
+        (if (i32.ge_s (i32.add (local.get $l) (i32.const 1)) (local.get $nd))
+          (then
+            ;; the last column alone: its diagonal entry only
+            (local.set $k (i32.const 0))
+            (local.set $p (i32.add (local.get $cl) (i32.shl (local.get $l) (i32.const 3))))
+            (block $kdone
+              (loop $ks
+                (br_if $kdone (i32.ge_s (local.get $k) (local.get $w)))
+                (local.set $ck0 (i32.add (local.get $ap) (i32.mul (i32.add (local.get $j0) (local.get $k)) (local.get $ld))))
+                (f64.store (local.get $p)
+                  (f64.sub (f64.load (local.get $p))
+                    (f64.mul (f64.load (i32.add (local.get $ck0) (i32.shl (local.get $l) (i32.const 3))))
+                      (f64.load (i32.add (local.get $wp) (i32.shl (local.get $k) (i32.const 4)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $ks)))
+            (br $done)))
+        (local.set $cm (i32.add (local.get $cl) (local.get $ld)))
+        ;; rows l and l+1 of the two columns (the corner of the triangle), scalar
+        (local.set $k (i32.const 0))
+        (block $cdone
+          (loop $corner
+            (br_if $cdone (i32.ge_s (local.get $k) (local.get $w)))
+            (local.set $ck0 (i32.add (local.get $ap) (i32.mul (i32.add (local.get $j0) (local.get $k)) (local.get $ld))))
+            (local.set $a0 (f64.load (i32.add (local.get $wp) (i32.shl (local.get $k) (i32.const 4)))))
+            (local.set $b0 (f64.load (i32.add (local.get $wp) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const 8)))))
+            (local.set $p (i32.shl (local.get $l) (i32.const 3)))
+            (f64.store (i32.add (local.get $cl) (local.get $p))
+              (f64.sub (f64.load (i32.add (local.get $cl) (local.get $p))) (f64.mul (f64.load (i32.add (local.get $ck0) (local.get $p))) (local.get $a0))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $t (f64.load (i32.add (local.get $ck0) (local.get $p))))
+            (f64.store (i32.add (local.get $cl) (local.get $p))
+              (f64.sub (f64.load (i32.add (local.get $cl) (local.get $p))) (f64.mul (local.get $t) (local.get $a0))))
+            (f64.store (i32.add (local.get $cm) (local.get $p))
+              (f64.sub (f64.load (i32.add (local.get $cm) (local.get $p))) (f64.mul (local.get $t) (local.get $b0))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $corner)))
+        ;; rows l+2 .. nd−1: two panel columns at a time
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $ks
+            (br_if $kdone (i32.ge_s (local.get $k) (local.get $w)))
+            (local.set $ck0 (i32.add (local.get $ap) (i32.mul (i32.add (local.get $j0) (local.get $k)) (local.get $ld))))
+            (local.set $a0 (f64.load (i32.add (local.get $wp) (i32.shl (local.get $k) (i32.const 4)))))
+            (local.set $b0 (f64.load (i32.add (local.get $wp) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const 8)))))
+            (if (i32.lt_s (i32.add (local.get $k) (i32.const 1)) (local.get $w))
+              (then
+                (local.set $ck1 (i32.add (local.get $ck0) (local.get $ld)))
+                (local.set $a1 (f64.load (i32.add (local.get $wp) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const 16)))))
+                (local.set $b1 (f64.load (i32.add (local.get $wp) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const 24))))))
+              (else
+                (local.set $ck1 (local.get $ck0))
+                (local.set $a1 (f64.const 0))
+                (local.set $b1 (f64.const 0))))
+            (local.set $va0 (f64x2.splat (local.get $a0)))
+            (local.set $va1 (f64x2.splat (local.get $a1)))
+            (local.set $vb0 (f64x2.splat (local.get $b0)))
+            (local.set $vb1 (f64x2.splat (local.get $b1)))
+            (local.set $i (i32.add (local.get $l) (i32.const 2)))
+            (block $rows_done
+              (loop $rows
+                (br_if $rows_done (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $nd)))
+                (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+                (local.set $x0 (v128.load (i32.add (local.get $ck0) (local.get $p))))
+                (local.set $x1 (v128.load (i32.add (local.get $ck1) (local.get $p))))
+                (v128.store (i32.add (local.get $cl) (local.get $p))
+                  (f64x2.sub (v128.load (i32.add (local.get $cl) (local.get $p)))
+                    (f64x2.add (f64x2.mul (local.get $x0) (local.get $va0)) (f64x2.mul (local.get $x1) (local.get $va1)))))
+                (v128.store (i32.add (local.get $cm) (local.get $p))
+                  (f64x2.sub (v128.load (i32.add (local.get $cm) (local.get $p)))
+                    (f64x2.add (f64x2.mul (local.get $x0) (local.get $vb0)) (f64x2.mul (local.get $x1) (local.get $vb1)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                (br $rows)))
+            (if (i32.lt_s (local.get $i) (local.get $nd))
+              (then
+                (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+                (local.set $t (f64.load (i32.add (local.get $ck0) (local.get $p))))
+                (local.set $a0 (f64.load (i32.add (local.get $ck1) (local.get $p))))
+                (f64.store (i32.add (local.get $cl) (local.get $p))
+                  (f64.sub (f64.load (i32.add (local.get $cl) (local.get $p)))
+                    (f64.add (f64.mul (local.get $t) (f64x2.extract_lane 0 (local.get $va0))) (f64.mul (local.get $a0) (local.get $a1)))))
+                (f64.store (i32.add (local.get $cm) (local.get $p))
+                  (f64.sub (f64.load (i32.add (local.get $cm) (local.get $p)))
+                    (f64.add (f64.mul (local.get $t) (local.get $b0)) (f64.mul (local.get $a0) (local.get $b1)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 2)))
+            (br $ks)))
+        (local.set $l (i32.add (local.get $l) (i32.const 2)))
+        (br $targets))))
+)
