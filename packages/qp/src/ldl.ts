@@ -10,7 +10,7 @@
 // blocked updates, and solved with contiguous triangular sweeps. Same arithmetic, no index
 // indirection and far better cache reuse than the column-by-column sparse kernel.
 import type { CscMatrix } from './csc';
-import { DenseKernels } from './kernels/dense';
+import { LdlKernels } from './kernels/ldl';
 
 export class FactorizationError extends Error {
   override name = 'FactorizationError';
@@ -73,9 +73,10 @@ export class LdlFactor {
   readonly lx: Float64Array;
   readonly d: Float64Array;
   readonly dinv: Float64Array;
-  /** The dense block (size nd), column-major: unit lower L below the diagonal, in WebAssembly memory. */
+  /** The dense block (size nd), column-major: unit lower L below the diagonal. */
   private readonly dense: Float64Array;
-  private readonly kernels: DenseKernels | undefined;
+  /** li, lx, dinv and the dense block live in the kernels' WebAssembly memory. */
+  private readonly kernels: LdlKernels;
   private readonly k0: number;
   private readonly nd: number;
   private readonly y: Float64Array;
@@ -88,12 +89,13 @@ export class LdlFactor {
     this.k0 = sym.denseStart;
     this.nd = n - this.k0;
     const sparseNz = sym.lp[this.k0]!;
-    this.li = new Int32Array(sparseNz);
-    this.lx = new Float64Array(sparseNz);
+    this.kernels = new LdlKernels(n, this.k0, sparseNz, PANEL);
+    this.kernels.lp.set(sym.lp.subarray(0, this.k0 + 1));
+    this.li = this.kernels.li;
+    this.lx = this.kernels.lx;
+    this.dinv = this.kernels.dinv;
+    this.dense = this.kernels.a;
     this.d = new Float64Array(n);
-    this.dinv = new Float64Array(n);
-    this.kernels = this.nd > 0 ? new DenseKernels(this.nd, PANEL) : undefined;
-    this.dense = this.kernels ? this.kernels.a : new Float64Array(0);
     this.y = new Float64Array(n);
     this.pattern = new Int32Array(n);
     this.flag = new Int32Array(n);
@@ -170,67 +172,43 @@ export class LdlFactor {
   /**
    * Blocked right-looking LDLᵀ of the dense block in place; returns its positive pivots. Each panel
    * of PANEL columns is factored left-looking within itself, then the trailing matrix takes the
-   * panel's update S −= L_panel D_panel L_panelᵀ in the SIMD kernel.
+   * panel's update S −= L_panel D_panel L_panelᵀ; both run in the SIMD kernels.
    */
   private factorDense(): number {
-    const { dense: a, nd, k0, d, dinv } = this;
-    const kernels = this.kernels!;
-    const piv = kernels.d;
+    const { nd, k0, d, dinv } = this;
+    const kernels = this.kernels;
     let positive = 0;
     for (let j0 = 0; j0 < nd; j0 += PANEL) {
       const j1 = Math.min(nd, j0 + PANEL);
-      for (let j = j0; j < j1; j++) {
-        const cj = j * nd;
-        for (let k = j0; k < j; k++) {
-          const ck = k * nd;
-          const t = a[ck + j]! * piv[k]!;
-          for (let i = j; i < nd; i++) a[cj + i]! -= a[ck + i]! * t;
-        }
-        const dj = a[cj + j]!;
-        if (dj === 0 || !Number.isFinite(dj)) throw new FactorizationError(`zero or non-finite pivot at column ${k0 + j}`);
-        const inv = 1 / dj;
-        d[k0 + j] = dj;
-        dinv[k0 + j] = inv;
-        piv[j] = dj;
-        if (dj > 0) positive++;
-        a[cj + j] = 1;
-        for (let i = j + 1; i < nd; i++) a[cj + i]! *= inv;
-      }
+      const r = kernels.panel(j0, j1);
+      if (r < 0) throw new FactorizationError(`zero or non-finite pivot at column ${k0 - 1 - r}`);
+      positive += r;
       if (j1 < nd) kernels.update(j0, j1 - j0, j1);
+    }
+    const piv = kernels.piv;
+    for (let j = 0; j < nd; j++) {
+      d[k0 + j] = piv[j]!;
+      dinv[k0 + j] = 1 / piv[j]!;
     }
     return positive;
   }
 
+  /** The work vector the kernels solve in (pivot order): fill it, call solveWork, read it. */
+  get work(): Float64Array {
+    return this.kernels.w;
+  }
+
+  /** Solves (L D Lᵀ) w = w for the work vector. */
+  solveWork(): void {
+    this.kernels.solve();
+  }
+
   /** Solves (L D Lᵀ) x = b in place. */
   solve(x: Float64Array): Float64Array {
-    const { lp } = this.sym;
-    const { li, lx, dinv, k0 } = this;
-    const n = this.sym.n;
-    for (let j = 0, start = 0; j < k0; j++) {
-      const end = lp[j + 1]!;
-      const xj = x[j]!;
-      if (xj !== 0) for (let p = start; p < end; p++) x[li[p]!]! -= lx[p]! * xj;
-      start = end;
-    }
-    const kernels = this.kernels;
-    if (kernels) {
-      const xd = kernels.x;
-      xd.set(x.subarray(k0, n));
-      kernels.forward();
-      for (let j = 0; j < k0; j++) x[j]! *= dinv[j]!;
-      for (let j = 0; j < this.nd; j++) xd[j]! *= dinv[k0 + j]!;
-      kernels.backward();
-      x.set(xd, k0);
-    } else {
-      for (let j = 0; j < n; j++) x[j]! *= dinv[j]!;
-    }
-    for (let j = k0 - 1, end = lp[k0]!; j >= 0; j--) {
-      const start = lp[j]!;
-      let s = x[j]!;
-      for (let p = start; p < end; p++) s -= lx[p]! * x[li[p]!]!;
-      x[j] = s;
-      end = start;
-    }
+    const w = this.kernels.w;
+    w.set(x);
+    this.kernels.solve();
+    x.set(w);
     return x;
   }
 }

@@ -14,7 +14,6 @@ export class QuasiDefiniteSystem {
   /** Position in `permuted.values` of each entry of K's values array. */
   private readonly map: Int32Array;
   private readonly ldl: LdlFactor;
-  private readonly work: Float64Array;
   /** Positive pivots of the last factorization. */
   positivePivots = 0;
 
@@ -53,7 +52,6 @@ export class QuasiDefiniteSystem {
     }
     this.permuted = { m: n, n, colPtr: counts, rowIdx, values: new Float64Array(nz) };
     this.ldl = new LdlFactor(ldlSymbolic(this.permuted));
-    this.work = new Float64Array(n);
     this.factor(upper.values);
   }
 
@@ -71,11 +69,11 @@ export class QuasiDefiniteSystem {
 
   /** Solves K x = b; b is overwritten with x. */
   solve(b: Float64Array): Float64Array {
-    const w = this.work;
+    const w = this.ldl.work;
     const perm = this.perm;
     const n = this.n;
     for (let k = 0; k < n; k++) w[k] = b[perm[k]!]!;
-    this.ldl.solve(w);
+    this.ldl.solveWork();
     for (let k = 0; k < n; k++) b[perm[k]!] = w[k]!;
     return b;
   }

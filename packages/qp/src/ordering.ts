@@ -10,6 +10,11 @@
 // quasi-definite matrix; the ordering only decides the fill.
 import type { CscMatrix } from './csc';
 
+/** When the smallest degree reaches this share of the remaining variables, the rest is ordered as one block, */
+const DENSE_TAIL_DEGREE = 0.7;
+/** if at least this many remain. */
+const DENSE_TAIL_MIN = 48;
+
 /** Returns perm with perm[k] = the original index of the k-th pivot. */
 export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
   const n = upper.n;
@@ -99,11 +104,14 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
   const A: number[][] = Array.from({ length: n }, () => []);
   const E: number[][] = Array.from({ length: n }, () => []);
   const L: number[][] = Array.from({ length: n }, () => []);
+  const aLen = new Int32Array(n);
+  const eLen = new Int32Array(n);
   let live = 0;
   for (let v = 0; v < n; v++) {
     if (rep[v] !== v) continue;
     status[v] = VARIABLE;
     A[v] = sadj[v]!;
+    aLen[v] = A[v]!.length;
     live += weight[v]!;
   }
   // Degree lists (AMD's buckets): O(1) to move a variable, the minimum found by a moving pointer.
@@ -132,7 +140,7 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
   for (let v = n - 1; v >= 0; v--) {
     if (status[v] !== VARIABLE) continue;
     let d = 0;
-    for (const w of A[v]!) d += weight[w]!;
+    for (let r = 0; r < aLen[v]!; r++) d += weight[A[v]![r]!]!;
     insert(v, d);
     variables++;
   }
@@ -147,6 +155,13 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
   let stamp = n;
   while (variables > 0) {
     while (head[minDegree]! < 0) minDegree++;
+    if (minDegree >= DENSE_TAIL_DEGREE * (live - 1) && live >= DENSE_TAIL_MIN) {
+      // Every remaining variable touches nearly all others: eliminating them in any order fills
+      // the rest almost completely, which the factorization's dense block absorbs. Order them by
+      // degree and stop; minimum degree would spend most of its time here for no saving.
+      for (let d = minDegree; d <= n; d++) for (let v = head[d]!; v >= 0; v = next[v]!) for (const m of members[v]!) perm[k++] = m;
+      break;
+    }
     const p = head[minDegree]!;
     remove(p);
     variables--;
@@ -165,8 +180,11 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
         lpWeight += weight[v]!;
       }
     };
-    for (const v of A[p]!) take(v);
-    for (const e of E[p]!) {
+    const Ap = A[p]!;
+    for (let r = 0; r < aLen[p]!; r++) take(Ap[r]!);
+    const Ep = E[p]!;
+    for (let r = 0; r < eLen[p]!; r++) {
+      const e = Ep[r]!;
       if (status[e] !== ELEMENT) continue;
       for (const v of L[e]!) take(v);
       status[e] = GONE;
@@ -177,6 +195,8 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
     elementWeight[p] = lpWeight;
     A[p] = [];
     E[p] = [];
+    aLen[p] = 0;
+    eLen[p] = 0;
     if (lpWeight === live) {
       // Every remaining variable lies in the new element: the rest of the graph is a clique, which
       // fills completely in any order. Ordering it last as one block also lets the factorization
@@ -186,7 +206,9 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
     }
     // |L_e \ L_p| for every element next to the boundary (AMD's w(e)).
     for (const i of Lp) {
-      for (const e of E[i]!) {
+      const Ei = E[i]!;
+      for (let r = 0; r < eLen[i]!; r++) {
+        const e = Ei[r]!;
         if (status[e] !== ELEMENT) continue;
         if (wmark[e] !== stamp) {
           wmark[e] = stamp;
@@ -201,7 +223,7 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
       const Ei = E[i]!;
       let w = 0;
       let dE = 0;
-      for (let r = 0; r < Ei.length; r++) {
+      for (let r = 0; r < eLen[i]!; r++) {
         const e = Ei[r]!;
         if (status[e] !== ELEMENT || e === p) continue;
         if (wval[e]! <= 0) {
@@ -212,20 +234,22 @@ export function minimumDegreeOrder(upper: CscMatrix): Int32Array {
         Ei[w++] = e;
         dE += wval[e]!;
       }
-      Ei.length = w;
-      Ei.push(p);
+      // Lengths are kept apart: truncating a JS array is a slow path in V8.
+      if (w < Ei.length) Ei[w] = p;
+      else Ei.push(p);
+      eLen[i] = w + 1;
       // Variable edges now covered by the element p are pruned.
       const Ai = A[i]!;
       let a = 0;
       let dA = 0;
-      for (let r = 0; r < Ai.length; r++) {
+      for (let r = 0; r < aLen[i]!; r++) {
         const v = Ai[r]!;
         if (status[v] === VARIABLE && mark[v] !== stamp) {
           Ai[a++] = v;
           dA += weight[v]!;
         }
       }
-      Ai.length = a;
+      aLen[i] = a;
       const external = lpWeight - weight[i]!;
       const approx = Math.min(degree[i]! + external, dA + external + dE, live - weight[i]!);
       remove(i);

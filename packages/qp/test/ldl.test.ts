@@ -5,7 +5,7 @@ import { rng } from '@gridmarket/bench';
 import { cscFromTriplets, type Triplet } from '../src/csc';
 import { DENSE_BLOCK_MIN, ldlSymbolic } from '../src/ldl';
 import { QuasiDefiniteSystem } from '../src/linsys';
-import { assembleDenseKernels } from '../scripts/assemble';
+import { assembleLdlKernels } from '../scripts/assemble';
 
 /** A random quasi-definite matrix (upper triangle): n positive pivots, then m negative ones. */
 function quasiDefinite(n: number, m: number, density: number, seed: number) {
@@ -61,8 +61,8 @@ describe('LDLᵀ with a dense trailing block', () => {
     assert.ok(residual(small, sys.solve(b.slice()), b) < 1e-12);
   });
 
-  it('ships the WebAssembly that dense.wat assembles to', async () => {
-    const committed = readFileSync(new URL('../src/kernels/dense.wasm.ts', import.meta.url), 'utf8');
-    assert.ok(committed.includes(`'${await assembleDenseKernels()}'`), 'run pnpm --filter @gridmarket/qp build:kernels');
+  it('ships the WebAssembly that ldl.wat assembles to', async () => {
+    const committed = readFileSync(new URL('../src/kernels/ldl.wasm.ts', import.meta.url), 'utf8');
+    assert.ok(committed.includes(`'${await assembleLdlKernels()}'`), 'run pnpm --filter @gridmarket/qp build:kernels');
   });
 });

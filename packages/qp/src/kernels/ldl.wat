@@ -1,13 +1,80 @@
-;; Dense kernels of the LDLᵀ factorization's trailing block, in WebAssembly with 128-bit SIMD
-;; (two f64 lanes per instruction; V8 does not vectorize JavaScript). The block is column-major
-;; with leading dimension nd: entry (i, j) at byte ap + 8·(j·nd + i). Only the lower triangle is
-;; read or written. `pnpm --filter @gridmarket/qp build:kernels` assembles this file into
-;; dense.wasm.ts; a test checks that the two agree.
+;; Kernels of the LDLᵀ factorization (ldl.ts) in WebAssembly: the triangular solves over the sparse
+;; columns, and the dense trailing block's factorization and sweeps with 128-bit SIMD (two f64 lanes
+;; per instruction). V8 neither vectorizes JavaScript nor drops its bounds checks; these loops carry
+;; most of the flops and memory traffic. The dense block is column-major with leading dimension nd:
+;; entry (i, j) at byte ap + 8·(j·nd + i); only its lower triangle is read or written.
+;; `pnpm --filter @gridmarket/qp build:kernels` assembles this file into ldl.wasm.ts; a test checks
+;; that the two agree.
 (module
   (memory (import "env" "memory") 1)
 
+  ;; Solves L D Lᵀ w = w in place (w: n doubles at wp, already permuted): the sparse columns
+  ;; 0 .. k0−1 of L (column j's rows at li[lp[j] .. lp[j+1]), values at lx, both as byte arrays of
+  ;; i32 and f64), then the dense block (nd = n − k0 columns at ap), the pivots' inverses at dinvp.
+  (func (export "solve") (param $n i32) (param $k0 i32) (param $nd i32) (param $lpp i32) (param $lip i32) (param $lxp i32) (param $dinvp i32) (param $wp i32) (param $ap i32)
+    (local $j i32) (local $p i32) (local $end i32) (local $q i32) (local $xj f64) (local $s f64)
+    (local.set $j (i32.const 0))
+    (local.set $p (i32.load (local.get $lpp)))
+    (block $fdone
+      (loop $fcols
+        (br_if $fdone (i32.ge_s (local.get $j) (local.get $k0)))
+        (local.set $end (i32.load (i32.add (local.get $lpp) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 2)))))
+        (local.set $xj (f64.load (i32.add (local.get $wp) (i32.shl (local.get $j) (i32.const 3)))))
+        (if (f64.ne (local.get $xj) (f64.const 0))
+          (then
+            (block $edone
+              (loop $entries
+                (br_if $edone (i32.ge_s (local.get $p) (local.get $end)))
+                (local.set $q (i32.add (local.get $wp) (i32.shl (i32.load (i32.add (local.get $lip) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3))))
+                (f64.store (local.get $q)
+                  (f64.sub (f64.load (local.get $q))
+                    (f64.mul (f64.load (i32.add (local.get $lxp) (i32.shl (local.get $p) (i32.const 3)))) (local.get $xj))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $entries)))))
+        (local.set $p (local.get $end))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $fcols)))
+    (if (i32.gt_s (local.get $nd) (i32.const 0))
+      (then (call $forward (local.get $ap) (i32.add (local.get $wp) (i32.shl (local.get $k0) (i32.const 3))) (local.get $nd))))
+    (local.set $j (i32.const 0))
+    (block $sdone
+      (loop $scale
+        (br_if $sdone (i32.ge_s (i32.add (local.get $j) (i32.const 1)) (local.get $n)))
+        (local.set $q (i32.shl (local.get $j) (i32.const 3)))
+        (v128.store (i32.add (local.get $wp) (local.get $q))
+          (f64x2.mul (v128.load (i32.add (local.get $wp) (local.get $q))) (v128.load (i32.add (local.get $dinvp) (local.get $q)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $scale)))
+    (if (i32.lt_s (local.get $j) (local.get $n))
+      (then
+        (local.set $q (i32.shl (local.get $j) (i32.const 3)))
+        (f64.store (i32.add (local.get $wp) (local.get $q))
+          (f64.mul (f64.load (i32.add (local.get $wp) (local.get $q))) (f64.load (i32.add (local.get $dinvp) (local.get $q)))))))
+    (if (i32.gt_s (local.get $nd) (i32.const 0))
+      (then (call $backward (local.get $ap) (i32.add (local.get $wp) (i32.shl (local.get $k0) (i32.const 3))) (local.get $nd))))
+    (local.set $j (i32.sub (local.get $k0) (i32.const 1)))
+    (local.set $end (i32.load (i32.add (local.get $lpp) (i32.shl (local.get $k0) (i32.const 2)))))
+    (block $bdone
+      (loop $bcols
+        (br_if $bdone (i32.lt_s (local.get $j) (i32.const 0)))
+        (local.set $p (i32.load (i32.add (local.get $lpp) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $q (i32.add (local.get $wp) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $s (f64.load (local.get $q)))
+        (block $edone
+          (loop $entries
+            (br_if $edone (i32.ge_s (local.get $p) (local.get $end)))
+            (local.set $s (f64.sub (local.get $s)
+              (f64.mul (f64.load (i32.add (local.get $lxp) (i32.shl (local.get $p) (i32.const 3))))
+                (f64.load (i32.add (local.get $wp) (i32.shl (i32.load (i32.add (local.get $lip) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3)))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $entries)))
+        (f64.store (local.get $q) (local.get $s))
+        (local.set $end (i32.load (i32.add (local.get $lpp) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $bcols))))
+
   ;; x ← L⁻¹ x for the unit lower triangle L (x: nd doubles at xp), two columns per sweep over x.
-  (func (export "forward") (param $ap i32) (param $xp i32) (param $nd i32)
+  (func $forward (export "forward") (param $ap i32) (param $xp i32) (param $nd i32)
     (local $j i32) (local $i i32) (local $c0 i32) (local $c1 i32) (local $ld i32)
     (local $x0 f64) (local $x1 f64) (local $v0 v128) (local $v1 v128) (local $p i32)
     (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
@@ -49,7 +116,7 @@
         (br $cols))))
 
   ;; x ← L⁻ᵀ x for the unit lower triangle L, two columns' dot products per sweep over x.
-  (func (export "backward") (param $ap i32) (param $xp i32) (param $nd i32)
+  (func $backward (export "backward") (param $ap i32) (param $xp i32) (param $nd i32)
     (local $j i32) (local $i i32) (local $c0 i32) (local $c1 i32) (local $ld i32) (local $p i32)
     (local $s0 f64) (local $s1 f64) (local $acc0 v128) (local $acc1 v128) (local $xv v128)
     (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
@@ -102,6 +169,72 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $rows)))
         (f64.store (local.get $xp) (f64.sub (f64.load (local.get $xp)) (local.get $s0))))))
+
+  ;; Factors the panel of columns j0 .. j1−1 in place, left-looking within the panel (the columns
+  ;; left of j0 were applied by `update`): for each column j, S[j.., j] −= Σ_{j0≤k<j} L[j.., k]·L[j, k]·d_k,
+  ;; then d_j = S[j, j] (stored at dp + 8j) and L[j+1.., j] = S[j+1.., j]/d_j. Returns the number of
+  ;; positive pivots, or −1 − j for a zero or non-finite pivot at column j.
+  (func (export "panel") (param $ap i32) (param $nd i32) (param $j0 i32) (param $j1 i32) (param $dp i32) (result i32)
+    (local $ld i32) (local $j i32) (local $k i32) (local $i i32) (local $p i32) (local $cj i32) (local $ck i32)
+    (local $t f64) (local $dj f64) (local $vt v128) (local $positive i32)
+    (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
+    (local.set $j (local.get $j0))
+    (block $done
+      (loop $cols
+        (br_if $done (i32.ge_s (local.get $j) (local.get $j1)))
+        (local.set $cj (i32.add (local.get $ap) (i32.mul (local.get $j) (local.get $ld))))
+        (local.set $k (local.get $j0))
+        (block $kdone
+          (loop $ks
+            (br_if $kdone (i32.ge_s (local.get $k) (local.get $j)))
+            (local.set $ck (i32.add (local.get $ap) (i32.mul (local.get $k) (local.get $ld))))
+            (local.set $t (f64.mul (f64.load (i32.add (local.get $ck) (i32.shl (local.get $j) (i32.const 3))))
+              (f64.load (i32.add (local.get $dp) (i32.shl (local.get $k) (i32.const 3))))))
+            (local.set $vt (f64x2.splat (local.get $t)))
+            (local.set $i (local.get $j))
+            (block $rows_done
+              (loop $rows
+                (br_if $rows_done (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $nd)))
+                (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+                (v128.store (i32.add (local.get $cj) (local.get $p))
+                  (f64x2.sub (v128.load (i32.add (local.get $cj) (local.get $p)))
+                    (f64x2.mul (v128.load (i32.add (local.get $ck) (local.get $p))) (local.get $vt))))
+                (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                (br $rows)))
+            (if (i32.lt_s (local.get $i) (local.get $nd))
+              (then
+                (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+                (f64.store (i32.add (local.get $cj) (local.get $p))
+                  (f64.sub (f64.load (i32.add (local.get $cj) (local.get $p)))
+                    (f64.mul (f64.load (i32.add (local.get $ck) (local.get $p))) (local.get $t))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $ks)))
+        (local.set $p (i32.add (local.get $cj) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $dj (f64.load (local.get $p)))
+        ;; a zero, infinite or NaN pivot: dj − dj is NaN for ±∞ and NaN
+        (if (i32.or (f64.eq (local.get $dj) (f64.const 0)) (f64.ne (f64.sub (local.get $dj) (local.get $dj)) (f64.const 0)))
+          (then (return (i32.sub (i32.const -1) (local.get $j)))))
+        (f64.store (i32.add (local.get $dp) (i32.shl (local.get $j) (i32.const 3))) (local.get $dj))
+        (if (f64.gt (local.get $dj) (f64.const 0))
+          (then (local.set $positive (i32.add (local.get $positive) (i32.const 1)))))
+        (f64.store (local.get $p) (f64.const 1))
+        (local.set $t (f64.div (f64.const 1) (local.get $dj)))
+        (local.set $vt (f64x2.splat (local.get $t)))
+        (local.set $i (i32.add (local.get $j) (i32.const 1)))
+        (block $sdone
+          (loop $scale
+            (br_if $sdone (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $nd)))
+            (local.set $p (i32.add (local.get $cj) (i32.shl (local.get $i) (i32.const 3))))
+            (v128.store (local.get $p) (f64x2.mul (v128.load (local.get $p)) (local.get $vt)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $scale)))
+        (if (i32.lt_s (local.get $i) (local.get $nd))
+          (then
+            (local.set $p (i32.add (local.get $cj) (i32.shl (local.get $i) (i32.const 3))))
+            (f64.store (local.get $p) (f64.mul (f64.load (local.get $p)) (local.get $t)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols)))
+    (local.get $positive))
 
   ;; Trailing update after a panel: for every column l ≥ l0 and row i ≥ l,
   ;;   S[i, l] −= Σ_k L[i, k]·w_k(l),   w_k(l) = L[l, k]·d_k,   k over the panel j0 .. j0+w−1,
