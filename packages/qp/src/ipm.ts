@@ -300,6 +300,7 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     for (let i = 0; i < m; i++) y[i] = y[i]! + ad * dy[i]!;
   }
 
+  system.dispose();
   return {
     status,
     x,

@@ -67,39 +67,19 @@ export function ldlSymbolic(a: CscMatrix): Symbolic {
   return { n, parent, lp, denseStart };
 }
 
+/**
+ * The numeric factor of one pattern: the factorization and the solves run in the WebAssembly
+ * kernels (kernels/ldl.wat), over arrays in their memory.
+ */
 export class LdlFactor {
-  /** Row indices and values of the sparse columns 0..denseStart−1 of L. */
-  readonly li: Int32Array;
-  readonly lx: Float64Array;
-  readonly d: Float64Array;
-  readonly dinv: Float64Array;
-  /** The dense block (size nd), column-major: unit lower L below the diagonal. */
-  private readonly dense: Float64Array;
-  /** li, lx, dinv and the dense block live in the kernels' WebAssembly memory. */
   private readonly kernels: LdlKernels;
-  private readonly k0: number;
-  private readonly nd: number;
-  private readonly y: Float64Array;
-  private readonly pattern: Int32Array;
-  private readonly flag: Int32Array;
-  private readonly lnext: Int32Array;
 
-  constructor(readonly sym: Symbolic) {
-    const n = sym.n;
-    this.k0 = sym.denseStart;
-    this.nd = n - this.k0;
-    const sparseNz = sym.lp[this.k0]!;
-    this.kernels = new LdlKernels(n, this.k0, sparseNz, PANEL);
-    this.kernels.lp.set(sym.lp.subarray(0, this.k0 + 1));
-    this.li = this.kernels.li;
-    this.lx = this.kernels.lx;
-    this.dinv = this.kernels.dinv;
-    this.dense = this.kernels.a;
-    this.d = new Float64Array(n);
-    this.y = new Float64Array(n);
-    this.pattern = new Int32Array(n);
-    this.flag = new Int32Array(n);
-    this.lnext = new Int32Array(n);
+  /** `pattern` is the upper triangle the symbolic analysis was done on. */
+  constructor(
+    readonly sym: Symbolic,
+    pattern: CscMatrix,
+  ) {
+    this.kernels = new LdlKernels(sym.n, sym.denseStart, sym.lp[sym.denseStart]!, PANEL, pattern, sym.parent, sym.lp);
   }
 
   /** Nonzeros of L (the dense block counted as its strictly lower triangle). */
@@ -107,90 +87,20 @@ export class LdlFactor {
     return this.sym.lp[this.sym.n]!;
   }
 
+  /** Pivots D of the last factorization. */
+  get d(): Float64Array {
+    return this.kernels.d;
+  }
+
   /**
    * Numeric factorization of `a` (upper triangle, same pattern as the symbolic analysis).
    * Returns the number of positive pivots; throws on a zero pivot.
    */
   factor(a: CscMatrix): number {
-    const { n, parent, lp } = this.sym;
-    const { li, lx, d, dinv, y, pattern, flag, lnext, k0, nd, dense } = this;
-    const colPtr = a.colPtr;
-    const rowIdx = a.rowIdx;
-    const values = a.values;
-    let positive = 0;
-    lnext.fill(0);
-    flag.fill(-1);
-    for (let k = 0; k < n; k++) {
-      y[k] = 0;
-      let top = n;
-      flag[k] = k;
-      const colEnd = colPtr[k + 1]!;
-      for (let p = colPtr[k]!; p < colEnd; p++) {
-        let i = rowIdx[p]!;
-        y[i]! += values[p]!;
-        // Dense columns take their Schur complement entries directly, without a traversal.
-        let len = 0;
-        for (; i < k0 && flag[i] !== k; i = parent[i]!) {
-          pattern[len++] = i;
-          flag[i] = k;
-        }
-        while (len > 0) pattern[--top] = pattern[--len]!;
-      }
-      let dk = y[k]!;
-      y[k] = 0;
-      for (; top < n; top++) {
-        const i = pattern[top]!;
-        const yi = y[i]!;
-        y[i] = 0;
-        const end = lp[i]! + lnext[i]!;
-        for (let p = lp[i]!; p < end; p++) y[li[p]!]! -= lx[p]! * yi;
-        const lki = yi * dinv[i]!;
-        dk -= lki * yi;
-        li[end] = k;
-        lx[end] = lki;
-        lnext[i]!++;
-      }
-      if (k < k0) {
-        if (dk === 0 || !Number.isFinite(dk)) throw new FactorizationError(`zero or non-finite pivot at column ${k}`);
-        d[k] = dk;
-        dinv[k] = 1 / dk;
-        if (dk > 0) positive++;
-      } else {
-        // Row k of the Schur complement (lower triangle, column-major by column j).
-        const r = k - k0;
-        for (let j = k0; j < k; j++) {
-          dense[(j - k0) * nd + r] = y[j]!;
-          y[j] = 0;
-        }
-        dense[r * nd + r] = dk;
-      }
-    }
-    if (nd > 0) positive += this.factorDense();
-    return positive;
-  }
-
-  /**
-   * Blocked right-looking LDLᵀ of the dense block in place; returns its positive pivots. Each panel
-   * of PANEL columns is factored left-looking within itself, then the trailing matrix takes the
-   * panel's update S −= L_panel D_panel L_panelᵀ; both run in the SIMD kernels.
-   */
-  private factorDense(): number {
-    const { nd, k0, d, dinv } = this;
-    const kernels = this.kernels;
-    let positive = 0;
-    for (let j0 = 0; j0 < nd; j0 += PANEL) {
-      const j1 = Math.min(nd, j0 + PANEL);
-      const r = kernels.panel(j0, j1);
-      if (r < 0) throw new FactorizationError(`zero or non-finite pivot at column ${k0 - 1 - r}`);
-      positive += r;
-      if (j1 < nd) kernels.update(j0, j1 - j0, j1);
-    }
-    const piv = kernels.piv;
-    for (let j = 0; j < nd; j++) {
-      d[k0 + j] = piv[j]!;
-      dinv[k0 + j] = 1 / piv[j]!;
-    }
-    return positive;
+    this.kernels.kx.set(a.values);
+    const r = this.kernels.factor();
+    if (r < 0) throw new FactorizationError(`zero or non-finite pivot at column ${-1 - r}`);
+    return r;
   }
 
   /** The work vector the kernels solve in (pivot order): fill it, call solveWork, read it. */
@@ -201,6 +111,11 @@ export class LdlFactor {
   /** Solves (L D Lᵀ) w = w for the work vector. */
   solveWork(): void {
     this.kernels.solve();
+  }
+
+  /** Releases the kernels' memory for reuse; the factor must not be used again. */
+  dispose(): void {
+    this.kernels.dispose();
   }
 
   /** Solves (L D Lᵀ) x = b in place. */

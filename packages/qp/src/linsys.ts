@@ -51,7 +51,7 @@ export class QuasiDefiniteSystem {
       this.map[p] = q;
     }
     this.permuted = { m: n, n, colPtr: counts, rowIdx, values: new Float64Array(nz) };
-    this.ldl = new LdlFactor(ldlSymbolic(this.permuted));
+    this.ldl = new LdlFactor(ldlSymbolic(this.permuted), this.permuted);
     this.factor(upper.values);
   }
 
@@ -65,6 +65,11 @@ export class QuasiDefiniteSystem {
     const v = this.permuted.values;
     for (let p = 0; p < values.length; p++) v[this.map[p]!] = values[p]!;
     this.positivePivots = this.ldl.factor(this.permuted);
+  }
+
+  /** Releases the factor's memory for the next system; this one must not be used again. */
+  dispose(): void {
+    this.ldl.dispose();
   }
 
   /** Solves K x = b; b is overwritten with x. */

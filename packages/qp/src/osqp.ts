@@ -169,7 +169,19 @@ export class Osqp {
     this.kkt.setMatrices(this.P, this.A);
     this.refactor();
     this.checkConvex();
+    this.polishCache?.kkt.system.dispose();
     this.polishCache = undefined;
+  }
+
+  /**
+   * Releases the solver's factorization memory (WebAssembly) to a pool that the next solver's
+   * setup takes from, which is much cheaper than fresh memory. Optional; the solver must not be
+   * used afterwards.
+   */
+  dispose(): void {
+    this.polishCache?.kkt.system.dispose();
+    this.polishCache = undefined;
+    this.kkt.system.dispose();
   }
 
   /** Starting point of the next solve (unscaled). z is set to Ax. */
@@ -558,6 +570,7 @@ export class Osqp {
         if (v < n) perm[t++] = v;
         else if (pos[v - n]! >= 0) perm[t++] = n + pos[v - n]!;
       }
+      this.polishCache?.kkt.system.dispose();
       try {
         this.polishCache = { key, reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta), perm) };
       } catch {

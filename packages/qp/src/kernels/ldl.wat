@@ -8,6 +8,146 @@
 (module
   (memory (import "env" "memory") 1)
 
+  ;; Numeric factorization (up-looking, as in Davis's LDL and QDLDL) of the permuted upper triangle
+  ;; K (column pointers kp, row indices ki: i32; values kx: f64) with the symbolic analysis's etree
+  ;; (parent) and column pointers (lp, sparse columns 0 .. k0−1). Rows of the dense block (k ≥ k0)
+  ;; leave the Schur complement S = K₂₂ − L₂₁D₁L₂₁ᵀ in the block at ap, which is then factored by
+  ;; panels (`panel`, `update`). Work arrays: y (f64), pattern, flag, lnext (i32), n each; pivots
+  ;; into d and their inverses into dinv. Returns the number of positive pivots, or −1 − k for a zero
+  ;; or non-finite pivot at column k.
+  (func (export "factor")
+    (param $n i32) (param $k0 i32) (param $kp i32) (param $ki i32) (param $kx i32) (param $parent i32)
+    (param $lpp i32) (param $lip i32) (param $lxp i32) (param $dp i32) (param $dinvp i32)
+    (param $yp i32) (param $patp i32) (param $flagp i32) (param $nextp i32)
+    (param $ap i32) (param $pivp i32) (param $scratch i32) (param $panelw i32)
+    (result i32)
+    (local $nd i32) (local $k i32) (local $p i32) (local $pend i32) (local $i i32) (local $len i32) (local $top i32)
+    (local $q i32) (local $start i32) (local $end i32) (local $positive i32) (local $r i32) (local $j i32) (local $j1 i32)
+    (local $yi f64) (local $dk f64) (local $lki f64) (local $t f64)
+    (local.set $nd (i32.sub (local.get $n) (local.get $k0)))
+    ;; y = 0, lnext = 0, flag = −1 (the memory may come from an earlier factor)
+    (memory.fill (local.get $yp) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)))
+    (memory.fill (local.get $nextp) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
+    (memory.fill (local.get $flagp) (i32.const 255) (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $k (i32.const 0))
+    (block $kdone
+      (loop $ks
+        (br_if $kdone (i32.ge_s (local.get $k) (local.get $n)))
+        (f64.store (i32.add (local.get $yp) (i32.shl (local.get $k) (i32.const 3))) (f64.const 0))
+        (local.set $top (local.get $n))
+        (i32.store (i32.add (local.get $flagp) (i32.shl (local.get $k) (i32.const 2))) (local.get $k))
+        ;; scatter column k of K into y and collect the pattern of row k of L (sparse columns only)
+        (local.set $p (i32.load (i32.add (local.get $kp) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $pend (i32.load (i32.add (local.get $kp) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2)))))
+        (block $pdone
+          (loop $ps
+            (br_if $pdone (i32.ge_s (local.get $p) (local.get $pend)))
+            (local.set $i (i32.load (i32.add (local.get $ki) (i32.shl (local.get $p) (i32.const 2)))))
+            (local.set $q (i32.add (local.get $yp) (i32.shl (local.get $i) (i32.const 3))))
+            (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.load (i32.add (local.get $kx) (i32.shl (local.get $p) (i32.const 3))))))
+            (local.set $len (i32.const 0))
+            (block $cdone
+              (loop $climb
+                (br_if $cdone (i32.ge_s (local.get $i) (local.get $k0)))
+                (br_if $cdone (i32.eq (i32.load (i32.add (local.get $flagp) (i32.shl (local.get $i) (i32.const 2)))) (local.get $k)))
+                (i32.store (i32.add (local.get $patp) (i32.shl (local.get $len) (i32.const 2))) (local.get $i))
+                (local.set $len (i32.add (local.get $len) (i32.const 1)))
+                (i32.store (i32.add (local.get $flagp) (i32.shl (local.get $i) (i32.const 2))) (local.get $k))
+                (local.set $i (i32.load (i32.add (local.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
+                (br $climb)))
+            (block $mdone
+              (loop $move
+                (br_if $mdone (i32.eqz (local.get $len)))
+                (local.set $top (i32.sub (local.get $top) (i32.const 1)))
+                (local.set $len (i32.sub (local.get $len) (i32.const 1)))
+                (i32.store (i32.add (local.get $patp) (i32.shl (local.get $top) (i32.const 2)))
+                  (i32.load (i32.add (local.get $patp) (i32.shl (local.get $len) (i32.const 2)))))
+                (br $move)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $ps)))
+        (local.set $q (i32.add (local.get $yp) (i32.shl (local.get $k) (i32.const 3))))
+        (local.set $dk (f64.load (local.get $q)))
+        (f64.store (local.get $q) (f64.const 0))
+        ;; row k of L: in topological order, y −= L[:, i]·y_i for each i of the pattern
+        (block $tdone
+          (loop $ts
+            (br_if $tdone (i32.ge_s (local.get $top) (local.get $n)))
+            (local.set $i (i32.load (i32.add (local.get $patp) (i32.shl (local.get $top) (i32.const 2)))))
+            (local.set $q (i32.add (local.get $yp) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $yi (f64.load (local.get $q)))
+            (f64.store (local.get $q) (f64.const 0))
+            (local.set $start (i32.load (i32.add (local.get $lpp) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $end (i32.add (local.get $start)
+              (i32.load (i32.add (local.get $nextp) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $p (local.get $start))
+            (block $edone
+              (loop $es
+                (br_if $edone (i32.ge_s (local.get $p) (local.get $end)))
+                (local.set $q (i32.add (local.get $yp) (i32.shl (i32.load (i32.add (local.get $lip) (i32.shl (local.get $p) (i32.const 2)))) (i32.const 3))))
+                (f64.store (local.get $q)
+                  (f64.sub (f64.load (local.get $q)) (f64.mul (f64.load (i32.add (local.get $lxp) (i32.shl (local.get $p) (i32.const 3)))) (local.get $yi))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $es)))
+            (local.set $lki (f64.mul (local.get $yi) (f64.load (i32.add (local.get $dinvp) (i32.shl (local.get $i) (i32.const 3))))))
+            (local.set $dk (f64.sub (local.get $dk) (f64.mul (local.get $lki) (local.get $yi))))
+            (i32.store (i32.add (local.get $lip) (i32.shl (local.get $end) (i32.const 2))) (local.get $k))
+            (f64.store (i32.add (local.get $lxp) (i32.shl (local.get $end) (i32.const 3))) (local.get $lki))
+            (local.set $q (i32.add (local.get $nextp) (i32.shl (local.get $i) (i32.const 2))))
+            (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.const 1)))
+            (local.set $top (i32.add (local.get $top) (i32.const 1)))
+            (br $ts)))
+        (if (i32.lt_s (local.get $k) (local.get $k0))
+          (then
+            ;; a zero, infinite or NaN pivot: dk − dk is NaN for ±∞ and NaN
+            (if (i32.or (f64.eq (local.get $dk) (f64.const 0)) (f64.ne (f64.sub (local.get $dk) (local.get $dk)) (f64.const 0)))
+              (then (return (i32.sub (i32.const -1) (local.get $k)))))
+            (f64.store (i32.add (local.get $dp) (i32.shl (local.get $k) (i32.const 3))) (local.get $dk))
+            (f64.store (i32.add (local.get $dinvp) (i32.shl (local.get $k) (i32.const 3))) (f64.div (f64.const 1) (local.get $dk)))
+            (if (f64.gt (local.get $dk) (f64.const 0)) (then (local.set $positive (i32.add (local.get $positive) (i32.const 1))))))
+          (else
+            ;; row r = k − k0 of the Schur complement, into column j of the block for each j < k
+            (local.set $r (i32.sub (local.get $k) (local.get $k0)))
+            (local.set $j (local.get $k0))
+            (block $sdone
+              (loop $ss
+                (br_if $sdone (i32.ge_s (local.get $j) (local.get $k)))
+                (local.set $q (i32.add (local.get $yp) (i32.shl (local.get $j) (i32.const 3))))
+                (f64.store
+                  (i32.add (local.get $ap) (i32.shl (i32.add (i32.mul (i32.sub (local.get $j) (local.get $k0)) (local.get $nd)) (local.get $r)) (i32.const 3)))
+                  (f64.load (local.get $q)))
+                (f64.store (local.get $q) (f64.const 0))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $ss)))
+            (f64.store (i32.add (local.get $ap) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $nd)) (local.get $r)) (i32.const 3))) (local.get $dk))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ks)))
+    ;; the dense block by panels
+    (local.set $j (i32.const 0))
+    (block $ddone
+      (loop $panels
+        (br_if $ddone (i32.ge_s (local.get $j) (local.get $nd)))
+        (local.set $j1 (i32.add (local.get $j) (local.get $panelw)))
+        (if (i32.gt_s (local.get $j1) (local.get $nd)) (then (local.set $j1 (local.get $nd))))
+        (local.set $r (call $panel (local.get $ap) (local.get $nd) (local.get $j) (local.get $j1) (local.get $pivp)))
+        (if (i32.lt_s (local.get $r) (i32.const 0))
+          (then (return (i32.sub (local.get $r) (local.get $k0)))))
+        (local.set $positive (i32.add (local.get $positive) (local.get $r)))
+        (if (i32.lt_s (local.get $j1) (local.get $nd))
+          (then (call $update (local.get $ap) (local.get $nd) (local.get $j) (i32.sub (local.get $j1) (local.get $j)) (local.get $j1) (local.get $pivp) (local.get $scratch))))
+        (local.set $j (local.get $j1))
+        (br $panels)))
+    (local.set $j (i32.const 0))
+    (block $cdone
+      (loop $copy
+        (br_if $cdone (i32.ge_s (local.get $j) (local.get $nd)))
+        (local.set $t (f64.load (i32.add (local.get $pivp) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $q (i32.shl (i32.add (local.get $k0) (local.get $j)) (i32.const 3)))
+        (f64.store (i32.add (local.get $dp) (local.get $q)) (local.get $t))
+        (f64.store (i32.add (local.get $dinvp) (local.get $q)) (f64.div (f64.const 1) (local.get $t)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $copy)))
+    (local.get $positive))
+
   ;; Solves L D Lᵀ w = w in place (w: n doubles at wp, already permuted): the sparse columns
   ;; 0 .. k0−1 of L (column j's rows at li[lp[j] .. lp[j+1]), values at lx, both as byte arrays of
   ;; i32 and f64), then the dense block (nd = n − k0 columns at ap), the pivots' inverses at dinvp.
@@ -174,7 +314,7 @@
   ;; left of j0 were applied by `update`): for each column j, S[j.., j] −= Σ_{j0≤k<j} L[j.., k]·L[j, k]·d_k,
   ;; then d_j = S[j, j] (stored at dp + 8j) and L[j+1.., j] = S[j+1.., j]/d_j. Returns the number of
   ;; positive pivots, or −1 − j for a zero or non-finite pivot at column j.
-  (func (export "panel") (param $ap i32) (param $nd i32) (param $j0 i32) (param $j1 i32) (param $dp i32) (result i32)
+  (func $panel (export "panel") (param $ap i32) (param $nd i32) (param $j0 i32) (param $j1 i32) (param $dp i32) (result i32)
     (local $ld i32) (local $j i32) (local $k i32) (local $i i32) (local $p i32) (local $cj i32) (local $ck i32)
     (local $t f64) (local $dj f64) (local $vt v128) (local $positive i32)
     (local.set $ld (i32.shl (local.get $nd) (i32.const 3)))
@@ -240,7 +380,7 @@
   ;;   S[i, l] −= Σ_k L[i, k]·w_k(l),   w_k(l) = L[l, k]·d_k,   k over the panel j0 .. j0+w−1,
   ;; with d_k at dp + 8k (pivots of the block) and 2w doubles of scratch at wp. Two target columns
   ;; and two panel columns per sweep over the rows.
-  (func (export "update") (param $ap i32) (param $nd i32) (param $j0 i32) (param $w i32) (param $l0 i32) (param $dp i32) (param $wp i32)
+  (func $update (export "update") (param $ap i32) (param $nd i32) (param $j0 i32) (param $w i32) (param $l0 i32) (param $dp i32) (param $wp i32)
     (local $ld i32) (local $l i32) (local $k i32) (local $i i32) (local $p i32)
     (local $cl i32) (local $cm i32) (local $ck0 i32) (local $ck1 i32)
     (local $a0 f64) (local $a1 f64) (local $b0 f64) (local $b1 f64) (local $t f64)
