@@ -1,14 +1,14 @@
 // Sparse LDLᵀ factorization of a symmetric quasi-definite matrix (up-looking, as in Davis's LDL
-// and QDLDL): symbolic analysis once (elimination tree, column counts), numeric factorization as
-// often as the values change, triangular solves. Quasi-definite matrices factor stably under any
-// symmetric permutation, so no pivoting is needed; the ordering only limits fill.
+// and QDLDL): symbolic analysis once (elimination tree, column counts) here, numeric factorization
+// as often as the values change and the triangular solves in the WebAssembly kernels
+// (kernels/ldl.wat). Quasi-definite matrices factor stably under any symmetric permutation, so no
+// pivoting is needed; the ordering only limits fill.
 //
 // When the last columns of L are (nearly) dense (minimum degree orders the final clique last;
 // on expander-like KKT matrices it holds most of the flops), they are factored as one dense
 // matrix: the up-looking pass stops at the first dense column and leaves the Schur complement
-// S = K₂₂ − L₂₁ D₁ L₂₁ᵀ, which is factored by a blocked dense LDLᵀ with contiguous, register-
-// blocked updates, and solved with contiguous triangular sweeps. Same arithmetic, no index
-// indirection and far better cache reuse than the column-by-column sparse kernel.
+// S = K₂₂ − L₂₁ D₁ L₂₁ᵀ, which a blocked dense LDLᵀ factors with SIMD updates and contiguous
+// triangular sweeps. Same arithmetic, no index indirection, far better cache reuse.
 import type { CscMatrix } from './csc';
 import { LdlKernels } from './kernels/ldl';
 
