@@ -72,6 +72,19 @@ export class QuasiDefiniteSystem {
     this.ldl.dispose();
   }
 
+  /**
+   * The right-hand side / solution vector in pivot order (entry pinv[i] is unknown i): a caller that
+   * writes b there and reads x back saves the two permutation passes of `solve`.
+   */
+  get work(): Float64Array {
+    return this.ldl.work;
+  }
+
+  /** Solves K x = b with b and x in `work` (pivot order). */
+  solveWork(): void {
+    this.ldl.solveWork();
+  }
+
   /** Solves K x = b; b is overwritten with x. */
   solve(b: Float64Array): Float64Array {
     const w = this.ldl.work;

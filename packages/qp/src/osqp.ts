@@ -221,7 +221,7 @@ export class Osqp {
       z.fill(0);
       y.fill(0);
     }
-    const { rhs, xPrev, yPrev } = work;
+    const { xPrev, yPrev } = work;
     const res = work.res;
     res.primal = Infinity;
     res.dual = Infinity;
@@ -240,15 +240,20 @@ export class Osqp {
         xPrev.set(x);
         yPrev.set(y);
       }
-      for (let j = 0; j < n; j++) rhs[j] = sigma * x[j]! - q[j]!;
-      for (let i = 0; i < m; i++) rhs[n + i] = z[i]! - y[i]! * rhoInv[i]!;
-      this.kkt.system.solve(rhs);
-      for (let j = 0; j < n; j++) x[j] = alpha * rhs[j]! + beta * x[j]!;
+      // The right-hand side goes straight into the factor's work vector in pivot order, and the
+      // solution is read back from there: no permutation passes.
+      const system = this.kkt.system;
+      const w = system.work;
+      const pinv = system.pinv;
+      for (let j = 0; j < n; j++) w[pinv[j]!] = sigma * x[j]! - q[j]!;
+      for (let i = 0; i < m; i++) w[pinv[n + i]!] = z[i]! - y[i]! * rhoInv[i]!;
+      system.solveWork();
+      for (let j = 0; j < n; j++) x[j] = alpha * w[pinv[j]!]! + beta * x[j]!;
       for (let i = 0; i < m; i++) {
         const zi = z[i]!;
         const yi = y[i]!;
         const ri = rhoInv[i]!;
-        const zRelax = alpha * (zi + (rhs[n + i]! - yi) * ri) + beta * zi;
+        const zRelax = alpha * (zi + (w[pinv[n + i]!]! - yi) * ri) + beta * zi;
         const v = zRelax + yi * ri;
         const zNew = v < l[i]! ? l[i]! : v > u[i]! ? u[i]! : v;
         z[i] = zNew;
@@ -676,7 +681,6 @@ class Residuals {
 
 /** Vectors of the iteration, allocated once per solver. */
 class Workspace {
-  readonly rhs: Float64Array;
   readonly xPrev: Float64Array;
   readonly yPrev: Float64Array;
   readonly res: Residuals;
@@ -687,7 +691,6 @@ class Workspace {
   readonly dyScaled: Float64Array;
   readonly atdy: Float64Array;
   constructor(n: number, m: number) {
-    this.rhs = new Float64Array(n + m);
     this.xPrev = new Float64Array(n);
     this.yPrev = new Float64Array(m);
     this.res = new Residuals(n, m);
