@@ -25,19 +25,20 @@ export interface AdmmTrace {
 
 /**
  * One constraint of an infeasible day, from the support of the Farkas certificate: a row (a balance,
- * a battery's state of charge, a line's flow definition) or a variable's bound (a buyer's minimum
- * demand, a seller's or the grid's maximum, a line limit). `weight` is its multiplier in the
+ * a bus's balance, a battery's state of charge, Kirchhoff's voltage law around the cycle a line
+ * closes) or a variable's bound (a buyer's minimum demand, a seller's or the grid's maximum, a line
+ * limit). `weight` is its multiplier in the
  * certificate (normalized to a largest of 1): the constraints with weight > 0 cannot all hold.
  */
 export interface InfeasibleConstraint {
-  kind: 'balance' | 'busBalance' | 'soc' | 'flow' | 'bound';
+  kind: 'balance' | 'busBalance' | 'soc' | 'flow' | 'cycle' | 'bound';
   /** Hour (0-based). */
   hour: number;
   /** The agent's id for its variables' bounds and its battery's state of charge. */
   agent?: string;
   /** The bus number of a bus balance. */
   bus?: number;
-  /** The line (index into network.lines) of a flow definition or a flow limit. */
+  /** The line (index into network.lines) of a flow definition, a flow limit or a cycle it closes. */
   line?: number;
   /** For bounds: the variable and which side binds, with the bound's value (kW or kWh). */
   variable?: 'import' | 'generation' | 'charge' | 'discharge' | 'soc' | 'consumption' | 'flow';

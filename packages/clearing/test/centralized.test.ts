@@ -14,7 +14,7 @@ describe('centralized benchmark', () => {
         // HiGHS's solution is feasible, so its welfare cannot beat the optimum by more than the IPM's accuracy.
         assert.ok(ref.welfareUsd <= ipm.welfareUsd + 1e-7 * Math.abs(ipm.welfareUsd));
         ipm.systemPriceUsdPerKwh.forEach((p, t) => assert.ok(Math.abs(p - ref.systemPriceUsdPerKwh[t]!) < 1e-4, `price at ${t}`));
-        // The interior point reads nodal prices from bus balances (angle form), HiGHS from the PTDF
+        // The interior point reads nodal prices from bus balances (Kirchhoff form), HiGHS from the PTDF
         // form (λ + Σ_ℓ H_ℓi μ_ℓ): the same prices by two routes.
         ipm.nodalPriceUsdPerKwh.forEach((row, a) =>
           row.forEach((p, t) => assert.ok(Math.abs(p - ref.nodalPriceUsdPerKwh[a]![t]!) < 1e-4, `nodal price of agent ${a} at ${t}: ${p} vs ${ref.nodalPriceUsdPerKwh[a]![t]}`)),
@@ -44,6 +44,33 @@ describe('centralized benchmark', () => {
       assert.ok(Math.abs(s.dispatch[2]!.consumptionKw![t]! - y) < 1e-7);
       assert.ok(Math.abs(s.systemPriceUsdPerKwh[t]! - (0.02 * y + 0.03)) < 1e-7);
     }
+  });
+
+  it('agrees with HiGHS on a meshed network with an unlimited line (a free flow in a cycle)', async () => {
+    // Triangle 1–2–3 with 1–3 unlimited: one cycle row x₁₂w₁₂ + x₂₃w₂₃ − x₁₃w₁₃ = 0 and a free w₁₃.
+    const hours = 24;
+    const market = buildMarket({
+      name: 'triangle',
+      network: {
+        lines: [
+          { from: 1, to: 2, x: 0.1, limitKw: 1.5 },
+          { from: 2, to: 3, x: 0.2, limitKw: 1 },
+          { from: 1, to: 3, x: 0.15 },
+        ],
+      },
+      grid: { importCostUsdPerKwh: 0.3 },
+      sellers: [{ id: 's', bus: 1, alpha: 0.01, beta: 0.03, xMaxKw: 8 }],
+      buyers: [
+        { id: 'b2', bus: 2, omega: 0.5, delta: 0.02, yMinKw: Array(hours).fill(0), yMaxKw: Array(hours).fill(4) },
+        { id: 'b3', bus: 3, omega: 0.6, delta: 0.02, yMinKw: Array(hours).fill(0), yMaxKw: Array(hours).fill(4) },
+      ],
+    });
+    const ipm = solveCentralized(market, { constrained: true });
+    const ref = await solveCentralizedHighs(market, { constrained: true });
+    assert.equal(ipm.status, 'solved');
+    assert.ok(Math.abs(ipm.welfareUsd - ref.welfareUsd) <= 1e-7 * Math.abs(ref.welfareUsd), `${ipm.welfareUsd} vs ${ref.welfareUsd}`);
+    market.network.lines.forEach((l, i) => ipm.flowsKw[i]!.forEach((f) => assert.ok(Math.abs(f) <= l.limitKw + 1e-7)));
+    ipm.nodalPriceUsdPerKwh.forEach((row, a) => row.forEach((p, t) => assert.ok(Math.abs(p - ref.nodalPriceUsdPerKwh[a]![t]!) < 1e-4, `agent ${a} hour ${t}`)));
   });
 
   it('reports a congestion price only on binding lines', () => {

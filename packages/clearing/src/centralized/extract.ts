@@ -28,7 +28,7 @@ export function dispatchFromVector(market: Market, f: Formulation, x: ArrayLike<
  * - 'ptdf' / 'none': the system price λ_t is −y of the balance row, a line's congestion price μ_ℓt is
  *   −y of its flow row (zero when the row is absent, i.e. unconstrained), and agent i's nodal price is
  *   λ_t + Σ_ℓ H_ℓi μ_ℓt.
- * - 'angles': bus k's nodal price is −y of its balance row (the slack bus's is λ_t), and μ_ℓt is the
+ * - 'kirchhoff': bus k's nodal price is −y of its balance row (the slack bus's is λ_t), and μ_ℓt is the
  *   flow variable's bound multiplier z_lo − z_hi (what −y of the PTDF flow row equals at the optimum).
  */
 export function pricedDispatch(
@@ -44,8 +44,8 @@ export function pricedDispatch(
   const system = Array.from({ length: T }, (_, t) => -y[f.balanceRow(t)]!);
   let lineDual: number[][];
   let nodal: number[][];
-  if (f.network === 'angles') {
-    if (!bounds) throw new Error('the angle formulation reads congestion prices from bound multipliers');
+  if (f.network === 'kirchhoff') {
+    if (!bounds) throw new Error('the Kirchhoff formulation reads congestion prices from bound multipliers');
     lineDual = market.network.lines.map((_, l) =>
       Array.from({ length: T }, (_, t) => {
         const v = f.flowVar(l, t);

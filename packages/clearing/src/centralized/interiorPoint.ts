@@ -18,7 +18,7 @@ export function objectiveCoefficients(market: Market, f: Formulation) {
   const lin = new Float64Array(f.n);
   const logw = new Float64Array(f.n);
   for (let v = 0; v < f.n; v++) {
-    if (f.role[v] === 'flow' || f.role[v] === 'angle') continue;
+    if (f.role[v] === 'flow') continue;
     const p = market.params[f.owner[v]!]!;
     switch (f.role[v]) {
       case 'import':
@@ -49,7 +49,7 @@ export function objectiveCoefficients(market: Market, f: Formulation) {
 
 export function solveCentralized(market: Market, options: { constrained: boolean; tolerance?: number }): ClearingSolution {
   const t0 = performance.now();
-  const f = formulate(market, options.constrained, 'angles');
+  const f = formulate(market, options.constrained, 'kirchhoff');
   const { quad, lin, logw } = objectiveCoefficients(market, f);
   const objective: SeparableObjective = (x, g, h) => {
     let val = f.constant;
@@ -115,7 +115,7 @@ export function describeInfeasibility(market: Market, f: Formulation, cert: Infe
     const c: InfeasibleConstraint = { kind, hour: f.rowHour[i]!, weight: w };
     if (kind === 'busBalance') c.bus = market.network.buses[owner]!;
     else if (kind === 'soc') c.agent = market.agents[owner]!.id;
-    else if (kind === 'flow') c.line = owner;
+    else if (kind === 'flow' || kind === 'cycle') c.line = owner;
     constraints.push(c);
   }
   for (let v = 0; v < f.n; v++) {
@@ -123,7 +123,6 @@ export function describeInfeasibility(market: Market, f: Formulation, cert: Infe
       const w = side === 'lower' ? cert.zLower[v]! : cert.zUpper[v]!;
       if (!(w > SUPPORT_THRESHOLD)) continue;
       const role = f.role[v]!;
-      if (role === 'angle') continue; // angles are free: never bounded
       const c: InfeasibleConstraint = { kind: 'bound', hour: f.hour[v]!, variable: role, side, bound: side === 'lower' ? f.lower[v]! : f.upper[v]!, weight: w };
       if (role === 'flow') c.line = f.owner[v]!;
       else c.agent = market.agents[f.owner[v]!]!.id;
