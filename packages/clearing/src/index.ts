@@ -5,7 +5,7 @@ export { dayVariant, generateCase } from './case/generator';
 export { IEEE14_PLAN, IEEE33_PLAN } from './case/plans';
 export * from './model/welfare';
 export * from './solution';
-export { solveCentralized, CentralizedError } from './centralized/interiorPoint';
+export { solveCentralized, CentralizedError, describeInfeasibility } from './centralized/interiorPoint';
 export { solveCentralizedHighs } from './centralized/highs';
 export { runAdmm, runAdmmWith, createAgents, ADMM_DEFAULTS, type AdmmOptions, type AdmmProgress } from './admm/coordinator';
 export type * from './admm/messages';

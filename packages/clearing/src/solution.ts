@@ -27,11 +27,49 @@ export interface AdmmTrace {
   finalMismatchKw: number;
 }
 
+/**
+ * One constraint of an infeasible day, from the support of the Farkas certificate: a row (a balance,
+ * a bus's balance, a battery's state of charge, Kirchhoff's voltage law around the cycle a line
+ * closes) or a variable's bound (a buyer's minimum demand, a seller's or the grid's maximum, a line
+ * limit). `weight` is its multiplier in the
+ * certificate (normalized to a largest of 1): the constraints with weight > 0 cannot all hold.
+ */
+export interface InfeasibleConstraint {
+  kind: 'balance' | 'busBalance' | 'soc' | 'flow' | 'cycle' | 'bound';
+  /** Hour (0-based). */
+  hour: number;
+  /** The agent's id for its variables' bounds and its battery's state of charge. */
+  agent?: string;
+  /** The bus number of a bus balance. */
+  bus?: number;
+  /** The line (index into network.lines) of a flow definition, a flow limit or a cycle it closes. */
+  line?: number;
+  /** For bounds: the variable and which side binds, with the bound's value (kW or kWh). */
+  variable?: 'import' | 'generation' | 'charge' | 'discharge' | 'soc' | 'consumption' | 'flow';
+  side?: 'lower' | 'upper';
+  bound?: number;
+  weight: number;
+}
+
+export interface Infeasibility {
+  /** Hours whose constraints appear in the certificate, ascending. */
+  hours: number[];
+  /** The certificate's support, largest weight first. */
+  constraints: InfeasibleConstraint[];
+  /** By how much the certificate's inequality is violated (positive; normalized units). */
+  margin: number;
+}
+
+/** 'solved' for the benchmarks ('infeasible' for the interior point with a certificate); ADMM's status is in admm.status. */
+export type CentralizedStatus = 'solved' | 'infeasible';
+
 export interface ClearingSolution {
   method: Method;
   constrained: boolean;
-  /** 'solved' for the benchmarks; ADMM's status is in admm.status. */
+  /** CentralizedStatus for the benchmarks; ADMM's status is in admm.status. */
   status: string;
+  /** Set when status is 'infeasible': which hours and which limits or balances conflict. Dispatch, prices and flows are then empty. */
+  infeasibility?: Infeasibility;
   welfareUsd: number;
   /** Per agent (market.agents order): the committed schedule (z for ADMM) and its components. */
   dispatch: AgentDispatch[];

@@ -99,36 +99,46 @@ export function transpose(a: CscMatrix): CscMatrix {
 
 /** y = A x (y overwritten). */
 export function matVec(a: CscMatrix, x: Float64Array, y: Float64Array): Float64Array {
+  const { colPtr, rowIdx, values } = a;
   y.fill(0);
-  for (let j = 0; j < a.n; j++) {
+  for (let j = 0, start = 0; j < a.n; j++) {
+    const end = colPtr[j + 1]!;
     const xj = x[j]!;
-    if (xj === 0) continue;
-    for (let p = a.colPtr[j]!; p < a.colPtr[j + 1]!; p++) y[a.rowIdx[p]!]! += a.values[p]! * xj;
+    if (xj !== 0) for (let p = start; p < end; p++) y[rowIdx[p]!]! += values[p]! * xj;
+    start = end;
   }
   return y;
 }
 
 /** y = Aᵀ x (y overwritten). */
 export function matTVec(a: CscMatrix, x: Float64Array, y: Float64Array): Float64Array {
-  for (let j = 0; j < a.n; j++) {
+  const { colPtr, rowIdx, values } = a;
+  for (let j = 0, start = 0; j < a.n; j++) {
+    const end = colPtr[j + 1]!;
     let s = 0;
-    for (let p = a.colPtr[j]!; p < a.colPtr[j + 1]!; p++) s += a.values[p]! * x[a.rowIdx[p]!]!;
+    for (let p = start; p < end; p++) s += values[p]! * x[rowIdx[p]!]!;
     y[j] = s;
+    start = end;
   }
   return y;
 }
 
 /** y = P x for a symmetric P stored as its upper triangle (y overwritten). */
 export function symUpperMatVec(p: CscMatrix, x: Float64Array, y: Float64Array): Float64Array {
+  const { colPtr, rowIdx, values } = p;
   y.fill(0);
-  for (let j = 0; j < p.n; j++) {
+  for (let j = 0, start = 0; j < p.n; j++) {
+    const end = colPtr[j + 1]!;
     const xj = x[j]!;
-    for (let k = p.colPtr[j]!; k < p.colPtr[j + 1]!; k++) {
-      const i = p.rowIdx[k]!;
-      const v = p.values[k]!;
+    let yj = 0;
+    for (let k = start; k < end; k++) {
+      const i = rowIdx[k]!;
+      const v = values[k]!;
       y[i]! += v * xj;
-      if (i !== j) y[j]! += v * x[i]!;
+      if (i !== j) yj += v * x[i]!;
     }
+    y[j]! += yj;
+    start = end;
   }
   return y;
 }

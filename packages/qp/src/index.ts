@@ -5,4 +5,4 @@ export { DEFAULT_SETTINGS, type Settings } from './settings';
 export * from './types';
 export { QuasiDefiniteSystem } from './linsys';
 export { FactorizationError } from './ldl';
-export { solveIpm, DEFAULT_IPM_SETTINGS, type IpmProblem, type IpmResult, type IpmSettings, type IpmStatus, type SeparableObjective } from './ipm';
+export { solveIpm, DEFAULT_IPM_SETTINGS, type IpmProblem, type IpmResult, type IpmSettings, type IpmStatus, type InfeasibilityCertificate, type SeparableObjective } from './ipm';

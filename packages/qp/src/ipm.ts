@@ -27,6 +27,8 @@ export interface IpmProblem {
 export interface IpmSettings {
   /** Stop when the scaled primal and dual residuals and the average complementarity are below this. */
   tolerance: number;
+  /** Tolerance of the primal infeasibility (Farkas) certificate, relative to its normalization. */
+  infeasibilityTolerance: number;
   maxIter: number;
   /** Fraction of the way to the boundary a step may go. */
   stepToBoundary: number;
@@ -36,12 +38,31 @@ export interface IpmSettings {
 
 export const DEFAULT_IPM_SETTINGS: Readonly<IpmSettings> = Object.freeze({
   tolerance: 1e-10,
+  infeasibilityTolerance: 1e-8,
   maxIter: 200,
   stepToBoundary: 0.995,
   regularization: 1e-8,
 });
 
-export type IpmStatus = 'solved' | 'max_iter_reached' | 'numerical_error';
+/** An outcome, not an error: 'infeasible' comes with a certificate (see IpmResult.certificate). */
+export type IpmStatus = 'solved' | 'infeasible' | 'max_iter_reached' | 'numerical_error';
+
+/**
+ * A Farkas certificate of primal infeasibility, normalized so that max(‖y‖∞, ‖z_lo‖∞, ‖z_hi‖∞) = 1:
+ * Aᵀy − z_lo + z_hi = r ≈ 0 with z_lo, z_hi ≥ 0 and margin = loᵀz_lo − hiᵀz_hi − bᵀy > 0. For any x
+ * in the box, yᵀAx = (z_lo − z_hi + r)ᵀx ≥ loᵀz_lo − hiᵀz_hi + rᵀx, so Ax = b would need
+ * bᵀy ≥ bᵀy + margin + rᵀx: impossible while margin exceeds the largest |rᵀx| over the box, which is
+ * checked. Rows with y ≠ 0 and bounds with z ≠ 0 are the constraints in conflict.
+ */
+export interface InfeasibilityCertificate {
+  y: Float64Array;
+  zLower: Float64Array;
+  zUpper: Float64Array;
+  /** loᵀz_lo − hiᵀz_hi − bᵀy (positive). */
+  margin: number;
+  /** max over the box of |(Aᵀy − z_lo + z_hi)ᵀx|: what the margin must exceed. */
+  slack: number;
+}
 
 export interface IpmResult {
   status: IpmStatus;
@@ -56,6 +77,8 @@ export interface IpmResult {
   dualResidual: number;
   /** Average complementarity (x − lo)·z_lo, (hi − x)·z_hi at the end. */
   complementarity: number;
+  /** Set when status is 'infeasible'. */
+  certificate?: InfeasibilityCertificate;
   solveTimeMs: number;
 }
 
@@ -152,6 +175,7 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
   const bNorm = normInf(b);
 
   let status: IpmStatus = 'max_iter_reached';
+  let certificate: InfeasibilityCertificate | undefined;
   let iter = 0;
   let objective = problem.objective(x, grad, hess);
   let primalRes = Infinity;
@@ -212,6 +236,16 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
       status = 'solved';
       break;
     }
+    // On an infeasible problem the primal residual cannot vanish and the multipliers grow without
+    // bound along a Farkas ray; once they dwarf the objective's gradient, test the normalized ray.
+    if (primalRes > s.tolerance * (1 + bNorm)) {
+      const cert = farkas(A, b, lo, hi, hasLo, hasHi, y, zl, zu, normInf(grad), s.infeasibilityTolerance);
+      if (cert) {
+        certificate = cert;
+        status = 'infeasible';
+        break;
+      }
+    }
 
     // Near the end the barrier terms span many orders of magnitude; if a pivot cancels, retry
     // with stronger regularization (it perturbs the step, not the optimality conditions).
@@ -266,6 +300,7 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     for (let i = 0; i < m; i++) y[i] = y[i]! + ad * dy[i]!;
   }
 
+  system.dispose();
   return {
     status,
     x,
@@ -277,8 +312,61 @@ export function solveIpm(problem: IpmProblem, options: Partial<IpmSettings> = {}
     primalResidual: primalRes,
     dualResidual: dualRes,
     complementarity: mu,
+    ...(certificate ? { certificate } : {}),
     solveTimeMs: performance.now() - t0,
   };
+}
+
+/** Multipliers must exceed the objective's gradient by this factor before their ray is tested. */
+const FARKAS_MIN_GROWTH = 1e4;
+
+/** The normalized multipliers as a Farkas certificate of Ax = b, lo ≤ x ≤ hi, or undefined. */
+function farkas(
+  A: CscMatrix,
+  b: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+  hasLo: Uint8Array,
+  hasHi: Uint8Array,
+  y: Float64Array,
+  zl: Float64Array,
+  zu: Float64Array,
+  gradNorm: number,
+  tol: number,
+): InfeasibilityCertificate | undefined {
+  const size = Math.max(normInf(y), normInf(zl), normInf(zu));
+  if (!(size > FARKAS_MIN_GROWTH * (1 + gradNorm))) return undefined;
+  const n = A.n;
+  const cy = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) cy[i] = y[i]! / size;
+  const czl = new Float64Array(n);
+  const czu = new Float64Array(n);
+  let margin = 0;
+  for (let i = 0; i < y.length; i++) margin -= b[i]! * cy[i]!;
+  for (let j = 0; j < n; j++) {
+    if (hasLo[j]) {
+      czl[j] = zl[j]! / size;
+      margin += lo[j]! * czl[j]!;
+    }
+    if (hasHi[j]) {
+      czu[j] = zu[j]! / size;
+      margin -= hi[j]! * czu[j]!;
+    }
+  }
+  if (!(margin > tol)) return undefined;
+  const r = matTVec(A, cy, new Float64Array(n));
+  let slack = 0;
+  for (let j = 0; j < n; j++) {
+    const rj = Math.abs(r[j]! - czl[j]! + czu[j]!);
+    if (!hasLo[j] || !hasHi[j]) {
+      // An unbounded direction: the ray must cancel exactly (to round-off) there.
+      if (rj > tol) return undefined;
+      continue;
+    }
+    slack += rj * Math.max(Math.abs(lo[j]!), Math.abs(hi[j]!));
+  }
+  if (!(margin > slack + tol)) return undefined;
+  return { y: cy, zLower: czl, zUpper: czu, margin, slack };
 }
 
 /** Row-wise access to a CSC matrix: for row i, the columns and the value indices of its entries. */

@@ -10,7 +10,8 @@ export interface Kkt {
   factor(): void;
 }
 
-export function buildKkt(P: CscMatrix, A: CscMatrix, sigma: number, rhoVec: Float64Array): Kkt {
+/** `perm`, when given, is the elimination order of K (otherwise minimum degree chooses it). */
+export function buildKkt(P: CscMatrix, A: CscMatrix, sigma: number, rhoVec: Float64Array, perm?: Int32Array): Kkt {
   const n = P.n;
   const m = A.m;
   const N = n + m;
@@ -73,7 +74,7 @@ export function buildKkt(P: CscMatrix, A: CscMatrix, sigma: number, rhoVec: Floa
   };
   fill(P, A);
   setRho(rhoVec);
-  const system = new QuasiDefiniteSystem({ m: N, n: N, colPtr, rowIdx: Int32Array.from(rowIdx), values });
+  const system = new QuasiDefiniteSystem({ m: N, n: N, colPtr, rowIdx: Int32Array.from(rowIdx), values }, perm);
   return {
     system,
     setRho,

@@ -1,8 +1,16 @@
 // Sparse LDLᵀ factorization of a symmetric quasi-definite matrix (up-looking, as in Davis's LDL
-// and QDLDL): symbolic analysis once (elimination tree, column counts), numeric factorization as
-// often as the values change, triangular solves. Quasi-definite matrices factor stably under any
-// symmetric permutation, so no pivoting is needed; the ordering only limits fill.
+// and QDLDL): symbolic analysis once (elimination tree, column counts) here, numeric factorization
+// as often as the values change and the triangular solves in the WebAssembly kernels
+// (kernels/ldl.wat). Quasi-definite matrices factor stably under any symmetric permutation, so no
+// pivoting is needed; the ordering only limits fill.
+//
+// When the last columns of L are (nearly) dense (minimum degree orders the final clique last;
+// on expander-like KKT matrices it holds most of the flops), they are factored as one dense
+// matrix: the up-looking pass stops at the first dense column and leaves the Schur complement
+// S = K₂₂ − L₂₁ D₁ L₂₁ᵀ, which a blocked dense LDLᵀ factors with SIMD updates and contiguous
+// triangular sweeps. Same arithmetic, no index indirection, far better cache reuse.
 import type { CscMatrix } from './csc';
+import { LdlKernels } from './kernels/ldl';
 
 export class FactorizationError extends Error {
   override name = 'FactorizationError';
@@ -13,7 +21,18 @@ export interface Symbolic {
   parent: Int32Array;
   /** Column pointers of L (strictly lower part). */
   lp: Int32Array;
+  /** Columns denseStart..n−1 of L are stored as one dense block (n when there is none). */
+  denseStart: number;
 }
+
+/** A trailing dense block is used when it has at least this many columns, */
+export const DENSE_BLOCK_MIN = 48;
+/** at most this many (its d² doubles are allocated), */
+export const DENSE_BLOCK_MAX = 6000;
+/** and at least this share of its lower triangle is nonzero in L. */
+export const DENSE_BLOCK_FILL = 0.9;
+/** Column panel width of the blocked dense factorization. */
+const PANEL = 32;
 
 /** Elimination tree and column counts of L for an upper-triangular pattern. */
 export function ldlSymbolic(a: CscMatrix): Symbolic {
@@ -36,29 +55,41 @@ export function ldlSymbolic(a: CscMatrix): Symbolic {
   }
   const lp = new Int32Array(n + 1);
   for (let k = 0; k < n; k++) lp[k + 1] = lp[k]! + lnz[k]!;
-  return { n, parent, lp };
+  // The longest trailing block that is at least DENSE_BLOCK_FILL full (its explicit zeros cost
+  // less than the sparse kernel's indirection), within the memory cap.
+  let denseStart = n;
+  let tailNz = 0;
+  for (let s = n - 1; s >= Math.max(0, n - DENSE_BLOCK_MAX); s--) {
+    tailNz += lnz[s]!;
+    const d = n - s;
+    if (d >= DENSE_BLOCK_MIN && tailNz >= DENSE_BLOCK_FILL * ((d * (d - 1)) / 2)) denseStart = s;
+  }
+  return { n, parent, lp, denseStart };
 }
 
+/**
+ * The numeric factor of one pattern: the factorization and the solves run in the WebAssembly
+ * kernels (kernels/ldl.wat), over arrays in their memory.
+ */
 export class LdlFactor {
-  readonly li: Int32Array;
-  readonly lx: Float64Array;
-  readonly d: Float64Array;
-  readonly dinv: Float64Array;
-  private readonly y: Float64Array;
-  private readonly pattern: Int32Array;
-  private readonly flag: Int32Array;
-  private readonly lnext: Int32Array;
+  private readonly kernels: LdlKernels;
 
-  constructor(readonly sym: Symbolic) {
-    const n = sym.n;
-    this.li = new Int32Array(sym.lp[n]!);
-    this.lx = new Float64Array(sym.lp[n]!);
-    this.d = new Float64Array(n);
-    this.dinv = new Float64Array(n);
-    this.y = new Float64Array(n);
-    this.pattern = new Int32Array(n);
-    this.flag = new Int32Array(n);
-    this.lnext = new Int32Array(n);
+  /** `pattern` is the upper triangle the symbolic analysis was done on. */
+  constructor(
+    readonly sym: Symbolic,
+    pattern: CscMatrix,
+  ) {
+    this.kernels = new LdlKernels(sym.n, sym.denseStart, sym.lp[sym.denseStart]!, PANEL, pattern, sym.parent, sym.lp);
+  }
+
+  /** Nonzeros of L (the dense block counted as its strictly lower triangle). */
+  get nonzeros(): number {
+    return this.sym.lp[this.sym.n]!;
+  }
+
+  /** Pivots D of the last factorization. */
+  get d(): Float64Array {
+    return this.kernels.d;
   }
 
   /**
@@ -66,61 +97,33 @@ export class LdlFactor {
    * Returns the number of positive pivots; throws on a zero pivot.
    */
   factor(a: CscMatrix): number {
-    const { n, parent, lp } = this.sym;
-    const { li, lx, d, dinv, y, pattern, flag, lnext } = this;
-    let positive = 0;
-    lnext.fill(0);
-    flag.fill(-1);
-    for (let k = 0; k < n; k++) {
-      y[k] = 0;
-      let top = n;
-      flag[k] = k;
-      for (let p = a.colPtr[k]!; p < a.colPtr[k + 1]!; p++) {
-        let i = a.rowIdx[p]!;
-        y[i]! += a.values[p]!;
-        let len = 0;
-        for (; flag[i] !== k; i = parent[i]!) {
-          pattern[len++] = i;
-          flag[i] = k;
-        }
-        while (len > 0) pattern[--top] = pattern[--len]!;
-      }
-      let dk = y[k]!;
-      y[k] = 0;
-      for (; top < n; top++) {
-        const i = pattern[top]!;
-        const yi = y[i]!;
-        y[i] = 0;
-        const end = lp[i]! + lnext[i]!;
-        for (let p = lp[i]!; p < end; p++) y[li[p]!]! -= lx[p]! * yi;
-        const lki = yi * dinv[i]!;
-        dk -= lki * yi;
-        li[end] = k;
-        lx[end] = lki;
-        lnext[i]!++;
-      }
-      if (dk === 0 || !Number.isFinite(dk)) throw new FactorizationError(`zero or non-finite pivot at column ${k}`);
-      d[k] = dk;
-      dinv[k] = 1 / dk;
-      if (dk > 0) positive++;
-    }
-    return positive;
+    this.kernels.kx.set(a.values);
+    const r = this.kernels.factor();
+    if (r < 0) throw new FactorizationError(`zero or non-finite pivot at column ${-1 - r}`);
+    return r;
+  }
+
+  /** The work vector the kernels solve in (pivot order): fill it, call solveWork, read it. */
+  get work(): Float64Array {
+    return this.kernels.w;
+  }
+
+  /** Solves (L D Lᵀ) w = w for the work vector. */
+  solveWork(): void {
+    this.kernels.solve();
+  }
+
+  /** Releases the kernels' memory for reuse; the factor must not be used again. */
+  dispose(): void {
+    this.kernels.dispose();
   }
 
   /** Solves (L D Lᵀ) x = b in place. */
   solve(x: Float64Array): Float64Array {
-    const { n, lp } = this.sym;
-    const { li, lx, dinv } = this;
-    for (let j = 0; j < n; j++) {
-      const xj = x[j]!;
-      if (xj !== 0) for (let p = lp[j]!; p < lp[j + 1]!; p++) x[li[p]!]! -= lx[p]! * xj;
-    }
-    for (let j = 0; j < n; j++) x[j]! *= dinv[j]!;
-    for (let j = n - 1; j >= 0; j--) {
-      let s = x[j]!;
-      for (let p = lp[j]!; p < lp[j + 1]!; p++) s -= lx[p]! * x[li[p]!]!;
-      x[j] = s;
-    }
+    const w = this.kernels.w;
+    w.set(x);
+    this.kernels.solve();
+    x.set(w);
     return x;
   }
 }

@@ -14,15 +14,17 @@ export class QuasiDefiniteSystem {
   /** Position in `permuted.values` of each entry of K's values array. */
   private readonly map: Int32Array;
   private readonly ldl: LdlFactor;
-  private readonly work: Float64Array;
   /** Positive pivots of the last factorization. */
   positivePivots = 0;
 
-  /** `upper` is the upper triangle of K (its values are factored immediately). */
-  constructor(upper: CscMatrix) {
+  /**
+   * `upper` is the upper triangle of K (its values are factored immediately). `perm` replaces the
+   * minimum-degree ordering, e.g. the ordering of a larger system this one is a part of.
+   */
+  constructor(upper: CscMatrix, perm?: Int32Array) {
     const n = upper.n;
     this.n = n;
-    this.perm = minimumDegreeOrder(upper);
+    this.perm = perm ?? minimumDegreeOrder(upper);
     this.pinv = new Int32Array(n);
     for (let k = 0; k < n; k++) this.pinv[this.perm[k]!] = k;
 
@@ -49,14 +51,13 @@ export class QuasiDefiniteSystem {
       this.map[p] = q;
     }
     this.permuted = { m: n, n, colPtr: counts, rowIdx, values: new Float64Array(nz) };
-    this.ldl = new LdlFactor(ldlSymbolic(this.permuted));
-    this.work = new Float64Array(n);
+    this.ldl = new LdlFactor(ldlSymbolic(this.permuted), this.permuted);
     this.factor(upper.values);
   }
 
   /** Nonzeros of the factor L (a measure of fill). */
   get factorNonzeros(): number {
-    return this.ldl.sym.lp[this.n]!;
+    return this.ldl.nonzeros;
   }
 
   /** Refactors with new values for K's pattern (same order as the constructor's `upper.values`). */
@@ -66,12 +67,32 @@ export class QuasiDefiniteSystem {
     this.positivePivots = this.ldl.factor(this.permuted);
   }
 
+  /** Releases the factor's memory for the next system; this one must not be used again. */
+  dispose(): void {
+    this.ldl.dispose();
+  }
+
+  /**
+   * The right-hand side / solution vector in pivot order (entry pinv[i] is unknown i): a caller that
+   * writes b there and reads x back saves the two permutation passes of `solve`.
+   */
+  get work(): Float64Array {
+    return this.ldl.work;
+  }
+
+  /** Solves K x = b with b and x in `work` (pivot order). */
+  solveWork(): void {
+    this.ldl.solveWork();
+  }
+
   /** Solves K x = b; b is overwritten with x. */
   solve(b: Float64Array): Float64Array {
-    const w = this.work;
-    for (let k = 0; k < this.n; k++) w[k] = b[this.perm[k]!]!;
-    this.ldl.solve(w);
-    for (let k = 0; k < this.n; k++) b[this.perm[k]!] = w[k]!;
+    const w = this.ldl.work;
+    const perm = this.perm;
+    const n = this.n;
+    for (let k = 0; k < n; k++) w[k] = b[perm[k]!]!;
+    this.ldl.solveWork();
+    for (let k = 0; k < n; k++) b[perm[k]!] = w[k]!;
     return b;
   }
 }

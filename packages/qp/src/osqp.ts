@@ -47,7 +47,17 @@ export class Osqp {
   private readonly u: Float64Array;
   private readonly kkt: Kkt;
   private readonly rhoVec: Float64Array;
+  /** 1/ρ per row, kept beside ρ so that the iteration multiplies instead of dividing. */
+  private readonly rhoInv: Float64Array;
   private rho: number;
+  /** Unscaling factors as multipliers: 1/E (rows) and 1/(c·D) (columns). */
+  private readonly Einv: Float64Array;
+  private readonly cDinv: Float64Array;
+  /** ‖q̄‖∞ and ‖q‖∞ (scaled, unscaled): the dual tolerance needs them at every check. */
+  private qNormScaled = 0;
+  private qNorm = 0;
+  /** Every vector the iteration, the residuals and the certificates need, allocated once. */
+  private readonly work: Workspace;
   private rhoUpdates = 0;
   /** Scaled iterates (kept between solves for warm starts). */
   private readonly x: Float64Array;
@@ -89,8 +99,15 @@ export class Osqp {
       this.u[i] = this.u[i]! * this.scaling.E[i]!;
     }
 
+    this.Einv = new Float64Array(m);
+    for (let i = 0; i < m; i++) this.Einv[i] = 1 / this.scaling.E[i]!;
+    this.cDinv = new Float64Array(n);
+    for (let j = 0; j < n; j++) this.cDinv[j] = 1 / (this.scaling.c * this.scaling.D[j]!);
+    this.cacheQNorms();
+    this.work = new Workspace(n, m);
     this.rho = s.rho;
     this.rhoVec = new Float64Array(m);
+    this.rhoInv = new Float64Array(m);
     this.fillRhoVec();
     try {
       this.kkt = buildKkt(this.P, this.A, s.sigma, this.rhoVec);
@@ -111,6 +128,7 @@ export class Osqp {
     if (data.q) {
       const q = toArray('q', data.q, this.n, false);
       for (let j = 0; j < this.n; j++) this.q[j] = q[j]! * D[j]! * c;
+      this.cacheQNorms();
     }
     if (data.l || data.u) {
       const l = data.l ? toArray('l', data.l, this.m, true) : null;
@@ -151,7 +169,19 @@ export class Osqp {
     this.kkt.setMatrices(this.P, this.A);
     this.refactor();
     this.checkConvex();
+    this.polishCache?.kkt.system.dispose();
     this.polishCache = undefined;
+  }
+
+  /**
+   * Releases the solver's factorization memory (WebAssembly) to a pool that the next solver's
+   * setup takes from, which is much cheaper than fresh memory. Optional; the solver must not be
+   * used afterwards.
+   */
+  dispose(): void {
+    this.polishCache?.kkt.system.dispose();
+    this.polishCache = undefined;
+    this.kkt.system.dispose();
   }
 
   /** Starting point of the next solve (unscaled). z is set to Ax. */
@@ -182,7 +212,7 @@ export class Osqp {
   }
 
   private run(s: Settings, t0: number): Result {
-    const { n, m, P, A, q, l, u, rhoVec } = this;
+    const { n, m, q, l, u, rhoVec, rhoInv, work } = this;
     const x = this.x;
     const z = this.z;
     const y = this.y;
@@ -191,32 +221,44 @@ export class Osqp {
       z.fill(0);
       y.fill(0);
     }
-    const rhs = new Float64Array(n + m);
-    const xPrev = new Float64Array(n);
-    const zPrev = new Float64Array(m);
-    const yPrev = new Float64Array(m);
-    const res = new Residuals(n, m);
+    const { xPrev, yPrev } = work;
+    const res = work.res;
+    res.primal = Infinity;
+    res.dual = Infinity;
+    const sigma = s.sigma;
+    const alpha = s.alpha;
+    const beta = 1 - alpha;
+    const every = s.checkTermination > 0 ? s.checkTermination : Infinity;
     let status: Status = 'max_iter_reached';
     let iter = 0;
 
     for (iter = 1; iter <= s.maxIter; iter++) {
-      xPrev.set(x);
-      zPrev.set(z);
-      yPrev.set(y);
-      for (let j = 0; j < n; j++) rhs[j] = s.sigma * x[j]! - q[j]!;
-      for (let i = 0; i < m; i++) rhs[n + i] = z[i]! - y[i]! / rhoVec[i]!;
-      this.kkt.system.solve(rhs);
-      for (let j = 0; j < n; j++) x[j] = s.alpha * rhs[j]! + (1 - s.alpha) * xPrev[j]!;
-      for (let i = 0; i < m; i++) {
-        const zTilde = zPrev[i]! + (rhs[n + i]! - y[i]!) / rhoVec[i]!;
-        const zRelax = s.alpha * zTilde + (1 - s.alpha) * zPrev[i]!;
-        const zi = Math.min(Math.max(zRelax + y[i]! / rhoVec[i]!, l[i]!), u[i]!);
-        z[i] = zi;
-        y[i] = y[i]! + rhoVec[i]! * (zRelax - zi);
-      }
-
-      const check = iter % s.checkTermination === 0 || iter === s.maxIter;
+      const check = iter % every === 0 || iter === s.maxIter;
       const adapt = s.adaptiveRho && iter % s.adaptiveRhoInterval === 0;
+      // The certificates are the last step's differences: keep the previous iterate only then.
+      if (check) {
+        xPrev.set(x);
+        yPrev.set(y);
+      }
+      // The right-hand side goes straight into the factor's work vector in pivot order, and the
+      // solution is read back from there: no permutation passes.
+      const system = this.kkt.system;
+      const w = system.work;
+      const pinv = system.pinv;
+      for (let j = 0; j < n; j++) w[pinv[j]!] = sigma * x[j]! - q[j]!;
+      for (let i = 0; i < m; i++) w[pinv[n + i]!] = z[i]! - y[i]! * rhoInv[i]!;
+      system.solveWork();
+      for (let j = 0; j < n; j++) x[j] = alpha * w[pinv[j]!]! + beta * x[j]!;
+      for (let i = 0; i < m; i++) {
+        const zi = z[i]!;
+        const yi = y[i]!;
+        const ri = rhoInv[i]!;
+        const zRelax = alpha * (zi + (w[pinv[n + i]!]! - yi) * ri) + beta * zi;
+        const v = zRelax + yi * ri;
+        const zNew = v < l[i]! ? l[i]! : v > u[i]! ? u[i]! : v;
+        z[i] = zNew;
+        y[i] = yi + rhoVec[i]! * (zRelax - zNew);
+      }
       if (!check && !adapt) continue;
       this.residuals(x, z, y, res);
       if (check) {
@@ -237,20 +279,24 @@ export class Osqp {
     }
     if (iter > s.maxIter) iter = s.maxIter;
 
-    if (status === 'max_iter_reached') {
-      this.residuals(x, z, y, res);
-      if (res.primal <= 10 * res.epsPrimal && res.dual <= 10 * res.epsDual) status = 'solved_inaccurate';
-    }
+    if (status === 'max_iter_reached' && res.primal <= 10 * res.epsPrimal && res.dual <= 10 * res.epsDual) status = 'solved_inaccurate';
 
     let polish: PolishStatus = 'not_run';
     let outX: Float64Array;
     let outY: Float64Array;
+    const result: Partial<Pick<Result, 'primalInfeasibilityCertificate' | 'dualInfeasibilityCertificate'>> = {};
     if (status === 'primal_infeasible') {
+      const dy = new Float64Array(m);
+      for (let i = 0; i < m; i++) dy[i] = y[i]! - yPrev[i]!;
       outX = new Float64Array(n).fill(NaN);
-      outY = this.unscaleY(new Float64Array(m).map((_, i) => y[i]! - yPrev[i]!));
+      outY = this.unscaleY(dy);
+      result.primalInfeasibilityCertificate = outY;
     } else if (status === 'dual_infeasible') {
-      outX = this.unscaleX(new Float64Array(n).map((_, j) => x[j]! - xPrev[j]!));
+      const dx = new Float64Array(n);
+      for (let j = 0; j < n; j++) dx[j] = x[j]! - xPrev[j]!;
+      outX = this.unscaleX(dx);
       outY = new Float64Array(m).fill(NaN);
+      result.dualInfeasibilityCertificate = outX;
     } else {
       if (s.polish && (status === 'solved' || status === 'solved_inaccurate')) {
         polish = this.polish(res);
@@ -263,6 +309,7 @@ export class Osqp {
     return {
       x: outX,
       y: outY,
+      ...result,
       info: {
         status,
         iterations: iter,
@@ -287,7 +334,20 @@ export class Osqp {
       if (li === -Infinity && ui === Infinity) this.rhoVec[i] = RHO_MIN;
       else if (ui - li < 1e-4) this.rhoVec[i] = RHO_EQUALITY_FACTOR * this.rho;
       else this.rhoVec[i] = this.rho;
+      this.rhoInv[i] = 1 / this.rhoVec[i]!;
     }
+  }
+
+  private cacheQNorms(): void {
+    let scaled = 0;
+    let unscaled = 0;
+    for (let j = 0; j < this.n; j++) {
+      const v = Math.abs(this.q[j]!);
+      if (v > scaled) scaled = v;
+      if (v * this.cDinv[j]! > unscaled) unscaled = v * this.cDinv[j]!;
+    }
+    this.qNormScaled = scaled;
+    this.qNorm = unscaled;
   }
 
   private refactor(): void {
@@ -321,73 +381,91 @@ export class Osqp {
     }
   }
 
+  /** Residuals and tolerances (unscaled, OSQP §3.4) and the scaled norms that adaptive ρ uses. */
   private residuals(x: Float64Array, z: Float64Array, y: Float64Array, r: Residuals): void {
-    const { D, E, c } = this.scaling;
+    const { Einv, cDinv } = this;
     const { epsAbs, epsRel } = this.settings;
-    matVec(this.A, x, r.ax);
-    symUpperMatVec(this.P, x, r.px);
-    matTVec(this.A, y, r.aty);
+    const ax = matVec(this.A, x, r.ax);
+    const px = symUpperMatVec(this.P, x, r.px);
+    const aty = matTVec(this.A, y, r.aty);
+    const q = this.q;
     let prim = 0;
     let sprim = 0;
-    let ax = 0;
+    let axn = 0;
     let zn = 0;
     let sax = 0;
     let sz = 0;
     for (let i = 0; i < this.m; i++) {
-      const d = r.ax[i]! - z[i]!;
-      sprim = Math.max(sprim, Math.abs(d));
-      sax = Math.max(sax, Math.abs(r.ax[i]!));
-      sz = Math.max(sz, Math.abs(z[i]!));
-      const e = E[i]!;
-      prim = Math.max(prim, Math.abs(d / e));
-      ax = Math.max(ax, Math.abs(r.ax[i]! / e));
-      zn = Math.max(zn, Math.abs(z[i]! / e));
+      const a = ax[i]!;
+      const zi = z[i]!;
+      const e = Einv[i]!;
+      const d = Math.abs(a - zi);
+      const aa = Math.abs(a);
+      const za = Math.abs(zi);
+      if (d > sprim) sprim = d;
+      if (aa > sax) sax = aa;
+      if (za > sz) sz = za;
+      if (d * e > prim) prim = d * e;
+      if (aa * e > axn) axn = aa * e;
+      if (za * e > zn) zn = za * e;
     }
     let dual = 0;
     let sdual = 0;
-    let px = 0;
-    let aty = 0;
-    let qn = 0;
+    let pxn = 0;
+    let atyn = 0;
     let spx = 0;
     let saty = 0;
-    let sq = 0;
     for (let j = 0; j < this.n; j++) {
-      const g = r.px[j]! + this.q[j]! + r.aty[j]!;
-      sdual = Math.max(sdual, Math.abs(g));
-      spx = Math.max(spx, Math.abs(r.px[j]!));
-      saty = Math.max(saty, Math.abs(r.aty[j]!));
-      sq = Math.max(sq, Math.abs(this.q[j]!));
-      const k = c * D[j]!;
-      dual = Math.max(dual, Math.abs(g / k));
-      px = Math.max(px, Math.abs(r.px[j]! / k));
-      aty = Math.max(aty, Math.abs(r.aty[j]! / k));
-      qn = Math.max(qn, Math.abs(this.q[j]! / k));
+      const p = px[j]!;
+      const t = aty[j]!;
+      const k = cDinv[j]!;
+      const g = Math.abs(p + q[j]! + t);
+      const pa = Math.abs(p);
+      const ta = Math.abs(t);
+      if (g > sdual) sdual = g;
+      if (pa > spx) spx = pa;
+      if (ta > saty) saty = ta;
+      if (g * k > dual) dual = g * k;
+      if (pa * k > pxn) pxn = pa * k;
+      if (ta * k > atyn) atyn = ta * k;
     }
     r.primal = prim;
     r.dual = dual;
-    r.epsPrimal = epsAbs + epsRel * Math.max(ax, zn);
-    r.epsDual = epsAbs + epsRel * Math.max(px, aty, qn);
+    r.epsPrimal = epsAbs + epsRel * Math.max(axn, zn);
+    r.epsDual = epsAbs + epsRel * Math.max(pxn, atyn, this.qNorm);
     r.scaledPrimal = sprim;
     r.scaledDual = sdual;
     r.scaledAx = sax;
     r.scaledZ = sz;
     r.scaledPx = spx;
     r.scaledATy = saty;
-    r.scaledQ = sq;
+    r.scaledQ = this.qNormScaled;
   }
 
-  /** δy certifies primal infeasibility: Aᵀδy ≈ 0 and uᵀ(δy)₊ + lᵀ(δy)₋ < 0. */
+  /**
+   * δy certifies primal infeasibility (OSQP §3.4): with δy = y^k − y^{k−1} (unscaled E δȳ / c,
+   * normalized), ‖Aᵀδy‖∞ ≤ ε_pinf and uᵀ(δy)₊ + lᵀ(δy)₋ < −ε_pinf. Then no x satisfies
+   * l ≤ Ax ≤ u: for any such x, δyᵀAx ≤ uᵀ(δy)₊ + lᵀ(δy)₋ < 0, while δyᵀAx = (Aᵀδy)ᵀx ≈ 0.
+   */
   private primalInfeasible(y: Float64Array, yPrev: Float64Array): boolean {
-    const { D, E } = this.scaling;
+    const { E, D } = this.scaling;
+    const { Einv } = this;
     const eps = this.settings.epsPrimInf;
-    const dy = new Float64Array(this.m);
-    for (let i = 0; i < this.m; i++) dy[i] = (y[i]! - yPrev[i]!) * E[i]!;
-    const norm = normInf(dy);
+    const dy = this.work.dy;
+    // Unscaled up to the common factor 1/c, which the normalization removes.
+    let norm = 0;
+    for (let i = 0; i < this.m; i++) {
+      const v = (y[i]! - yPrev[i]!) * E[i]!;
+      dy[i] = v;
+      if (Math.abs(v) > norm) norm = Math.abs(v);
+    }
     if (norm <= eps) return false;
+    const inv = 1 / norm;
     let support = 0;
     for (let i = 0; i < this.m; i++) {
-      const d = dy[i]! / norm;
-      const bound = d > 0 ? this.u[i]! / E[i]! : d < 0 ? this.l[i]! / E[i]! : 0;
+      const d = dy[i]! * inv;
+      if (d === 0) continue;
+      const bound = d > 0 ? this.u[i]! * Einv[i]! : this.l[i]! * Einv[i]!;
       if (!Number.isFinite(bound)) {
         if (Math.abs(d) > eps) return false;
         continue;
@@ -396,31 +474,38 @@ export class Osqp {
     }
     if (!(support < -eps)) return false;
     // Aᵀδy in unscaled terms: D⁻¹ Āᵀ E⁻¹ (E δȳ) = D⁻¹ Āᵀ δȳ.
-    const raw = new Float64Array(this.m);
-    for (let i = 0; i < this.m; i++) raw[i] = (y[i]! - yPrev[i]!) / norm;
-    const aty = matTVec(this.A, raw, new Float64Array(this.n));
+    const raw = this.work.dyScaled;
+    for (let i = 0; i < this.m; i++) raw[i] = (y[i]! - yPrev[i]!) * inv;
+    const aty = matTVec(this.A, raw, this.work.atdy);
     for (let j = 0; j < this.n; j++) if (Math.abs(aty[j]! / D[j]!) > eps) return false;
     return true;
   }
 
-  /** δx certifies dual infeasibility: Pδx ≈ 0, qᵀδx < 0 and Aδx within the recession cone. */
+  /**
+   * δx certifies dual infeasibility (unboundedness): with δx = x^k − x^{k−1} (unscaled D δx̄,
+   * normalized), ‖Pδx‖∞ ≤ ε_dinf, qᵀδx < −ε_dinf and Aδx in the recession cone of [l, u]
+   * (zero on rows bounded both ways, of the right sign on rows bounded one way).
+   */
   private dualInfeasible(x: Float64Array, xPrev: Float64Array): boolean {
-    const { D, E, c } = this.scaling;
+    const { D, c } = this.scaling;
+    const { Einv, cDinv } = this;
     const eps = this.settings.epsDualInf;
-    const dxs = new Float64Array(this.n);
+    const dxs = this.work.dx;
     let norm = 0;
     for (let j = 0; j < this.n; j++) {
-      dxs[j] = x[j]! - xPrev[j]!;
-      norm = Math.max(norm, Math.abs(dxs[j]! * D[j]!));
+      const v = x[j]! - xPrev[j]!;
+      dxs[j] = v;
+      if (Math.abs(v * D[j]!) > norm) norm = Math.abs(v * D[j]!);
     }
     if (norm <= eps) return false;
-    for (let j = 0; j < this.n; j++) dxs[j] = dxs[j]! / norm;
+    const inv = 1 / norm;
+    for (let j = 0; j < this.n; j++) dxs[j] = dxs[j]! * inv;
     if (!(dot(this.q, dxs) / c < -eps)) return false;
-    const pdx = symUpperMatVec(this.P, dxs, new Float64Array(this.n));
-    for (let j = 0; j < this.n; j++) if (Math.abs(pdx[j]! / (c * D[j]!)) > eps) return false;
-    const adx = matVec(this.A, dxs, new Float64Array(this.m));
+    const pdx = symUpperMatVec(this.P, dxs, this.work.pdx);
+    for (let j = 0; j < this.n; j++) if (Math.abs(pdx[j]! * cDinv[j]!) > eps) return false;
+    const adx = matVec(this.A, dxs, this.work.adx);
     for (let i = 0; i < this.m; i++) {
-      const v = adx[i]! / E[i]!;
+      const v = adx[i]! * Einv[i]!;
       const lo = this.l[i]! === -Infinity;
       const hi = this.u[i]! === Infinity;
       if (lo && hi) continue;
@@ -480,8 +565,19 @@ export class Osqp {
     const key = active.map((i, r) => (atUpper[r] ? i : -1 - i)).join(',');
     if (this.polishCache?.key !== key) {
       const reduced = reducedRows(this.A, active);
+      // The reduced KKT matrix is K without the inactive rows: the full system's elimination order,
+      // restricted, fills no more than the full one did, and saves a second ordering.
+      const pos = new Int32Array(m).fill(-1);
+      for (let r = 0; r < k; r++) pos[active[r]!] = r;
+      const perm = new Int32Array(n + k);
+      let t = 0;
+      for (const v of this.kkt.system.perm) {
+        if (v < n) perm[t++] = v;
+        else if (pos[v - n]! >= 0) perm[t++] = n + pos[v - n]!;
+      }
+      this.polishCache?.kkt.system.dispose();
       try {
-        this.polishCache = { key, reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta)) };
+        this.polishCache = { key, reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta), perm) };
       } catch {
         this.polishCache = undefined;
         return 'unsuccessful';
@@ -580,5 +676,29 @@ class Residuals {
     this.ax = new Float64Array(m);
     this.px = new Float64Array(n);
     this.aty = new Float64Array(n);
+  }
+}
+
+/** Vectors of the iteration, allocated once per solver. */
+class Workspace {
+  readonly xPrev: Float64Array;
+  readonly yPrev: Float64Array;
+  readonly res: Residuals;
+  readonly dx: Float64Array;
+  readonly pdx: Float64Array;
+  readonly adx: Float64Array;
+  readonly dy: Float64Array;
+  readonly dyScaled: Float64Array;
+  readonly atdy: Float64Array;
+  constructor(n: number, m: number) {
+    this.xPrev = new Float64Array(n);
+    this.yPrev = new Float64Array(m);
+    this.res = new Residuals(n, m);
+    this.dx = new Float64Array(n);
+    this.pdx = new Float64Array(n);
+    this.adx = new Float64Array(m);
+    this.dy = new Float64Array(m);
+    this.dyScaled = new Float64Array(m);
+    this.atdy = new Float64Array(n);
   }
 }

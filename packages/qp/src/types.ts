@@ -37,6 +37,13 @@ export interface Result {
   x: Float64Array;
   /** Dual solution (or the primal-infeasibility certificate when status is primal_infeasible). */
   y: Float64Array;
+  /**
+   * Set when status is primal_infeasible: δy with Aᵀδy ≈ 0 and uᵀδy₊ + lᵀδy₋ < 0 (a Farkas
+   * certificate: no x satisfies l ≤ Ax ≤ u). Rows with δy ≠ 0 are the constraints in conflict.
+   */
+  primalInfeasibilityCertificate?: Float64Array;
+  /** Set when status is dual_infeasible: δx with Pδx ≈ 0, qᵀδx < 0 and Aδx in the recession cone of [l, u]. */
+  dualInfeasibilityCertificate?: Float64Array;
   info: Info;
 }
 

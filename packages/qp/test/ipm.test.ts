@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cscFromDense, cscFromTriplets } from '../src/csc';
+import { type CscMatrix, cscFromDense, cscFromTriplets, matTVec } from '../src/csc';
 import { solveWithHighs } from '../src/highs';
-import { type SeparableObjective, solveIpm } from '../src/ipm';
+import { type InfeasibilityCertificate, type SeparableObjective, solveIpm } from '../src/ipm';
 import { QpDataError } from '../src/types';
 import { rng } from '@gridmarket/bench';
 
@@ -93,5 +93,70 @@ describe('separable interior-point method', () => {
       () => solveIpm({ objective: quadratic([1], [0]), A: cscFromTriplets(0, 1, []), b: [], lower: [2], upper: [1] }),
       (e: Error) => e instanceof QpDataError && /lower\[0\]/.test(e.message),
     );
+  });
+});
+
+/**
+ * Checks a Farkas certificate independently of the solver. With r = Aᵀy − z_lo + z_hi and z ≥ 0,
+ * any x in the box with Ax = b has bᵀy = (z_lo − z_hi + r)ᵀx ≥ loᵀz_lo − hiᵀz_hi − Σ|r_j|·max(|lo_j|, |hi_j|),
+ * so the certificate holds when loᵀz_lo − hiᵀz_hi − bᵀy exceeds that sum (and r vanishes where x is unbounded).
+ */
+function checkCertificate(A: CscMatrix, b: number[], lower: number[], upper: number[], c: InfeasibilityCertificate): void {
+  const r = matTVec(A, c.y, new Float64Array(A.n));
+  let margin = 0;
+  let slack = 0;
+  b.forEach((v, i) => (margin -= v * c.y[i]!));
+  for (let j = 0; j < A.n; j++) {
+    assert.ok(c.zLower[j]! >= 0 && c.zUpper[j]! >= 0, `z[${j}] has the wrong sign`);
+    const rj = Math.abs(r[j]! - c.zLower[j]! + c.zUpper[j]!);
+    if (Number.isFinite(lower[j]!)) margin += lower[j]! * c.zLower[j]!;
+    if (Number.isFinite(upper[j]!)) margin -= upper[j]! * c.zUpper[j]!;
+    if (Number.isFinite(lower[j]!) && Number.isFinite(upper[j]!)) slack += rj * Math.max(Math.abs(lower[j]!), Math.abs(upper[j]!));
+    else assert.ok(rj < 1e-8, `(Aᵀy − z_lo + z_hi)[${j}] = ${rj} on an unbounded variable`);
+  }
+  assert.ok(margin > slack + 1e-3, `margin ${margin}, slack ${slack}`);
+}
+
+describe('separable interior-point method: primal infeasible problems', () => {
+  it('certifies a sum that the box cannot reach', () => {
+    // min ½‖x‖²  s.t.  [1 1] x = 3,  0 ≤ x ≤ 1: at most 2. Certificate y = −1, z_hi = (1, 1).
+    const A = cscFromDense([[1, 1]]);
+    const r = solveIpm({ objective: quadratic([1, 1], [0, 0]), A, b: [3], lower: [0, 0], upper: [1, 1] });
+    assert.equal(r.status, 'infeasible');
+    checkCertificate(A, [3], [0, 0], [1, 1], r.certificate!);
+    assert.ok(r.iterations < 20, `took ${r.iterations} iterations`);
+  });
+
+  it('certifies two rows that need more than the bounds allow', () => {
+    // min x1 + 2x2  s.t.  [1  1 −1] x = 0   (x3 = x1 + x2 ≥ 10 but x1 + x2 ≤ 8)
+    //                     [1 −1  0]     5,   0 ≤ x1, x2 ≤ 4,  10 ≤ x3 ≤ 20
+    const A = cscFromDense([
+      [1, 1, -1],
+      [1, -1, 0],
+    ]);
+    const lower = [0, 0, 10];
+    const upper = [4, 4, 20];
+    const r = solveIpm({ objective: quadratic([0, 0, 0], [1, 2, 0]), A, b: [0, 5], lower, upper });
+    assert.equal(r.status, 'infeasible');
+    checkCertificate(A, [0, 5], lower, upper, r.certificate!);
+  });
+
+  it('certifies inconsistent equalities on free variables', () => {
+    // min ½‖x‖²  s.t.  [1 −1] x = 1,  [1 −1] x = 2,  x free: y = (1, −1) gives Aᵀy = 0, bᵀy = −1.
+    const A = cscFromDense([
+      [1, -1],
+      [1, -1],
+    ]);
+    const r = solveIpm({ objective: quadratic([1, 1], [0, 0]), A, b: [1, 2], lower: [-Infinity, -Infinity], upper: [Infinity, Infinity] });
+    assert.equal(r.status, 'infeasible');
+    checkCertificate(A, [1, 2], [-Infinity, -Infinity], [Infinity, Infinity], r.certificate!);
+  });
+
+  it('solves the same sum when the box can reach it (no false certificate)', () => {
+    // [1 1] x = 1.5, 0 ≤ x ≤ 1 → x = (0.75, 0.75).
+    const r = solveIpm({ objective: quadratic([1, 1], [0, 0]), A: cscFromDense([[1, 1]]), b: [1.5], lower: [0, 0], upper: [1, 1] });
+    assert.equal(r.status, 'solved');
+    assert.equal(r.certificate, undefined);
+    assert.ok(Math.abs(r.x[0]! - 0.75) < 1e-8 && Math.abs(r.x[1]! - 0.75) < 1e-8);
   });
 });

@@ -8,7 +8,7 @@ import { generate, type Kind } from './generate';
 
 const TIGHT = { epsAbs: 1e-7, epsRel: 1e-7, maxIter: 20000, polish: true };
 
-describe('closed-form cases', () => {
+describe('feasible problems (closed forms)', () => {
   it('solves the OSQP demo problem exactly', () => {
     // min ½xᵀ[4 1; 1 2]x + [1 1]x  s.t. x1 + x2 = 1, 0 ≤ x ≤ 0.7  →  x = (0.3, 0.7)
     const s = new Osqp(
@@ -58,22 +58,70 @@ describe('closed-form cases', () => {
   });
 });
 
-describe('infeasibility detection', () => {
-  it('certifies a primal infeasible problem with y', () => {
-    const A = cscFromDense([[1, 1], [1, 1]]);
-    const r = new Osqp({ P: cscFromDense([[1, 0], [0, 1]]), q: [0, 0], A, l: [-Infinity, 2], u: [1, Infinity] }).solve();
+/** Checks OSQP's primal infeasibility certificate δy: ‖Aᵀδy‖∞ ≤ ε‖δy‖∞ and uᵀδy₊ + lᵀδy₋ < 0. */
+function checkPrimalCertificate(A: ReturnType<typeof cscFromDense>, l: number[], u: number[], dy: Float64Array): void {
+  const norm = Math.max(...Array.from(dy, Math.abs));
+  assert.ok(norm > 0);
+  const aty = matTVec(A, dy, new Float64Array(A.n));
+  aty.forEach((v, j) => assert.ok(Math.abs(v) <= 1e-4 * norm, `(Aᵀδy)[${j}] = ${v}`));
+  let support = 0;
+  dy.forEach((v, i) => {
+    if (v > 0) support += u[i]! * v;
+    else if (v < 0) support += l[i]! * v;
+  });
+  assert.ok(support < 0, `uᵀδy₊ + lᵀδy₋ = ${support}`);
+}
+
+describe('primal infeasible problems', () => {
+  it('certifies two rows on the same combination that cannot both hold', () => {
+    // min ½‖x‖²  s.t.  [1 1] x ≤ 1,  [1 1] x ≥ 2
+    const A = cscFromDense([
+      [1, 1],
+      [1, 1],
+    ]);
+    const l = [-Infinity, 2];
+    const u = [1, Infinity];
+    const r = new Osqp({ P: cscFromDense([[1, 0], [0, 1]]), q: [0, 0], A, l, u }).solve();
     assert.equal(r.info.status, 'primal_infeasible');
-    // Aᵀy ≈ 0 (relative to ‖y‖∞, as OSQP's certificate tolerance) and uᵀy₊ + lᵀy₋ < 0.
-    const norm = Math.max(Math.abs(r.y[0]!), Math.abs(r.y[1]!));
-    assert.ok(Math.abs(r.y[0]! + r.y[1]!) <= 1e-4 * norm);
-    const support = (r.y[0]! > 0 ? 1 * r.y[0]! : 0) + (r.y[1]! < 0 ? 2 * r.y[1]! : 0);
-    assert.ok(support < 0);
+    assert.ok(r.primalInfeasibilityCertificate, 'the certificate is a named field');
+    assert.equal(r.dualInfeasibilityCertificate, undefined);
+    checkPrimalCertificate(A, l, u, r.primalInfeasibilityCertificate!);
+    assert.ok(Number.isNaN(r.info.objective));
   });
 
-  it('certifies a dual infeasible (unbounded) problem with x', () => {
+  it('certifies a box that cannot reach an equality', () => {
+    // min x1 + x2  s.t.  [1 1] x = 3,  [1 0; 0 1] x ∈ [0, 1]²: at most 2
+    const A = cscFromDense([
+      [1, 1],
+      [1, 0],
+      [0, 1],
+    ]);
+    const l = [3, 0, 0];
+    const u = [3, 1, 1];
+    const r = new Osqp({ P: cscEmpty(2, 2), q: [1, 1], A, l, u }).solve();
+    assert.equal(r.info.status, 'primal_infeasible');
+    checkPrimalCertificate(A, l, u, r.primalInfeasibilityCertificate!);
+  });
+});
+
+describe('dual infeasible problems', () => {
+  it('certifies an unbounded LP with a ray', () => {
+    // min x1  s.t.  0 ≤ [0 1] x ≤ 1: x1 → −∞ along δx = (−1, 0)
     const r = new Osqp({ P: cscEmpty(2, 2), q: [1, 0], A: cscFromDense([[0, 1]]), l: [0], u: [1] }).solve();
     assert.equal(r.info.status, 'dual_infeasible');
-    assert.ok(r.x[0]! < 0);
+    const dx = r.dualInfeasibilityCertificate!;
+    assert.ok(dx, 'the certificate is a named field');
+    assert.equal(r.primalInfeasibilityCertificate, undefined);
+    // qᵀδx < 0, Aδx = 0 (the only row is bounded both ways), Pδx = 0.
+    assert.ok(dx[0]! < 0 && Math.abs(dx[1]!) <= 1e-4 * Math.abs(dx[0]!));
+  });
+
+  it('certifies a QP unbounded along the null space of P', () => {
+    // min ½x1² − x2  s.t.  [1 0] x ∈ [−1, 1], [0 1] x ≥ 0: x2 → +∞ along δx = (0, 1)
+    const r = new Osqp({ P: cscFromDense([[1, 0], [0, 0]]), q: [0, -1], A: cscFromDense([[1, 0], [0, 1]]), l: [-1, 0], u: [1, Infinity] }).solve();
+    assert.equal(r.info.status, 'dual_infeasible');
+    const dx = r.dualInfeasibilityCertificate!;
+    assert.ok(dx[1]! > 0 && Math.abs(dx[0]!) <= 1e-4 * dx[1]!, `δx = ${Array.from(dx)}`);
   });
 });
 
@@ -139,7 +187,7 @@ describe('against HiGHS on generated problems', () => {
   });
 });
 
-describe('updates and warm starts', () => {
+describe('updates', () => {
   const base = () => ({
     P: cscFromDense([[4, 1], [0, 2]]),
     q: [1, 1],

@@ -24,29 +24,47 @@ export function dispatchFromVector(market: Market, f: Formulation, x: ArrayLike<
 
 /**
  * Dispatch, prices and flows of a primal-dual solution (x, y) with row duals in the convention
- * ∇f + Aᵀy = z (z the bound multipliers; OSQP's and the IPM's): the system price λ_t is −y of the
- * balance row, a line's congestion price μ_ℓt is −y of its flow row (zero when the row is absent,
- * i.e. unconstrained), and agent i's nodal price is λ_t + Σ_ℓ H_ℓi μ_ℓt.
+ * ∇f + Aᵀy = z (z the bound multipliers; OSQP's and the IPM's).
+ * - 'ptdf' / 'none': the system price λ_t is −y of the balance row, a line's congestion price μ_ℓt is
+ *   −y of its flow row (zero when the row is absent, i.e. unconstrained), and agent i's nodal price is
+ *   λ_t + Σ_ℓ H_ℓi μ_ℓt.
+ * - 'kirchhoff': bus k's nodal price is −y of its balance row (the slack bus's is λ_t), and μ_ℓt is the
+ *   flow variable's bound multiplier z_lo − z_hi (what −y of the PTDF flow row equals at the optimum).
  */
 export function pricedDispatch(
   market: Market,
   f: Formulation,
   x: ArrayLike<number>,
   y: ArrayLike<number>,
+  bounds?: { zLower: ArrayLike<number>; zUpper: ArrayLike<number> },
 ): Pick<ClearingSolution, 'dispatch' | 'systemPriceUsdPerKwh' | 'nodalPriceUsdPerKwh' | 'lineDualUsdPerKwh' | 'flowsKw'> {
   const T = market.hours;
   const na = market.agents.length;
   const dispatch = dispatchFromVector(market, f, x);
   const system = Array.from({ length: T }, (_, t) => -y[f.balanceRow(t)]!);
-  const lineDual = market.network.lines.map((_, l) =>
-    Array.from({ length: T }, (_, t) => {
-      const row = f.lineRow(l, t);
-      return row < 0 ? 0 : -y[row]!;
-    }),
-  );
-  const nodal = market.agents.map((_, a) =>
-    Array.from({ length: T }, (_, t) => system[t]! + market.network.lines.reduce((s, __, l) => s + market.H[l * na + a]! * lineDual[l]![t]!, 0)),
-  );
+  let lineDual: number[][];
+  let nodal: number[][];
+  if (f.network === 'kirchhoff') {
+    if (!bounds) throw new Error('the Kirchhoff formulation reads congestion prices from bound multipliers');
+    lineDual = market.network.lines.map((_, l) =>
+      Array.from({ length: T }, (_, t) => {
+        const v = f.flowVar(l, t);
+        return v < 0 ? 0 : bounds.zLower[v]! - bounds.zUpper[v]!;
+      }),
+    );
+    const busOf = new Map(market.network.buses.map((b, k) => [b, k]));
+    nodal = market.agents.map((agent) => Array.from({ length: T }, (_, t) => -y[f.busRow(busOf.get(agent.bus)!, t)]!));
+  } else {
+    lineDual = market.network.lines.map((_, l) =>
+      Array.from({ length: T }, (_, t) => {
+        const row = f.lineRow(l, t);
+        return row < 0 ? 0 : -y[row]!;
+      }),
+    );
+    nodal = market.agents.map((_, a) =>
+      Array.from({ length: T }, (_, t) => system[t]! + market.network.lines.reduce((s, __, l) => s + market.H[l * na + a]! * lineDual[l]![t]!, 0)),
+    );
+  }
   return {
     dispatch,
     systemPriceUsdPerKwh: system,

@@ -1,9 +1,9 @@
 // The centralized benchmark solved exactly by the separable interior-point method of the qp
 // package: the log utilities enter as they are (no approximation), so the optimum is accurate to
 // the IPM tolerance (1e-10 on residuals and complementarity).
-import { type SeparableObjective, solveIpm } from '@gridmarket/qp';
+import { type InfeasibilityCertificate, type SeparableObjective, solveIpm } from '@gridmarket/qp';
 import type { Market } from '../case/market';
-import type { ClearingSolution } from '../solution';
+import type { ClearingSolution, InfeasibleConstraint, Infeasibility } from '../solution';
 import { socialWelfare } from '../model/welfare';
 import { type Formulation, formulate } from './formulation';
 import { pricedDispatch } from './extract';
@@ -49,7 +49,7 @@ export function objectiveCoefficients(market: Market, f: Formulation) {
 
 export function solveCentralized(market: Market, options: { constrained: boolean; tolerance?: number }): ClearingSolution {
   const t0 = performance.now();
-  const f = formulate(market, options.constrained);
+  const f = formulate(market, options.constrained, 'kirchhoff');
   const { quad, lin, logw } = objectiveCoefficients(market, f);
   const objective: SeparableObjective = (x, g, h) => {
     let val = f.constant;
@@ -70,10 +70,26 @@ export function solveCentralized(market: Market, options: { constrained: boolean
     return val;
   };
   const r = solveIpm({ objective, A: f.A, b: f.b, lower: f.lower, upper: f.upper }, options.tolerance ? { tolerance: options.tolerance } : {});
+  if (r.status === 'infeasible') {
+    return {
+      method: 'centralized',
+      constrained: options.constrained,
+      status: 'infeasible',
+      infeasibility: describeInfeasibility(market, f, r.certificate!),
+      welfareUsd: NaN,
+      dispatch: [],
+      systemPriceUsdPerKwh: [],
+      nodalPriceUsdPerKwh: [],
+      lineDualUsdPerKwh: [],
+      flowsKw: [],
+      solveTimeMs: performance.now() - t0,
+      accuracy: { iterations: r.iterations, primalResidual: r.primalResidual, certificateMargin: r.certificate!.margin },
+    };
+  }
   if (r.status !== 'solved') {
     throw new CentralizedError(`interior point ended with ${r.status} after ${r.iterations} iterations (residuals ${r.primalResidual.toExponential(2)}, ${r.dualResidual.toExponential(2)})`);
   }
-  const solution = pricedDispatch(market, f, r.x, r.y);
+  const solution = pricedDispatch(market, f, r.x, r.y, { zLower: r.zLower, zUpper: r.zUpper });
   return {
     method: 'centralized',
     constrained: options.constrained,
@@ -83,4 +99,37 @@ export function solveCentralized(market: Market, options: { constrained: boolean
     solveTimeMs: performance.now() - t0,
     accuracy: { iterations: r.iterations, primalResidual: r.primalResidual, dualResidual: r.dualResidual, complementarity: r.complementarity },
   };
+}
+
+/** Multipliers below this share of the largest (1) are round-off of the early iterates, not part of the conflict. */
+const SUPPORT_THRESHOLD = 1e-3;
+
+/** The rows and bounds a Farkas certificate rests on, in the market's terms. */
+export function describeInfeasibility(market: Market, f: Formulation, cert: InfeasibilityCertificate): Infeasibility {
+  const constraints: InfeasibleConstraint[] = [];
+  for (let i = 0; i < cert.y.length; i++) {
+    const w = Math.abs(cert.y[i]!);
+    if (w <= SUPPORT_THRESHOLD) continue;
+    const kind = f.rowKind[i]!;
+    const owner = f.rowOwner[i]!;
+    const c: InfeasibleConstraint = { kind, hour: f.rowHour[i]!, weight: w };
+    if (kind === 'busBalance') c.bus = market.network.buses[owner]!;
+    else if (kind === 'soc') c.agent = market.agents[owner]!.id;
+    else if (kind === 'flow' || kind === 'cycle') c.line = owner;
+    constraints.push(c);
+  }
+  for (let v = 0; v < f.n; v++) {
+    for (const side of ['lower', 'upper'] as const) {
+      const w = side === 'lower' ? cert.zLower[v]! : cert.zUpper[v]!;
+      if (!(w > SUPPORT_THRESHOLD)) continue;
+      const role = f.role[v]!;
+      const c: InfeasibleConstraint = { kind: 'bound', hour: f.hour[v]!, variable: role, side, bound: side === 'lower' ? f.lower[v]! : f.upper[v]!, weight: w };
+      if (role === 'flow') c.line = f.owner[v]!;
+      else c.agent = market.agents[f.owner[v]!]!.id;
+      constraints.push(c);
+    }
+  }
+  constraints.sort((a, b) => b.weight - a.weight || a.hour - b.hour);
+  const hours = [...new Set(constraints.map((c) => c.hour))].sort((a, b) => a - b);
+  return { hours, constraints, margin: cert.margin };
 }
