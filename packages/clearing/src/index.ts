@@ -15,6 +15,7 @@ export * from './market/outputs';
 export * from './market/rounding';
 export * from './result/schema';
 export * from './result/document';
+export * from './result/money';
 export * from './thesis';
 export { SYNTHETIC_AGENTS, SYNTHETIC_BUSES, syntheticCase, syntheticCaseByName, type SyntheticSpec } from './case/synthetic';
 export { matpowerCase, MATPOWER_PLACEMENT_DEFAULTS, type MatpowerPlacementOptions } from './case/matpowerAgents';
