@@ -20,15 +20,16 @@ export async function openParticipant(page: Page, baseUrl: string, agentId: numb
 }
 
 /**
- * On an epoch page: waits for the charting code, then brings each figure into view (figures are
- * drawn as they come near the viewport) and waits for its chart. Returns how many were drawn.
+ * On an epoch page: checks that every figure arrived drawn (its marks are in the server's HTML) and
+ * answers the pointer (its hover island hydrated). Returns how many figures there are.
  */
 export async function drawAllFigures(page: Page): Promise<number> {
   await page.waitForFunction(() => document.querySelectorAll('section[data-testid^=fig-]').length > 0, undefined, { timeout: 30_000 });
   const figures = await page.locator('section[data-testid^=fig-]').all();
   for (const figure of figures) {
     await figure.scrollIntoViewIfNeeded();
-    await figure.locator('.recharts-surface').first().waitFor({ timeout: 15_000 });
+    await figure.locator('svg.plot-marks').first().waitFor({ timeout: 15_000 });
+    await figure.locator('.plot-area[data-hover-ready]').first().waitFor({ timeout: 15_000 });
   }
   await page.evaluate(() => window.scrollTo(0, 0));
   return figures.length;

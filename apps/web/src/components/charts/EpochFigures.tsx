@@ -1,154 +1,136 @@
-'use client';
-// The thesis's figures for one epoch, as interactive charts (hover for values, legends toggle).
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
-import { useEffect, useRef, useState } from 'react';
-import type { EpochCharts, HeatCell } from '@/lib/types';
-
-// When the charting code has been evaluated, for the web bench (bench/web.ts) to split load from drawing.
-performance.mark('gridmarket:figures-code');
+// The thesis's figures for one epoch, drawn on the server: the page arrives with them, and only the
+// hover (values under the pointer) waits for the browser's JavaScript.
+import type { EpochCharts } from '@/lib/types';
+import { BarChart, type Categories, HeatMap, LineChart, type Series, XYChart } from './Plot';
 
 const COLORS = ['#1f6feb', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7ea4', '#6e7781'];
 
-/**
- * A figure whose chart is drawn when it comes near the viewport: the page is interactive as soon as
- * the figures on screen are drawn, and the others cost nothing until scrolled to.
- */
-function Figure({ title, figure, children, testId }: { title: string; figure: string; children: React.ReactElement; testId: string }) {
-  const ref = useRef<HTMLElement>(null);
-  const [near, setNear] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: '200px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, []);
+const KWH = { kind: 'fixed', digits: 2, unit: 'kWh' } as const;
+
+function Figure({ title, figure, testId, children }: { title: string; figure: string; testId: string; children: React.ReactNode }) {
   return (
-    <section className="card" data-testid={testId} ref={ref}>
+    <section className="card figure" data-testid={testId}>
       <h2 style={{ marginTop: 0 }}>
         {title} <span className="muted">(Fig. {figure})</span>
       </h2>
-      <div className="chart">
-        {near && (
-          <ResponsiveContainer width="100%" height="100%">
-            {children}
-          </ResponsiveContainer>
-        )}
-      </div>
+      {children}
     </section>
   );
 }
 
-/** Shades of the heat maps, light to dark; a cell takes the shade of its share of the largest. */
-const SHADES = ['#dbe9fb', '#b3d1f7', '#85b4f0', '#5794e6', '#2f72d6', '#1553b0', '#0b3a80'];
-
-/**
- * A heat map drawn as a scatter of squares, one series per shade (a series per colour keeps the
- * chart light: hundreds of cells, seven series).
- */
-function Heatmap({ cells, xLabels, yLabels, xName }: { cells: HeatCell[]; xLabels: string[]; yLabels: string[]; xName: string }) {
-  const max = Math.max(1e-9, ...cells.map((c) => c.kwh));
-  const shade = (v: number) => Math.min(SHADES.length - 1, Math.floor(Math.sqrt(v / max) * SHADES.length));
-  const series = SHADES.map((color, k) => ({ color, cells: cells.filter((c) => shade(c.kwh) === k) }));
-  const ticks = (n: number) => Array.from({ length: n }, (_, i) => i);
-  return (
-    <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
-      <XAxis type="number" dataKey="x" name={xName} domain={[-0.5, xLabels.length - 0.5]} ticks={ticks(xLabels.length)} tickFormatter={(i: number) => xLabels[i] ?? ''} interval={0} fontSize={10} />
-      <YAxis type="number" dataKey="y" name="seller" domain={[-0.5, yLabels.length - 0.5]} ticks={ticks(yLabels.length)} tickFormatter={(i: number) => yLabels[i] ?? ''} interval={0} fontSize={10} reversed />
-      <ZAxis type="number" dataKey="kwh" range={[150, 150]} name="energy (kWh)" />
-      <Tooltip cursor={false} formatter={(v, name) => (name === xName ? (xLabels[Number(v)] ?? v) : name === 'seller' ? (yLabels[Number(v)] ?? v) : v)} />
-      {series.map((s) => (
-        <Scatter key={s.color} data={s.cells} fill={s.color} shape="square" isAnimationActive={false} />
-      ))}
-    </ScatterChart>
-  );
-}
+const byHour = (hours: number): Categories => ({
+  title: 'hour of the day',
+  labels: Array.from({ length: hours }, (_, t) => String(t)),
+  name: (t) => `hour ${t} (${String(t).padStart(2, '0')}:00–${String(t + 1).padStart(2, '0')}:00)`,
+  keep: 8,
+});
 
 export function EpochFigures({ charts }: { charts: EpochCharts }) {
-  const hours = Array.from({ length: 24 }, (_, t) => t);
+  const hours = byHour(charts.prices.length);
+  const column = <K extends string>(rows: Record<K, number | null>[], key: K) => rows.map((r) => r[key]);
+  const d = charts.dispatch;
+  const s = charts.settlementByHour;
+  const hasUnconstrained = charts.lines.some((l) => l.unconstrained !== null);
+  const sellers = (names: string[]): Categories => ({ title: 'seller', labels: names, name: (i) => `seller ${names[i]}`, keep: 12 });
   return (
     <div className="grid2">
       <Figure title="Prices over the day" figure="6.13" testId="fig-prices">
-        <LineChart data={charts.prices}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="hour" />
-          <YAxis width={60} domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(3)} label={{ value: '$/kWh', angle: -90, position: 'insideLeft' }} />
-          <Tooltip />
-          <Legend />
-          <Line type="stepAfter" dataKey="settlement" name="settlement price" stroke={COLORS[0]} dot={false} isAnimationActive={false} />
-          <Line type="stepAfter" dataKey="system" name="system price (balance dual)" stroke={COLORS[1]} dot={false} strokeDasharray="4 3" isAnimationActive={false} />
-        </LineChart>
+        <LineChart
+          label="Settlement and system price per hour"
+          step
+          x={hours}
+          y={{ title: 'price ($/kWh)', format: { kind: 'usd', digits: 4, per: 'kWh' }, zero: false }}
+          series={[
+            { name: 'settlement price', color: COLORS[0]!, values: charts.prices.map((p) => p.settlement) },
+            { name: 'system price (balance dual)', color: COLORS[1]!, values: charts.prices.map((p) => p.system), dashed: true },
+          ]}
+        />
       </Figure>
       <Figure title="Generation and consumption" figure="6.8" testId="fig-dispatch">
-        <BarChart data={charts.dispatch}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="hour" />
-          <YAxis unit=" kW" width={70} />
-          <Tooltip />
-          <Legend />
-          <Bar dataKey="generation" stackId="supply" name="local generation" fill={COLORS[2]} isAnimationActive={false} />
-          <Bar dataKey="discharge" stackId="supply" name="battery discharge" fill={COLORS[4]} isAnimationActive={false} />
-          <Bar dataKey="gridImport" stackId="supply" name="grid import" fill={COLORS[7]} isAnimationActive={false} />
-          <Bar dataKey="consumption" stackId="demand" name="consumption" fill={COLORS[1]} isAnimationActive={false} />
-          <Bar dataKey="charge" stackId="demand" name="battery charge" fill={COLORS[3]} isAnimationActive={false} />
-        </BarChart>
+        <BarChart
+          label="Supply and demand per hour"
+          categories={hours}
+          value={{ title: 'power (kW)', format: { kind: 'fixed', digits: 2, unit: 'kW' } }}
+          groups={[
+            [
+              { name: 'local generation', color: COLORS[2]!, values: column(d, 'generation') },
+              { name: 'battery discharge', color: COLORS[4]!, values: column(d, 'discharge') },
+              { name: 'grid import', color: COLORS[7]!, values: column(d, 'gridImport') },
+            ],
+            [
+              { name: 'consumption', color: COLORS[1]!, values: column(d, 'consumption') },
+              { name: 'battery charge', color: COLORS[3]!, values: column(d, 'charge') },
+            ],
+          ]}
+        />
       </Figure>
       <Figure title="Battery state of charge" figure="6.9" testId="fig-soc">
-        <LineChart data={charts.soc.rows}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="hour" />
-          <YAxis unit=" kWh" width={70} />
-          <Tooltip />
-          <Legend />
-          {charts.soc.agents.map((a, i) => (
-            <Line key={a} type="monotone" dataKey={a} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
-          ))}
-        </LineChart>
+        <LineChart
+          label="State of charge of each battery at the end of each hour"
+          x={hours}
+          y={{ title: 'state of charge (kWh)', format: KWH }}
+          series={charts.soc.agents.map((a, i): Series => ({ name: a, color: COLORS[i % COLORS.length]!, values: charts.soc.rows.map((r) => r[a] ?? null) }))}
+        />
       </Figure>
       <Figure title="Line utilization, constrained vs unconstrained" figure="6.7" testId="fig-lines">
-        <BarChart data={charts.lines}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="line" fontSize={10} />
-          <YAxis unit=" %" width={60} />
-          <Tooltip />
-          <Legend />
-          <ReferenceLine y={100} stroke={COLORS[1]} strokeDasharray="4 3" />
-          <Bar dataKey="constrained" name="network-constrained (posted)" fill={COLORS[0]} isAnimationActive={false} />
-          {charts.lines.some((l) => l.unconstrained !== null) && <Bar dataKey="unconstrained" name="unconstrained" fill={COLORS[7]} isAnimationActive={false} />}
-        </BarChart>
+        <BarChart
+          label="Peak flow of each line as a share of its limit"
+          horizontal
+          categories={{ title: 'line (from–to bus)', labels: charts.lines.map((l) => l.line), name: (i) => `line ${charts.lines[i]!.line}, limit ${charts.lines[i]!.limitKw} kW`, keep: 40 }}
+          value={{ title: 'peak flow (% of the line limit)', tickUnit: ' %', format: { kind: 'fixed', digits: 1, unit: '%' } }}
+          reference={{ value: 100, label: 'limit 100 %', color: COLORS[1]! }}
+          groups={[
+            [{ name: 'network-constrained (posted)', color: COLORS[0]!, values: charts.lines.map((l) => l.constrained) }],
+            ...(hasUnconstrained ? [[{ name: 'unconstrained', color: COLORS[7]!, values: charts.lines.map((l) => l.unconstrained) }]] : []),
+          ]}
+        />
       </Figure>
       {charts.admm && (
         <Figure title="ADMM residuals" figure="6.3" testId="fig-admm">
-          <LineChart data={charts.admm}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="iteration" />
-            <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow width={70} tickFormatter={(v: number) => v.toExponential(0)} />
-            <Tooltip formatter={(v) => Number(v).toExponential(3)} />
-            <Legend />
-            <Line dataKey="primal" name="primal residual ‖r‖" stroke={COLORS[0]} dot={false} isAnimationActive={false} />
-            <Line dataKey="dual" name="dual residual ‖s‖" stroke={COLORS[1]} dot={false} isAnimationActive={false} />
-            <Line dataKey="epsPrimal" name="ε primal" stroke={COLORS[0]} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
-            <Line dataKey="epsDual" name="ε dual" stroke={COLORS[1]} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
-          </LineChart>
+          <XYChart
+            label="Primal and dual residuals per ADMM iteration, with their tolerances"
+            x={{ title: 'iteration', values: charts.admm.map((r) => r.iteration), name: (i) => `iteration ${charts.admm![i]!.iteration}` }}
+            y={{ title: 'residual (log scale)', log: true, format: { kind: 'exp', digits: 3 } }}
+            series={[
+              { name: 'primal residual ‖r‖', color: COLORS[0]!, values: charts.admm.map((r) => r.primal) },
+              { name: 'dual residual ‖s‖', color: COLORS[1]!, values: charts.admm.map((r) => r.dual) },
+              { name: 'ε primal (tolerance)', color: COLORS[0]!, values: charts.admm.map((r) => r.epsPrimal), dashed: true },
+              { name: 'ε dual (tolerance)', color: COLORS[1]!, values: charts.admm.map((r) => r.epsDual), dashed: true },
+            ]}
+          />
         </Figure>
       )}
       <Figure title="Settlement per hour" figure="6.14, 6.15" testId="fig-settlement">
-        <BarChart data={charts.settlementByHour}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="hour" />
-          <YAxis unit=" kWh" width={70} />
-          <Tooltip />
-          <Legend />
-          <Bar dataKey="settledKwh" stackId="e" name="settled" fill={COLORS[2]} isAnimationActive={false} />
-          <Bar dataKey="rejectedKwh" stackId="e" name="rejected" fill={COLORS[1]} isAnimationActive={false} />
-          <Bar dataKey="openKwh" stackId="e" name="not yet settled" fill={COLORS[7]} isAnimationActive={false} />
-        </BarChart>
+        <BarChart
+          label="Energy traded per hour by settlement status"
+          categories={hours}
+          value={{ title: 'energy (kWh)', format: KWH }}
+          groups={[
+            [
+              { name: 'settled', color: COLORS[2]!, values: column(s, 'settledKwh') },
+              { name: 'rejected', color: COLORS[1]!, values: column(s, 'rejectedKwh') },
+              { name: 'not yet settled', color: COLORS[7]!, values: column(s, 'openKwh') },
+            ],
+          ]}
+        />
       </Figure>
-      <Figure title="Bilateral trades, seller × buyer (kWh)" figure="6.11" testId="fig-seller-buyer">
-        <Heatmap cells={charts.sellerBuyer.cells} xLabels={charts.sellerBuyer.buyers} yLabels={charts.sellerBuyer.sellers} xName="buyer" />
+      <Figure title="Bilateral trades, seller × buyer" figure="6.11" testId="fig-seller-buyer">
+        <HeatMap
+          label="Energy each seller sold to each buyer over the day"
+          x={{ title: 'buyer', labels: charts.sellerBuyer.buyers, name: (i) => `buyer ${charts.sellerBuyer.buyers[i]}`, keep: 12 }}
+          y={sellers(charts.sellerBuyer.sellers)}
+          cells={charts.sellerBuyer.cells.map((c) => ({ x: c.x, y: c.y, v: c.kwh }))}
+          value={{ title: 'energy sold over the day (kWh)', format: KWH }}
+        />
       </Figure>
-      <Figure title="Bilateral trades, seller × hour (kWh)" figure="6.16" testId="fig-seller-hour">
-        <Heatmap cells={charts.sellerHour.cells} xLabels={hours.map(String)} yLabels={charts.sellerHour.sellers} xName="hour" />
+      <Figure title="Bilateral trades, seller × hour" figure="6.16" testId="fig-seller-hour">
+        <HeatMap
+          label="Energy each seller sold in each hour"
+          x={hours}
+          y={sellers(charts.sellerHour.sellers)}
+          cells={charts.sellerHour.cells.map((c) => ({ x: c.x, y: c.y, v: c.kwh }))}
+          value={{ title: 'energy sold in the hour (kWh)', format: KWH }}
+        />
       </Figure>
     </div>
   );
