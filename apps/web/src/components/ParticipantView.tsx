@@ -3,16 +3,16 @@
 // the roots this page reads from the chain, balances, and the Claim action.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Hex } from 'viem';
 import { useAccount, usePublicClient, useReadContract, useSendTransaction } from 'wagmi';
 import { clearingLedgerAbi, createProofVerifier, settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
 import type { ClaimPlan } from '@gridmarket/oracle/read';
 import { getJson } from '@/lib/fetch';
-import { fmtInt, fmtKwh, fmtUnits } from '@/lib/format';
+import { fmtInt, fmtKwh, fmtUsd } from '@/lib/format';
 import type { EpochStatus } from '@/lib/status';
 import type { AgentInfo, DevAccount, ParticipantEpoch } from '@/lib/types';
 import { verifyParticipant } from '@/lib/verify';
+import { BarChart } from './charts/Plot';
 import { Wallet } from './Wallet';
 
 interface Props {
@@ -109,7 +109,7 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
         setClaim({ state: 'pending', step: `${next.description}: waiting for ${hash.slice(0, 10)}…` });
         const receipt = await publicClient.waitForTransactionReceipt({ hash });
         if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
-        done.push(next.kind === 'withdraw' ? `withdrew ${fmtUnits(next.amount, decimals)} tokens` : next.description);
+        done.push(next.kind === 'withdraw' ? `withdrew ${fmtUsd(next.amount, decimals)}` : next.description);
       }
     } catch (err) {
       setClaim({ state: 'error', message: (err as Error).message.split('\n')[0] ?? 'the claim failed' });
@@ -123,6 +123,7 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
   const p = data.data;
   const sold = p.trades.filter((t) => t.role === 'seller');
   const open = p.trades.filter((t) => t.status === 'open').length;
+  const nothingToClaim = open === 0 && claimable.data === 0n;
   return (
     <>
       <div className="stats">
@@ -149,18 +150,22 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
         </div>
         <div className="stat">
           <div className="label">claimable (settlement contract)</div>
-          <div className="value" data-testid="claimable">{claimable.data === undefined ? '…' : fmtUnits(claimable.data, decimals)}</div>
+          <div className="value" data-testid="claimable">{claimable.data === undefined ? '…' : fmtUsd(claimable.data, decimals)}</div>
         </div>
         <div className="stat">
-          <div className="label">token balance (wallet)</div>
-          <div className="value" data-testid="token-balance">{balance.data === undefined ? '…' : fmtUnits(balance.data, decimals)}</div>
+          <div className="label">token balance (wallet; one token is $1)</div>
+          <div className="value" data-testid="token-balance">{balance.data === undefined ? '…' : fmtUsd(balance.data, decimals)}</div>
         </div>
       </div>
       <div className="card row" style={{ marginTop: '1rem' }}>
-        <button onClick={runClaim} disabled={claim.state === 'pending'} data-testid="claim">
+        <button onClick={runClaim} disabled={claim.state === 'pending' || nothingToClaim} aria-describedby="claim-why" data-testid="claim">
           {claim.state === 'pending' ? 'Claiming…' : 'Claim'}
         </button>
-        <span className="muted">Settles this agent&apos;s decidable trades with Merkle proofs (revealing the meter checks they need first), then withdraws its proceeds.</span>
+        <span className="muted" id="claim-why" data-testid="claim-why">
+          {nothingToClaim
+            ? `Nothing to claim: every trade of this agent in epoch ${epochId} is decided and its balance in the settlement contract is ${fmtUsd(0n, decimals)}.`
+            : "Settles this agent's decidable trades with Merkle proofs (revealing the meter checks they need first), then withdraws its proceeds."}
+        </span>
       </div>
       {claim.state !== 'idle' && (
         <div className={`alert ${claim.state === 'error' ? 'bad' : claim.state === 'success' ? 'ok' : 'warn'}`} role="status" data-testid={`claim-${claim.state}`}>
@@ -170,19 +175,15 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
       <div className="grid2">
         <section className="card">
           <h2 style={{ marginTop: 0 }}>Schedule and meter, per hour</h2>
-          <div className="chart">
-            <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={p.meter.map((m) => ({ hour: m.hour, scheduled: m.scheduledWh / 1000, measured: m.measuredWh === null ? null : m.measuredWh / 1000 }))}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="hour" />
-                <YAxis unit=" kWh" width={70} />
-                <Tooltip />
-                <Legend />
-                <Bar dataKey="scheduled" name="scheduled (committed)" fill="#1f6feb" isAnimationActive={false} />
-                <Bar dataKey="measured" name="measured (signed by the meter)" fill="#9a6700" isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
-          </div>
+          <BarChart
+            label="Energy scheduled and measured per hour"
+            categories={{ title: 'hour of the day', labels: p.meter.map((m) => String(m.hour)), name: (i) => `hour ${p.meter[i]!.hour}`, keep: 8 }}
+            value={{ title: 'net energy (kWh)', format: { kind: 'fixed', digits: 3, unit: 'kWh' } }}
+            groups={[
+              [{ name: 'scheduled (committed)', color: '#1f6feb', values: p.meter.map((m) => m.scheduledWh / 1000) }],
+              [{ name: 'measured (signed by the meter)', color: '#9a6700', values: p.meter.map((m) => (m.measuredWh === null ? null : m.measuredWh / 1000)) }],
+            ]}
+          />
         </section>
         <section className="card scroll">
           <h2 style={{ marginTop: 0 }}>Meter checks (tolerance {p.toleranceWh} Wh)</h2>
@@ -235,7 +236,7 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
                 <td>{t.counterpartyName}</td>
                 <td className="num">{t.hour}</td>
                 <td className="num">{fmtKwh(t.energyWh)}</td>
-                <td className="num">{fmtUnits(t.value, p.tokenDecimals, 4)}</td>
+                <td className="num">{fmtUsd(t.value, p.tokenDecimals, 4)}</td>
                 <td>
                   <span className={`badge ${t.status === 'settled' ? 'ok' : t.status === 'rejected' ? 'bad' : ''}`}>{t.status}</span>
                 </td>
