@@ -1,7 +1,8 @@
 // Epochs: every market day posted on chain, its status and totals.
 import Link from 'next/link';
 import { StatusBadge } from '@/components/StatusBadge';
-import { fmtInt, fmtKwh, fmtRelative, fmtUnits } from '@/lib/format';
+import { ChainTime } from '@/components/ChainTime';
+import { fmtInt, fmtKwh, fmtRelative, fmtUsd } from '@/lib/format';
 import { connect } from '@/server/chain';
 import { listEpochs, tokenDecimalsOf } from '@/server/epochs';
 
@@ -20,6 +21,7 @@ export default async function EpochsPage() {
         </p>
       ) : (
         <div className="card">
+          <ChainTime now={Number(c.now)} chainId={c.chainId} />
           <table data-testid="epochs-table">
             <thead>
               <tr>
@@ -31,7 +33,7 @@ export default async function EpochsPage() {
                 <th className="num">Value</th>
                 <th className="num">Settled</th>
                 <th className="num">Rejected</th>
-                <th>Challenge window</th>
+                <th>Challenge window (chain time)</th>
               </tr>
             </thead>
             <tbody>
@@ -46,7 +48,7 @@ export default async function EpochsPage() {
                   <td className="num">{e.agentCount}</td>
                   <td className="num">{fmtInt(e.tradeCount)}</td>
                   <td className="num">{fmtKwh(e.totalEnergyWh)}</td>
-                  <td className="num">${fmtUnits(e.totalValue, decimals)}</td>
+                  <td className="num">{fmtUsd(e.totalValue, decimals)}</td>
                   <td className="num">{fmtInt(e.settled)}</td>
                   <td className="num">{fmtInt(e.rejected)}</td>
                   <td>{e.voided ? 'voided by a dispute' : `${e.challengeEndsAt >= Number(c.now) ? 'closes' : 'closed'} ${fmtRelative(e.challengeEndsAt, c.now)}`}</td>

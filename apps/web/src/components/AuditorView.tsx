@@ -8,6 +8,7 @@ import { useAccount, usePublicClient, useSendTransaction } from 'wagmi';
 import type { AuditReport } from '@gridmarket/oracle/read';
 import { getJson } from '@/lib/fetch';
 import { shortHex } from '@/lib/format';
+import { formatDetails } from '@/lib/records';
 import type { DevAccount, EpochSummary, EventRecord } from '@/lib/types';
 import { StatusBadge } from './StatusBadge';
 import { Wallet } from './Wallet';
@@ -36,7 +37,7 @@ function checksOf(r: AuditResponse): Check[] {
   ];
 }
 
-export function AuditorView({ epochs, events, devAccounts, now }: { epochs: EpochSummary[]; events: EventRecord[]; devAccounts: DevAccount[]; now: number }) {
+export function AuditorView({ epochs, events, devAccounts, now, decimals }: { epochs: EpochSummary[]; events: EventRecord[]; devAccounts: DevAccount[]; now: number; decimals: number }) {
   return (
     <>
       <section className="card">
@@ -58,7 +59,7 @@ export function AuditorView({ epochs, events, devAccounts, now }: { epochs: Epoc
       </section>
       <h2>Wallet (to raise disputes)</h2>
       <Wallet devAccounts={devAccounts} />
-      <Records events={events} />
+      <Records events={events} decimals={decimals} />
     </>
   );
 }
@@ -149,7 +150,7 @@ function AuditRow({ epoch, now }: { epoch: EpochSummary; now: number }) {
 
 const LIMIT = 300;
 
-function Records({ events }: { events: EventRecord[] }) {
+function Records({ events, decimals }: { events: EventRecord[]; decimals: number }) {
   const [epoch, setEpoch] = useState('');
   const [kind, setKind] = useState('');
   const [agent, setAgent] = useState('');
@@ -205,7 +206,7 @@ function Records({ events }: { events: EventRecord[] }) {
                 <td>{e.event}</td>
                 <td className="num">{e.epoch ?? ''}</td>
                 <td className="num">{e.agent ?? ''}</td>
-                <td className="mono">{e.details}</td>
+                <td className="mono">{formatDetails(e, decimals)}</td>
                 <td className="mono">{shortHex(e.tx, 4)}</td>
               </tr>
             ))}

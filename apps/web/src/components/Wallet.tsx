@@ -57,7 +57,7 @@ export function Wallet({ devAccounts }: { devAccounts: DevAccount[] }) {
       <div className="card" data-testid="wallet">
         <div className="row">
           <span>
-            Connected: <span className="mono" data-testid="wallet-address">{account.address}</span> ({account.connector?.name})
+            Connected: <span className="mono" data-testid="wallet-address">{account.address}</span> ({account.connector?.type === 'mock' ? 'development account, signed for by the local node' : account.connector?.name})
           </span>
           <button className="secondary" onClick={() => disconnect()}>
             Disconnect
@@ -94,7 +94,12 @@ export function Wallet({ devAccounts }: { devAccounts: DevAccount[] }) {
           Browser wallet
         </button>
       </div>
-      {app.devAccounts && <p className="muted">Local chain: development accounts are signed for by the node. On a real chain, connect a browser wallet.</p>}
+      {app.devAccounts && (
+        <p className="muted" data-testid="dev-wallet-note">
+          <strong>Development wallet.</strong> This is a local chain (id {app.chainId}): the node itself signs for these accounts (each agent&apos;s owner and an auditor), so no key
+          or browser extension is needed, and its tokens are test tokens. It exists only on a local chain; on a real chain, connect a browser wallet.
+        </p>
+      )}
       {error && (
         <div className="alert bad" role="alert" style={{ marginTop: '0.75rem' }}>
           Could not connect: {error}

@@ -1,5 +1,6 @@
 // Operator: what is posted and what is pending, gas spent by step, and what failed.
 import Link from 'next/link';
+import { ChainTime } from '@/components/ChainTime';
 import { Stat } from '@/components/Stat';
 import { StatusBadge } from '@/components/StatusBadge';
 import { fmtInt, fmtRelative, shortHex } from '@/lib/format';
@@ -41,6 +42,7 @@ export default async function OperatorPage() {
       </div>
       <section className="card" style={{ marginTop: '1rem' }}>
         <h2 style={{ marginTop: 0 }}>Posted epochs</h2>
+        <ChainTime now={Number(c.now)} chainId={c.chainId} />
         <table data-testid="operator-epochs">
           <thead>
             <tr>
@@ -48,7 +50,7 @@ export default async function OperatorPage() {
               <th>status</th>
               <th>oracle</th>
               <th className="num">trades decided</th>
-              <th>next</th>
+              <th>next (chain time)</th>
             </tr>
           </thead>
           <tbody>

@@ -1,10 +1,12 @@
 // One epoch: its record on chain, its document (refused if it does not match the committed hash)
 // and the thesis's figures for the day.
 import Link from 'next/link';
-import { LazyEpochFigures } from '@/components/charts/LazyEpochFigures';
+import { formatUsd } from '@gridmarket/clearing/money';
+import { ChainTime } from '@/components/ChainTime';
+import { EpochFigures } from '@/components/charts/EpochFigures';
 import { Stat } from '@/components/Stat';
 import { StatusBadge } from '@/components/StatusBadge';
-import { fmtInt, fmtKwh, fmtRelative, fmtTime, fmtUnits } from '@/lib/format';
+import { fmtInt, fmtKwh, fmtRelative, fmtTime, fmtUsd } from '@/lib/format';
 import { connect } from '@/server/chain';
 import { epochCharts, epochSummary, readDocument, statusesOf, tokenDecimalsOf } from '@/server/epochs';
 
@@ -52,14 +54,15 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
       <div className="stats">
         <Stat label="trades" value={fmtInt(e.tradeCount)} />
         <Stat label="energy traded" value={fmtKwh(e.totalEnergyWh)} />
-        <Stat label="value" value={`$${fmtUnits(e.totalValue, decimals)}`} />
+        <Stat label="value" value={fmtUsd(e.totalValue, decimals)} />
         <Stat label="settled / rejected" value={`${fmtInt(e.settled)} / ${fmtInt(e.rejected)}`} />
-        <Stat label="value settled" value={`$${fmtUnits(e.settledValue, decimals)}`} />
-        {doc && <Stat label="social welfare" value={`$${doc.welfareUsd.toFixed(3)}`} />}
+        <Stat label="value settled" value={fmtUsd(e.settledValue, decimals)} />
+        {doc && <Stat label="social welfare" value={formatUsd(doc.welfareUsd, 3)} />}
         {doc?.admm && <Stat label="ADMM iterations" value={String(doc.admm.iterations)} />}
         {doc && <Stat label="max line utilization" value={`${(100 * doc.network.maxUtilization).toFixed(1)} %`} />}
       </div>
       <div className="card" style={{ marginTop: '1rem' }}>
+        <ChainTime now={Number(c.now)} chainId={c.chainId} />
         <table>
           <tbody>
             <Row k="posted" v={`${fmtTime(e.postedAt)} by ${e.oracle}`} />
@@ -72,16 +75,15 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
           </tbody>
         </table>
       </div>
-      {doc && <LazyEpochFigures charts={epochCharts(doc, statuses)} />}
+      {doc && <EpochFigures charts={epochCharts(doc, statuses)} />}
     </>
   );
 }
 
-
 function Row({ k, v, mono }: { k: string; v: string; mono?: boolean }) {
   return (
     <tr>
-      <th style={{ width: '14rem' }}>{k}</th>
+      <th className="key" style={{ width: '14rem' }}>{k}</th>
       <td className={mono ? 'mono' : undefined}>{v}</td>
     </tr>
   );
