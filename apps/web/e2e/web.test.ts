@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { formatUsd } from '@gridmarket/clearing/money';
 import { clearingLedgerAbi, settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
 import { ChainContext, DocumentStore, loadEpochData, tradeStatuses } from '@gridmarket/oracle';
 import type { Page } from 'playwright-core';
@@ -76,6 +77,9 @@ describe('a participant', () => {
     assert.equal((await balance()) - before, earned);
     assert.equal(await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'claimableOf', args: [agentId] }), 0n);
     assert.equal(await page.locator('[data-testid=open-trades]').textContent(), '0');
+    assert.equal(await page.locator('[data-testid=claimable]').textContent(), '$0.00');
+    assert.ok(await page.locator('[data-testid=claim]').isDisabled());
+    assert.match((await page.locator('[data-testid=claim-why]').textContent())!, /^Nothing to claim: every trade of this agent in epoch \d+ is decided/);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -102,6 +106,139 @@ describe('an auditor', () => {
     assert.equal(epoch.voided, true);
     assert.deepEqual(errors, []);
     await page.close();
+  });
+});
+
+describe('the figures', () => {
+  it('arrive drawn with titled axes, a colour scale on each heat map, every line labelled and readable log ticks', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await page.route('**/_next/static/**/*.js', (route) => route.abort());
+    await page.goto(`${stack.app.url}/epochs/${EPOCHS.settled}`);
+    // No JavaScript ran: what is there came drawn in the HTML.
+    const figures = page.locator('section[data-testid^=fig-]');
+    assert.equal(await figures.count(), 8);
+    for (const figure of await figures.all()) {
+      assert.equal(await figure.locator('svg.plot-marks').count(), 1);
+      assert.ok((await figure.locator('svg.plot-marks path, svg.plot-marks rect').count()) > 0);
+      assert.notEqual((await figure.locator('.plot-xtitle').textContent())!.trim(), '');
+      assert.notEqual((await figure.locator('.plot-ytitle').textContent())!.trim(), '');
+    }
+    assert.equal(await page.locator('[data-testid=fig-prices] .plot-ytitle').textContent(), 'price ($/kWh)');
+    assert.equal(await page.locator('[data-testid=fig-admm] .plot-xtitle').textContent(), 'iteration');
+    for (const id of ['fig-seller-buyer', 'fig-seller-hour']) assert.equal(await page.locator(`[data-testid=${id}] [data-testid=colour-scale]`).count(), 1);
+    const lines = page.locator('[data-testid=fig-lines] .plot-yticks span');
+    const labels = await lines.allTextContents();
+    assert.ok(labels.length >= 10 && labels.every((l) => /^L\d+ \(\d+–\d+\)$/.test(l)), labels.join(', '));
+    for (const l of await lines.all()) assert.ok(await l.isVisible());
+    assert.match((await page.locator('[data-testid=fig-lines] .plot-reflabel').textContent())!, /limit 100 %/);
+    const logTicks = (await page.locator('[data-testid=fig-admm] .plot-yticks span').allTextContents()).filter(Boolean);
+    assert.ok(logTicks.length >= 2 && logTicks.every((t) => /^(1|10|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.test(t)), logTicks.join(', '));
+    await page.close();
+  });
+
+  it('show the values under the pointer and under the arrow keys', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const errors = collectErrors(page);
+    await open(page, `/epochs/${EPOCHS.settled}`);
+    assert.equal(await drawAllFigures(page), 8);
+    const prices = page.locator('[data-testid=fig-prices] .plot-area');
+    const box = (await prices.boundingBox())!;
+    await page.mouse.move(box.x + box.width * (7.5 / 24), box.y + box.height / 2);
+    const tip = page.locator('[data-testid=fig-prices] [data-testid=plot-tip]');
+    assert.match((await tip.textContent())!, /^hour 7 \(07:00–08:00\)\s*settlement price: \$0\.\d{4}\/kWh\s*system price \(balance dual\): \$0\.\d{4}\/kWh$/);
+    await page.mouse.move(0, 0);
+    assert.equal(await tip.count(), 0);
+
+    const heat = page.locator('[data-testid=fig-seller-hour] .plot-area');
+    await heat.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    assert.match((await page.locator('[data-testid=fig-seller-hour] [data-testid=plot-tip]').textContent())!, /^seller \S+ → hour 0 \(00:00–01:00\)\s*energy sold in the hour \(kWh\): (no trade|[\d.]+ kWh)$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe('money and time', () => {
+  it('writes every amount with its currency, rounded as the CLI rounds, and says the times are chain time', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await open(page, `/epochs/${EPOCHS.settled}`);
+    const epoch = await ctx.publicClient.readContract({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'epoch', args: [EPOCHS.settled] });
+    const value = page.locator('.stat', { hasText: /^value/ }).first().locator('.value');
+    assert.equal(await value.textContent(), formatUsd({ units: epoch.totalValue, decimals: 6 }));
+    assert.match((await page.locator('[data-testid=chain-time]').textContent())!, /chain time.*advanced .* ahead of the wall clock/);
+
+    await open(page, '/auditor');
+    await page.selectOption('[data-testid=filter-event]', 'Deposited');
+    const details = await page.locator('[data-testid=records] tbody td:nth-child(6)').allTextContents();
+    assert.ok(details.length > 0);
+    for (const d of details) assert.match(d, /amount=\$[\d,]+\.\d{2}$/);
+    await page.close();
+  });
+});
+
+interface Layout {
+  pageWidth: number;
+  viewport: number;
+  header: { text: string; inView: boolean }[];
+  tables: { box: string; boxRight: number; wider: boolean; scrolls: boolean }[];
+}
+
+/** The page's width, its header links (whole and in view at the top?) and each table's scrolling box. */
+const LAYOUT = `(() => {
+  window.scrollTo(0, 0);
+  const inView = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight;
+  };
+  return {
+    pageWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    header: [...document.querySelectorAll('header.top a')].map((a) => ({ text: a.textContent, inView: inView(a) })),
+    tables: [...document.querySelectorAll('table')].map((t) => {
+      let box = t.parentElement;
+      while (box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+      return {
+        box: box.className,
+        boxRight: box.getBoundingClientRect().right,
+        wider: t.scrollWidth > box.clientWidth,
+        scrolls: box.scrollWidth > box.clientWidth && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX),
+      };
+    }),
+  };
+})()`;
+
+describe('on a phone (390 px wide)', () => {
+  it('never scrolls the page sideways, keeps the header and its links in view, and scrolls wide tables inside their cards', async () => {
+    const context = await stack.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    let tablesScrolledInCards = 0;
+    for (const route of ['/', `/epochs/${EPOCHS.settled}`, '/participant', '/auditor', '/operator']) {
+      await open(page, route);
+      if (route === '/participant') {
+        await connectDevAccount(page, 'agent 1)');
+        await page.locator('[data-testid=trades] tbody tr').first().waitFor();
+      }
+      const layout = (await page.evaluate(LAYOUT)) as Layout;
+      assert.ok(layout.pageWidth <= layout.viewport, `${route}: the page is ${layout.pageWidth} px wide in a ${layout.viewport} px viewport`);
+      assert.deepEqual(
+        layout.header.map((h) => `${h.text}: ${h.inView}`),
+        ['gridmarket', 'Epochs', 'Participant', 'Auditor', 'Operator'].map((t) => `${t}: true`),
+        route,
+      );
+      for (const t of layout.tables) {
+        assert.match(t.box, /card|scroll/, `${route}: a table outside a card`);
+        assert.ok(t.boxRight <= layout.viewport, `${route}: a table's card reaches ${t.boxRight} px`);
+        if (t.wider) {
+          assert.ok(t.scrolls, `${route}: a table wider than its card does not scroll inside it`);
+          tablesScrolledInCards++;
+        }
+      }
+    }
+    assert.ok(tablesScrolledInCards > 0, 'no table was wider than its card: the test checked no scrolling');
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });
 
