@@ -9,10 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@gridmarket/contracts/node';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = path.resolve(WEB_DIR, '../../packages');
 
-function nextBin(): string {
-  return createRequire(path.join(WEB_DIR, 'package.json')).resolve('next/dist/bin/next');
+function nextBin(webDir = WEB_DIR): string {
+  return createRequire(path.join(webDir, 'package.json')).resolve('next/dist/bin/next');
 }
 
 function newestMtime(dir: string): number {
@@ -26,20 +25,24 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True if there is no production build or a source it depends on changed after it. */
-export function buildIsStale(): boolean {
-  const id = path.join(WEB_DIR, '.next', 'BUILD_ID');
+/**
+ * True if there is no production build or a source it depends on changed after it. `webDir` is this
+ * app unless the bench measures another checkout of it beside this one.
+ */
+export function buildIsStale(webDir = WEB_DIR): boolean {
+  const id = path.join(webDir, '.next', 'BUILD_ID');
   if (!existsSync(id)) return true;
   const built = statSync(id).mtimeMs;
-  const sources = [path.join(WEB_DIR, 'src'), path.join(WEB_DIR, 'next.config.ts'), ...['clearing', 'contracts', 'oracle'].map((p) => path.join(PACKAGES, p, 'src'))];
+  const packages = path.resolve(webDir, '../../packages');
+  const sources = [path.join(webDir, 'src'), path.join(webDir, 'next.config.ts'), ...['clearing', 'contracts', 'oracle'].map((p) => path.join(packages, p, 'src'))];
   return sources.some((s) => (existsSync(s) && statSync(s).isFile() ? statSync(s).mtimeMs : newestMtime(s)) > built);
 }
 
 /** Makes the production build if it is missing or stale. */
-export function ensureBuilt(log: (line: string) => void = () => {}): void {
-  if (!buildIsStale()) return;
-  log('building the web app (production build, about a minute)…\n');
-  const r = spawnSync(process.execPath, [nextBin(), 'build'], { cwd: WEB_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
+export function ensureBuilt(log: (line: string) => void = () => {}, webDir = WEB_DIR): void {
+  if (!buildIsStale(webDir)) return;
+  log(`building the web app in ${webDir} (production build, a minute or two)…\n`);
+  const r = spawnSync(process.execPath, [nextBin(webDir), 'build'], { cwd: webDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the web app did not build:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -52,6 +55,8 @@ export interface ServeOptions {
   devAccounts?: boolean;
   /** Receives the server's own output (requests that failed, with their errors). */
   log?: (chunk: string) => void;
+  /** Another checkout of this app to serve (the bench's baseline); built already. */
+  webDir?: string;
 }
 
 export interface ServedApp {
@@ -72,7 +77,8 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
   };
   if (options.deploymentFile) env.GRIDMARKET_DEPLOYMENT = path.resolve(options.deploymentFile);
   else delete env.GRIDMARKET_DEPLOYMENT;
-  const child: ChildProcess = spawn(process.execPath, [nextBin(), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const webDir = options.webDir ?? WEB_DIR;
+  const child: ChildProcess = spawn(process.execPath, [nextBin(webDir), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: webDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const take = (d: Buffer) => {
     output += String(d);
