@@ -1,7 +1,9 @@
 // Charts as plain markup, drawn wherever React renders (on the server for the epoch page, so the
 // figures arrive with the HTML): the marks are one SVG stretched over the plot area, the text
 // (ticks, axis titles, legends) is HTML around it, so it stays readable at any width. Hovering
-// (PlotHover, the only client code) shows the values under the pointer.
+// (PlotHover, the only client code) shows the values under the pointer. The SVG is written as a
+// string and set as inner HTML: React neither sends its elements one by one nor hydrates them
+// (hundreds of cells and bars per page, which hydration would otherwise walk).
 import type { ReactNode } from 'react';
 import { formatValue, type LinearAxis, linearAxis, logAxis, majorLabels, type Tick, type ValueFormat } from '@/lib/plot';
 import { type HoverSpec, PlotHover } from './PlotHover';
@@ -81,13 +83,16 @@ function CategoryTicks({ c, side }: { c: Categories; side: 'x' | 'y' }) {
   );
 }
 
-function GridLines({ ticks, side }: { ticks: Tick[]; side: 'x' | 'y' }) {
-  return (
-    <g className="plot-gridlines">
-      {ticks.map((t) => (side === 'y' ? <line key={t.at} x1={0} x2={W} y1={Y(t.at)} y2={Y(t.at)} /> : <line key={t.at} x1={X(t.at)} x2={X(t.at)} y1={0} y2={H} />))}
-    </g>
-  );
+/** Attribute values here are numbers, our colours and our labels: only labels need escaping. */
+const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+function gridLines(ticks: Tick[], side: 'x' | 'y'): string {
+  const lines = ticks.map((t) => (side === 'y' ? `<line x1="0" x2="${W}" y1="${Y(t.at)}" y2="${Y(t.at)}"/>` : `<line x1="${X(t.at)}" x2="${X(t.at)}" y1="0" y2="${H}"/>`));
+  return `<g class="plot-gridlines">${lines.join('')}</g>`;
 }
+
+const path = (d: string, color: string, dashed?: boolean) => `<path class="plot-line${dashed ? ' dashed' : ''}" stroke="${esc(color)}" d="${d}"/>`;
+const rect = (x: number, y: number, width: number, height: number, fill: string) => `<rect x="${+x.toFixed(1)}" y="${+y.toFixed(1)}" width="${+width.toFixed(1)}" height="${+height.toFixed(1)}" fill="${esc(fill)}"/>`;
 
 export interface LegendItem {
   name: string;
@@ -111,7 +116,7 @@ function Legend({ items }: { items: LegendItem[] }) {
 }
 
 /** The layout every chart shares: legend, y title, y ticks, plot area, x ticks, x title. */
-function Frame({ label, legend, yTitle, yTicks, xTicks, xTitle, hover, height, children, overlay }: { label: string; legend?: ReactNode; yTitle: string; yTicks: ReactNode; xTicks: ReactNode; xTitle: string; hover: HoverSpec; height?: number; children: ReactNode; overlay?: ReactNode }) {
+function Frame({ label, legend, yTitle, yTicks, xTicks, xTitle, hover, height, marks, overlay }: { label: string; legend?: ReactNode; yTitle: string; yTicks: ReactNode; xTicks: ReactNode; xTitle: string; hover: HoverSpec; height?: number; marks: string; overlay?: ReactNode }) {
   return (
     <figure className="plot">
       {legend}
@@ -121,9 +126,7 @@ function Frame({ label, legend, yTitle, yTicks, xTicks, xTitle, hover, height, c
         </div>
         {yTicks}
         <PlotHover spec={hover} label={label} height={height}>
-          <svg className="plot-marks" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={label}>
-            {children}
-          </svg>
+          <div dangerouslySetInnerHTML={{ __html: `<svg class="plot-marks" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${marks}</svg>` }} />
           {overlay}
         </PlotHover>
         {xTicks}
@@ -165,12 +168,8 @@ export function LineChart({ label, x, series, y, step = false }: { label: string
       xTicks={<CategoryTicks c={x} side="x" />}
       xTitle={x.title}
       hover={{ kind: 'columns', count: n, titles: x.labels.map((_, i) => x.name(i)), series: series.map((s) => ({ name: s.name, color: s.color, values: s.values })), format: y.format }}
-    >
-      <GridLines ticks={axis.ticks} side="y" />
-      {series.map((s) => (
-        <path key={s.name} className={s.dashed ? 'plot-line dashed' : 'plot-line'} stroke={s.color} d={linePath(s.values, (i) => (i + 0.5) / n, axis.scale, step ? { width: 1 / n } : undefined)} />
-      ))}
-    </Frame>
+      marks={gridLines(axis.ticks, 'y') + series.map((s) => path(linePath(s.values, (i) => (i + 0.5) / n, axis.scale, step ? { width: 1 / n } : undefined), s.color, s.dashed)).join('')}
+    />
   );
 }
 
@@ -187,13 +186,8 @@ export function XYChart({ label, x, series, y }: { label: string; x: { title: st
       xTicks={<ValueTicks ticks={xAxis.ticks} side="x" />}
       xTitle={x.title}
       hover={{ kind: 'points', positions: x.values.map((v) => +xAxis.scale(v).toFixed(5)), titles: x.values.map((_, i) => x.name(i)), series: series.map((s) => ({ name: s.name, color: s.color, values: s.values })), format: y.format }}
-    >
-      <GridLines ticks={axis.ticks} side="y" />
-      <GridLines ticks={xAxis.ticks} side="x" />
-      {series.map((s) => (
-        <path key={s.name} className={s.dashed ? 'plot-line dashed' : 'plot-line'} stroke={s.color} d={linePath(s.values, (i) => xAxis.scale(x.values[i]!), axis.scale, undefined)} />
-      ))}
-    </Frame>
+      marks={gridLines(axis.ticks, 'y') + gridLines(xAxis.ticks, 'x') + series.map((s) => path(linePath(s.values, (i) => xAxis.scale(x.values[i]!), axis.scale, undefined), s.color, s.dashed)).join('')}
+    />
   );
 }
 
@@ -208,7 +202,7 @@ export function BarChart({ label, categories, groups, value, horizontal = false,
   const band = 1 / n;
   const inner = band * 0.78;
   const width = inner / groups.length;
-  const rects: ReactNode[] = [];
+  const rects: string[] = [];
   groups.forEach((group, g) => {
     for (let i = 0; i < n; i++) {
       let base = 0;
@@ -219,13 +213,7 @@ export function BarChart({ label, categories, groups, value, horizontal = false,
         const to = axis.scale(base + v);
         base += v;
         const c0 = i * band + (band - inner) / 2 + g * width;
-        rects.push(
-          horizontal ? (
-            <rect key={`${s.name}:${i}`} x={X(Math.min(from, to))} width={X(Math.abs(to - from))} y={+(c0 * H).toFixed(1)} height={+(width * H).toFixed(1)} fill={s.color} />
-          ) : (
-            <rect key={`${s.name}:${i}`} x={X(c0)} width={X(width)} y={Y(Math.max(from, to))} height={+(Math.abs(to - from) * H).toFixed(1)} fill={s.color} />
-          ),
-        );
+        rects.push(horizontal ? rect(Math.min(from, to) * W, c0 * H, Math.abs(to - from) * W, width * H, s.color) : rect(c0 * W, (1 - Math.max(from, to)) * H, width * W, Math.abs(to - from) * H, s.color));
       }
     }
   });
@@ -250,11 +238,16 @@ export function BarChart({ label, categories, groups, value, horizontal = false,
           </span>
         ) : undefined
       }
-    >
-      <GridLines ticks={axis.ticks} side={horizontal ? 'x' : 'y'} />
-      <g shapeRendering="crispEdges">{rects}</g>
-      {reference && ref !== undefined && (horizontal ? <line className="plot-line dashed" stroke={reference.color} x1={X(ref)} x2={X(ref)} y1={0} y2={H} /> : <line className="plot-line dashed" stroke={reference.color} x1={0} x2={W} y1={Y(ref)} y2={Y(ref)} />)}
-    </Frame>
+      marks={
+        gridLines(axis.ticks, horizontal ? 'x' : 'y') +
+        `<g shape-rendering="crispEdges">${rects.join('')}</g>` +
+        (reference && ref !== undefined
+          ? horizontal
+            ? `<line class="plot-line dashed" stroke="${esc(reference.color)}" x1="${X(ref)}" x2="${X(ref)}" y1="0" y2="${H}"/>`
+            : `<line class="plot-line dashed" stroke="${esc(reference.color)}" x1="0" x2="${W}" y1="${Y(ref)}" y2="${Y(ref)}"/>`
+          : '')
+      }
+    />
   );
 }
 
@@ -317,12 +310,7 @@ export function HeatMap({ label, x, y, cells, value }: { label: string; x: Categ
       xTitle={x.title}
       height={Math.max(160, Math.min(320, ny * 24))}
       hover={{ kind: 'cells', xTitles: x.labels.map((_, i) => x.name(i)), yTitles: y.labels.map((_, i) => y.name(i)), values: grid, name: value.title, format: value.format }}
-    >
-      <g shapeRendering="crispEdges">
-        {cells.map((c) => (
-          <rect key={`${c.x}:${c.y}`} x={+(c.x * cw + cw * 0.04).toFixed(1)} y={+(c.y * ch + ch * 0.04).toFixed(1)} width={+(cw * 0.92).toFixed(1)} height={+(ch * 0.92).toFixed(1)} fill={shade(c.v / max)} />
-        ))}
-      </g>
-    </Frame>
+      marks={`<g shape-rendering="crispEdges">${cells.map((c) => rect(c.x * cw + cw * 0.04, c.y * ch + ch * 0.04, cw * 0.92, ch * 0.92, shade(c.v / max))).join('')}</g>`}
+    />
   );
 }
