@@ -104,9 +104,11 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
           );
           break;
         }
-        setClaim({ state: 'pending', step: `${next.description}: confirm in your wallet…` });
+        // The plan counts a withdrawal in token base units; the page says it in dollars.
+        const step = next.kind === 'withdraw' ? `withdraw ${fmtUsd(next.amount, decimals)} to the owner` : next.description;
+        setClaim({ state: 'pending', step: `${step}: confirm in your wallet…` });
         const hash = await sendTransactionAsync({ to: next.tx.to, data: next.tx.data });
-        setClaim({ state: 'pending', step: `${next.description}: waiting for ${hash.slice(0, 10)}…` });
+        setClaim({ state: 'pending', step: `${step}: waiting for ${hash.slice(0, 10)}…` });
         const receipt = await publicClient.waitForTransactionReceipt({ hash });
         if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
         done.push(next.kind === 'withdraw' ? `withdrew ${fmtUsd(next.amount, decimals)}` : next.description);
