@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildMarket, CaseError, generateCase, IEEE14_PLAN, IEEE33_PLAN, loadCase } from '../src/index';
+import { BaseError } from '@gridmarket/errors';
+import { buildMarket, CaseError, ClearingError, generateCase, IEEE14_PLAN, IEEE33_PLAN, loadCase, runAdmm, SettingsError } from '../src/index';
 
 const base = () => JSON.parse(readFileSync(new URL('../cases/ieee14.json', import.meta.url), 'utf8'));
 const fails = (mutate: (c: any) => void, field: string, message: RegExp) => {
@@ -110,4 +111,15 @@ describe('case validation names the field', () => {
   it('a wrong number of hourly values', () => fails((c) => c.buyers[0].yMaxKw.pop(), 'buyers[0].yMaxKw', /24 hourly values/));
   it('duplicate agent ids', () => fails((c) => (c.buyers[1].id = c.buyers[0].id), 'buyers[1].id', /duplicate agent id/));
   it('unknown fields', () => fails((c) => (c.sellers[0].colour = 'red'), 'sellers[0]', /colour/));
+});
+
+describe('clearing errors are one family on the shared base', () => {
+  it('CaseError and SettingsError are ClearingErrors and BaseErrors, with the field', () => {
+    assert.throws(() => loadCase('synthetic:2'), (e: Error) => e instanceof CaseError && e instanceof ClearingError && e instanceof BaseError && e.field === 'case');
+    assert.throws(
+      () => runAdmm(loadCase('ieee14'), { constrained: true, rho: 1e308 }),
+      (e: Error) => e instanceof SettingsError && e instanceof ClearingError && e.field === 'rho' && e.shortMessage === 'rho: must be between 1e-6 and 1e6, got 1e+308',
+    );
+    assert.throws(() => runAdmm(loadCase('ieee14'), { constrained: true, maxIter: 2.5 }), (e: Error) => e instanceof SettingsError && e.field === 'maxIter');
+  });
 });

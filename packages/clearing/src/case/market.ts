@@ -7,12 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson } from '../canonical';
 import { agentPtdf, builtinNetwork, buildNetwork, type Network, NetworkError, readMatpowerFile } from '@gridmarket/grid';
-import { CaseError } from './errors';
+import { CaseError } from '../errors';
 import { matpowerCase } from './matpowerAgents';
 import { type Battery, type Case, type CaseInput, caseSchema, HOURS } from './schema';
 import { syntheticCaseByName } from './synthetic';
-
-export { CaseError };
 
 export type AgentKind = 'grid' | 'seller' | 'buyer';
 
@@ -75,12 +73,7 @@ export const BUILTIN_CASES = ['ieee14', 'ieee33'] as const;
  * `synthetic:N` is generated, deterministically: N agents on the 120-bus network of synthetic.ts.
  */
 export function readCaseFile(nameOrPath: string): { raw: unknown; baseDir: string } {
-  let synthetic: CaseInput | undefined;
-  try {
-    synthetic = syntheticCaseByName(nameOrPath);
-  } catch (err) {
-    throw new CaseError('case', (err as Error).message);
-  }
+  const synthetic = syntheticCaseByName(nameOrPath);
   if (synthetic) return { raw: synthetic, baseDir: CASES_DIR };
   const file = (BUILTIN_CASES as readonly string[]).includes(nameOrPath) ? path.join(CASES_DIR, `${nameOrPath}.json`) : nameOrPath;
   let raw: unknown;
@@ -204,7 +197,7 @@ function resolveNetwork(c: Case, baseDir: string): Network {
     return buildNetwork({ name: ref.name ?? c.name, lines: ref.lines, ...(ref.slack !== undefined ? { slack: ref.slack } : {}) });
   } catch (err) {
     // A MATPOWER file's errors name the file and the row: keep them whole.
-    if (err instanceof NetworkError) throw 'matpower' in ref ? new CaseError('network.matpower', err.message) : new CaseError(`network.${err.field}`, err.reason);
+    if (err instanceof NetworkError) throw 'matpower' in ref ? new CaseError('network.matpower', err.shortMessage, { cause: err }) : new CaseError(`network.${err.field}`, err.reason, { cause: err });
     throw err;
   }
 }

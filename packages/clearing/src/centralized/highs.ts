@@ -12,7 +12,8 @@ import type { ClearingSolution } from '../solution';
 import { socialWelfare } from '../model/welfare';
 import { dispatchFromVector, pricedDispatch } from './extract';
 import { formulate } from './formulation';
-import { CentralizedError, objectiveCoefficients } from './interiorPoint';
+import { CentralizedError } from '../errors';
+import { objectiveCoefficients } from './interiorPoint';
 
 /** HiGHS's default tolerances (1e-7) would floor the gap at about 1e-7. */
 const TIGHT = { primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10, optimality_tolerance: 1e-10 };

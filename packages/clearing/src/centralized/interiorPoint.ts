@@ -3,14 +3,11 @@
 // the IPM tolerance (1e-10 on residuals and complementarity).
 import { type InfeasibilityCertificate, type SeparableObjective, solveIpm } from '@gridmarket/qp';
 import type { Market } from '../case/market';
+import { CentralizedError } from '../errors';
 import type { ClearingSolution, InfeasibleConstraint, Infeasibility } from '../solution';
 import { socialWelfare } from '../model/welfare';
 import { type Formulation, formulate } from './formulation';
 import { pricedDispatch } from './extract';
-
-export class CentralizedError extends Error {
-  override name = 'CentralizedError';
-}
 
 /** Objective coefficients per variable: ½p x² + q x − ω ln(1 + x). */
 export function objectiveCoefficients(market: Market, f: Formulation) {

@@ -4,6 +4,7 @@
 // the same case and settings give the same document, byte for byte (no timings, no dates), so
 // that anyone can re-run the clearing and compare hashes.
 import { z } from 'zod';
+import { ResultDocumentError } from '../errors';
 
 export const RESULT_FORMAT = 'gridmarket-clearing/1';
 
@@ -122,9 +123,7 @@ export type ResultDocument = z.infer<typeof resultSchema>;
 
 export { canonicalJson } from '../canonical';
 
-export class ResultDocumentError extends Error {
-  override name = 'ResultDocumentError';
-}
+export { ResultDocumentError };
 
 /** Parses a result document (e.g. fetched from the content store); errors name the field. */
 export function parseResult(json: unknown): ResultDocument {
