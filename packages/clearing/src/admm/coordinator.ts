@@ -14,7 +14,7 @@
 // parameters, and the operator never sees p or u on their own.
 import type { Market } from '../case/market';
 import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
-import type { AgentDispatch } from '../model/welfare';
+import { type AgentDispatch, sumWelfareTerms, welfareWithStoragePenalty } from '../model/welfare';
 import { createAgent } from './agents';
 import type { AgentEndpoint, FinalReport, Offer } from './messages';
 import { type AdmmDiagnostic, type AdmmStatus, describeDivergence, describeInfeasibility, TerminationMonitor } from './infeasibility';
@@ -154,11 +154,14 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   proposals.forEach((p, a) => p.forEach((v, t) => (finalMismatch = Math.max(finalMismatch, Math.abs(v - z[a]![t]!)))));
   const nodal = reports.map((r) => r.dualPriceUsdPerKwh);
   const gridIndex = market.agents.findIndex((a) => a.kind === 'grid');
+  // Welfare at what is committed (z), from each agent's own terms; the trace's welfare is at p.
+  const welfare = sumWelfareTerms(reports.map((r) => r.welfareAtSchedule));
   return {
     method: 'admm',
     constrained: options.constrained,
     status,
-    welfareUsd: trace.welfareUsd.at(-1) ?? NaN,
+    welfareUsd: welfareWithStoragePenalty(welfare),
+    welfare,
     dispatch,
     systemPriceUsdPerKwh: nodal[gridIndex >= 0 ? gridIndex : 0]!.slice(),
     nodalPriceUsdPerKwh: nodal,

@@ -9,7 +9,7 @@ import { cscFromTriplets, type Triplet } from '@gridmarket/qp';
 import { solveWithHighs } from '@gridmarket/qp/highs';
 import type { Market } from '../case/market';
 import type { ClearingSolution } from '../solution';
-import { socialWelfare } from '../model/welfare';
+import { scheduleWelfare, socialWelfare, type WelfareTerms } from '../model/welfare';
 import { dispatchFromVector, pricedDispatch } from './extract';
 import { formulate } from './formulation';
 import { CentralizedError } from '../errors';
@@ -65,7 +65,7 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     return Array.from({ length: k }, (_, i) => (k === 1 || hi === lo ? lo : lo + ((hi - lo) * i) / (k - 1)));
   });
 
-  let best: { x: Float64Array; y: Float64Array; welfare: number; relax: number } | undefined;
+  let best: { x: Float64Array; y: Float64Array; welfare: number; terms: WelfareTerms; relax: number } | undefined;
   let gap = Infinity;
   let rounds = 0;
   for (rounds = 1; rounds <= (options.maxRounds ?? 60); rounds++) {
@@ -105,7 +105,7 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     const relax = -(r.objective + f.constant);
     const dispatch = dispatchFromVector(market, f, r.x);
     const welfare = socialWelfare(market.params, dispatch);
-    best = { x: r.x, y: r.y, welfare, relax };
+    best = { x: r.x, y: r.y, welfare, terms: scheduleWelfare(market.params, dispatch), relax };
     gap = (relax - welfare) / Math.max(Math.abs(welfare), 1e-12);
     if (gap <= tol) break;
     curved.forEach((c, k) => {
@@ -131,6 +131,7 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     constrained: options.constrained,
     status: 'solved',
     welfareUsd: best.welfare,
+    welfare: best.terms,
     // y is in the OSQP convention (∇f + Aᵀy = 0 at the LP optimum).
     ...pricedDispatch(market, f, best.x, best.y),
     solveTimeMs: performance.now() - t0,

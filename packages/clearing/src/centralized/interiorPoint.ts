@@ -5,7 +5,7 @@ import { type InfeasibilityCertificate, type SeparableObjective, solveIpm } from
 import type { Market } from '../case/market';
 import { CentralizedError } from '../errors';
 import type { ClearingSolution, InfeasibleConstraint, Infeasibility } from '../solution';
-import { socialWelfare } from '../model/welfare';
+import { scheduleWelfare, welfareWithStoragePenalty } from '../model/welfare';
 import { type Formulation, formulate } from './formulation';
 import { pricedDispatch } from './extract';
 
@@ -74,6 +74,7 @@ export function solveCentralized(market: Market, options: { constrained: boolean
       status: 'infeasible',
       infeasibility: describeInfeasibility(market, f, r.certificate!),
       welfareUsd: NaN,
+      welfare: { utilityUsd: NaN, generationCostUsd: NaN, importCostUsd: NaN, storagePenaltyUsd: NaN },
       dispatch: [],
       systemPriceUsdPerKwh: [],
       nodalPriceUsdPerKwh: [],
@@ -87,11 +88,13 @@ export function solveCentralized(market: Market, options: { constrained: boolean
     throw new CentralizedError(`interior point ended with ${r.status} after ${r.iterations} iterations (residuals ${r.primalResidual.toExponential(2)}, ${r.dualResidual.toExponential(2)})`);
   }
   const solution = pricedDispatch(market, f, r.x, r.y, { zLower: r.zLower, zUpper: r.zUpper });
+  const welfare = scheduleWelfare(market.params, solution.dispatch);
   return {
     method: 'centralized',
     constrained: options.constrained,
     status: 'solved',
-    welfareUsd: socialWelfare(market.params, solution.dispatch),
+    welfareUsd: welfareWithStoragePenalty(welfare),
+    welfare,
     ...solution,
     solveTimeMs: performance.now() - t0,
     accuracy: { iterations: r.iterations, primalResidual: r.primalResidual, dualResidual: r.dualResidual, complementarity: r.complementarity },
