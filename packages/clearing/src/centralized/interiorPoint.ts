@@ -133,3 +133,31 @@ export function describeInfeasibility(market: Market, f: Formulation, cert: Infe
   const hours = [...new Set(constraints.map((c) => c.hour))].sort((a, b) => a - b);
   return { hours, constraints, margin: cert.margin };
 }
+
+const UNIT: Record<NonNullable<InfeasibleConstraint['variable']>, string> = { import: 'kW', generation: 'kW', charge: 'kW', discharge: 'kW', soc: 'kWh', consumption: 'kW', flow: 'kW' };
+
+/** One constraint of an infeasibility certificate in words: `hour 18: B1's consumption ≥ 5 kW`, `hour 7: the power balance (3-16)`. */
+export function describeInfeasibleConstraint(c: InfeasibleConstraint, market: Pick<Market, 'network'>): string {
+  const line = (l: number) => `line ${market.network.lines[l]!.from}–${market.network.lines[l]!.to}`;
+  let what: string;
+  switch (c.kind) {
+    case 'balance':
+      what = 'the power balance (3-16)';
+      break;
+    case 'busBalance':
+      what = `bus ${c.bus}'s power balance`;
+      break;
+    case 'soc':
+      what = `${c.agent}'s state of charge (3-11)`;
+      break;
+    case 'cycle':
+      what = `the voltage law around the cycle ${line(c.line!)} closes`;
+      break;
+    case 'flow':
+      what = `${line(c.line!)}'s flow (3-17)`;
+      break;
+    default:
+      what = `${c.line !== undefined ? line(c.line) : c.agent}'s ${c.variable} ${c.side === 'lower' ? '≥' : '≤'} ${c.bound} ${UNIT[c.variable!]}`;
+  }
+  return `hour ${c.hour}: ${what}`;
+}
