@@ -1,15 +1,19 @@
-// Builds the CLI into dist/: one ESM bundle of the workspace's TypeScript (cli, clearing, grid, qp,
-// oracle, contracts, the web app's server helpers), split at every dynamic import so that a
-// command loads only what it uses. Third-party packages stay outside the bundle and are imported
-// from where pnpm installed them (their resolved paths are written into the bundle: the build is
-// made on this machine, at install or on first use, never shipped). `import.meta.url` keeps the
-// value it has in the source file, so that code locating files beside itself (built-in cases, the
-// web app, anvil, forge) finds them.
+// Builds the CLI into dist/: one ESM bundle of everything the commands import, split at every
+// dynamic import so that a command loads only what it uses (`--help` loads commander and the
+// command table; `network` the case reader and zod, not the solvers, viem or the web server).
+// Loading a bundle is far cheaper than loading the same code as files: zod alone is a hundred ESM
+// modules. A third-party module that locates files beside itself (its source mentions
+// `import.meta` or `__dirname`: highs and its .wasm) stays where pnpm installed it, imported by
+// its resolved path (the build is made on this machine, at install or on first use, never
+// shipped). In the workspace's TypeScript, `import.meta.url` keeps the value it has in the source
+// file, so that code locating files beside itself (built-in cases, the web app, anvil, forge)
+// finds them.
 //
-// dist/manifest.json lists every input with the time the build started, the outputs and the
-// third-party files imported; bin/gridmarket.mjs rebuilds when one of them changed or disappeared. Files are written so that a process running
-// (or starting) the previous build never reads half a file: chunks have content-hashed names and
-// the entry point is replaced by a rename, last.
+// dist/manifest.json lists the workspace inputs (sources, their package.json files, the lockfile,
+// which stands for every third-party package) with the time the build started, the outputs, and
+// the third-party files left outside; bin/gridmarket.mjs rebuilds when one of them changed or
+// disappeared. Files are written so that a process running (or starting) the previous build never
+// reads half a file: chunks have content-hashed names and the entry point is replaced last.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,8 +26,11 @@ export const ENTRY = path.join(DIST, 'main.mjs');
 /** How long a chunk no build refers to is kept (a day: longer than any command but a serving `run` lasts). */
 const STALE_CHUNK_MS = 24 * 3600 * 1000;
 
-/** Workspace sources are bundled; everything else is imported from its installed location. */
+/** The workspace's own files (sources and package.json), as opposed to installed packages. */
 const isWorkspace = (file) => !file.split(path.sep).includes('node_modules') || /[\\/]node_modules[\\/]@gridmarket[\\/]/.test(file);
+
+/** A module that finds files relative to its own location cannot move into the bundle. */
+const locatesFilesBesideItself = (file) => /\bimport\.meta\b|\b__dirname\b|\b__filename\b/.test(readFileSync(file, 'utf8'));
 
 const keepImportMetaUrl = {
   name: 'keep-import-meta-url',
@@ -36,17 +43,18 @@ const keepImportMetaUrl = {
   },
 };
 
-/** Third-party imports: external, by their resolved path (pnpm does not hoist a package's dependencies to the CLI). */
-function thirdPartyExternal(externals) {
+/** Third-party modules that must stay installed: external, by their resolved path (pnpm does not hoist a package's dependencies to the CLI). */
+function keepInstalled(externals) {
   return {
-    name: 'third-party-external',
+    name: 'keep-installed',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.path.startsWith('node:') || args.pluginData?.resolving) return undefined;
         const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
-        if (r.errors.length > 0) return { errors: r.errors };
+        // An optional dependency that is not installed (ws's bufferutil) is required inside a try.
+        if (r.errors.length > 0) return args.kind === 'require-call' ? { path: args.path, external: true } : { errors: r.errors };
         if (r.external) return { path: r.path, external: true };
-        if (isWorkspace(r.path)) return { path: r.path };
+        if (isWorkspace(r.path) || !locatesFilesBesideItself(r.path)) return { path: r.path, sideEffects: r.sideEffects };
         externals.add(r.path);
         return { path: pathToFileURL(r.path).href, external: true };
       });
@@ -74,7 +82,9 @@ export async function build() {
     metafile: true,
     sourcemap: 'linked',
     logLevel: 'silent',
-    plugins: [thirdPartyExternal(externals), keepImportMetaUrl],
+    // Bundled CommonJS (commander) requires Node's built-ins at run time.
+    banner: { js: "import { createRequire as __gridmarketRequire } from 'node:module'; const require = __gridmarketRequire(import.meta.url);" },
+    plugins: [keepInstalled(externals), keepImportMetaUrl],
   });
   mkdirSync(DIST, { recursive: true });
   const written = new Set();

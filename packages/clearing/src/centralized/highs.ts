@@ -6,7 +6,6 @@
 // their relative difference bounds the error; cuts are added at the current point until it is ≤ 1e-7.
 // Slow (many LP solves), so it is the reference of the tests and of `--method highs`, not the default.
 import { cscFromTriplets, type Triplet } from '@gridmarket/qp';
-import { solveWithHighs } from '@gridmarket/qp/highs';
 import type { Market } from '../case/market';
 import type { ClearingSolution } from '../solution';
 import { scheduleWelfare, socialWelfare, type WelfareTerms } from '../model/welfare';
@@ -65,6 +64,8 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     return Array.from({ length: k }, (_, i) => (k === 1 || hi === lo ? lo : lo + ((hi - lo) * i) / (k - 1)));
   });
 
+  // HiGHS (WebAssembly) is loaded when it is used: every importer of this package would pay for it otherwise.
+  const { solveWithHighs } = await import('@gridmarket/qp/highs');
   let best: { x: Float64Array; y: Float64Array; welfare: number; terms: WelfareTerms; relax: number } | undefined;
   let gap = Infinity;
   let rounds = 0;
