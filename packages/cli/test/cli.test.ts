@@ -92,6 +92,9 @@ describe('gridmarket CLI', () => {
       const doc = parseResult(JSON.parse(readFileSync(out, 'utf8')));
       assert.equal(doc.admm!.status, 'max_iter_reached');
       assert.deepEqual(readdirSync(dir), ['r.json']);
+      const noOut = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--allow-unconverged');
+      assert.equal(noOut.status, 3);
+      assert.match(noOut.stderr, /; nothing written \(no --out\)$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

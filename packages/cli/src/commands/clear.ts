@@ -178,7 +178,13 @@ export function registerClear(program: Command): void {
         progress(`result document written to ${opts.out}\n`);
       }
       if (!ok) {
-        const written = doc && opts.out !== undefined ? `the result document was written to ${opts.out} (--allow-unconverged)` : opts.allowUnconverged ? 'there is no schedule to write' : 'no result document written (--allow-unconverged writes it)';
+        const written = !opts.allowUnconverged
+          ? 'no result document written (--allow-unconverged writes it)'
+          : !doc
+            ? 'there is no schedule to write'
+            : opts.out !== undefined
+              ? `the result document was written to ${opts.out} (--allow-unconverged)`
+              : 'nothing written (no --out)';
         process.stderr.write(`error: not cleared: ${notClearedReason(market, solution)}; ${written}\n`);
         process.exitCode = ExitCode.notCleared;
       }
