@@ -81,6 +81,10 @@ export async function build() {
     write: false,
     metafile: true,
     sourcemap: 'linked',
+    // A third less to read and parse at every start; names are kept, so that a bug's stack reads
+    // without the source maps (which --debug turns on).
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'silent',
     // Bundled CommonJS (commander) requires Node's built-ins at run time.
     banner: { js: "import { createRequire as __gridmarketRequire } from 'node:module'; const require = __gridmarketRequire(import.meta.url);" },
