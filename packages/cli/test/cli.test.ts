@@ -71,11 +71,13 @@ describe('gridmarket CLI', () => {
       const r = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--out', out);
       assert.equal(r.status, 3);
       assert.match(r.stdout, /max_iter_reached in 3 iterations/);
+      assert.match(r.stdout, /^no welfare: the day did not clear$/m);
       assert.match(r.stdout, /^no trades: the day did not clear$/m);
       assert.match(r.stderr, /^error: not cleared: ADMM did not converge on ieee14 within 3 iterations \(max_iter_reached\)/);
       const j = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--json');
       assert.equal(j.status, 3);
       assert.equal(JSON.parse(j.stdout).status, 'max_iter_reached');
+      assert.equal(JSON.parse(j.stdout).welfareUsd, null, 'no welfare for a schedule the agents cannot keep');
       assert.deepEqual(readdirSync(dir), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -81,22 +81,24 @@ export function notClearedReason(market: Market, s: ClearingSolution): string {
   return `${s.method} ended with status ${s.status} on ${market.name}`;
 }
 
-/** What `clear` prints and `--json` returns: the outcome, welfare at the committed schedule in both definitions, trades. */
+/** What `clear` prints and `--json` returns: the outcome, welfare at the committed schedule in both definitions (null when the day did not clear: that schedule is not one the agents can keep), trades. */
 export function summary(market: Market, solution: ClearingSolution, doc: ResultDocument | undefined): Record<string, unknown> {
+  const ok = cleared(solution);
+  const usd = (v: number) => (ok && Number.isFinite(v) ? v : null);
   return {
     case: market.name,
     method: solution.method,
     network: solution.constrained ? 'enforced' : 'ignored',
     status: solution.status,
-    ...(cleared(solution) ? {} : { reason: notClearedReason(market, solution) }),
+    ...(ok ? {} : { reason: notClearedReason(market, solution) }),
     iterations: solution.admm?.iterations ?? solution.accuracy.iterations ?? null,
     welfare: {
       at: solution.admm ? 'the committed schedule z' : 'the schedule',
-      withStoragePenaltyUsd: finiteOrNull(solution.welfareUsd),
-      thesisUsd: finiteOrNull(thesisWelfare(solution.welfare)),
-      storagePenaltyUsd: finiteOrNull(solution.welfare.storagePenaltyUsd),
+      withStoragePenaltyUsd: usd(solution.welfareUsd),
+      thesisUsd: usd(thesisWelfare(solution.welfare)),
+      storagePenaltyUsd: usd(solution.welfare.storagePenaltyUsd),
     },
-    welfareUsd: finiteOrNull(solution.welfareUsd),
+    welfareUsd: usd(solution.welfareUsd),
     solveTimeMs: solution.solveTimeMs,
     document: doc ? 'built' : 'not built',
     ...(doc
@@ -111,8 +113,6 @@ export function summary(market: Market, solution: ClearingSolution, doc: ResultD
       : {}),
   };
 }
-
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** The committed schedule can become a document: it exists and is finite (a diverging run's may not be). */
 const hasSchedule = (s: ClearingSolution) => s.dispatch.length > 0 && s.dispatch.every((d) => d.netKw.every(Number.isFinite));
@@ -198,7 +198,9 @@ export function registerClear(program: Command): void {
       process.stdout.write(
         [
           `${market.name}: ${solution.method}${solution.admm ? ` ${solution.admm.status} in ${solution.admm.iterations} iterations` : ` ${solution.status}`} (${fmt.ms(solution.solveTimeMs)})`,
-          `welfare at ${solution.admm ? 'the committed schedule z' : 'the schedule'}: ${fmt.usd(solution.welfareUsd, 4)} with the storage penalty; ${fmt.usd(thesisWelfare(w), 4)} as (3-20), without it (penalty ${fmt.usd(w.storagePenaltyUsd, 4)})`,
+          ok
+            ? `welfare at ${solution.admm ? 'the committed schedule z' : 'the schedule'}: ${fmt.usd(solution.welfareUsd, 4)} with the storage penalty; ${fmt.usd(thesisWelfare(w), 4)} as (3-20), without it (penalty ${fmt.usd(w.storagePenaltyUsd, 4)})`
+            : 'no welfare: the day did not clear',
           ...(doc
             ? [
                 `max line utilization ${fmt.pct(doc.network.maxUtilization)}`,
