@@ -1,7 +1,7 @@
 // What a clearing method returns: the schedule and the quantities the market outputs and the
 // comparison tables need. Every method (interior point, HiGHS reference, ADMM) fills the same shape.
 import type { Market } from './case/market';
-import type { AgentDispatch } from './model/welfare';
+import type { AgentDispatch, WelfareTerms } from './model/welfare';
 import type { AdmmDiagnostic, AdmmStatus } from './admm/infeasibility';
 
 export type Method = 'centralized' | 'highs' | 'admm';
@@ -17,7 +17,7 @@ export interface AdmmTrace {
   dualResidual: number[];
   epsPrimal: number[];
   epsDual: number[];
-  /** Σ of the agents' self-reported surplus at their proposals p, per iteration. */
+  /** Σ of the agents' self-reported surplus at their proposals p, per iteration (progress: p is not the committed schedule). */
   welfareUsd: number[];
   /** Max over lines and hours of (|flow| − limit)⁺ of the consensus z, per iteration (kW). */
   zViolationKw: number[];
@@ -70,7 +70,10 @@ export interface ClearingSolution {
   status: string;
   /** Set when status is 'infeasible': which hours and which limits or balances conflict. Dispatch, prices and flows are then empty. */
   infeasibility?: Infeasibility;
+  /** Welfare at the committed schedule (z for ADMM), storage penalty included: welfareWithStoragePenalty(welfare). NaN when infeasible. */
   welfareUsd: number;
+  /** Its terms at the committed schedule; thesisWelfare(welfare) is (3-20) as the thesis writes it, without the storage penalty. */
+  welfare: WelfareTerms;
   /** Per agent (market.agents order): the committed schedule (z for ADMM) and its components. */
   dispatch: AgentDispatch[];
   /** System price per hour, USD/kWh: the balance dual (benchmarks) or −ρ·u of the grid agent (ADMM). */

@@ -119,7 +119,7 @@ describe('the privacy boundary', () => {
     assert.equal(wired.admm!.iterations, direct.admm!.iterations);
     assert.equal(wired.welfareUsd, direct.welfareUsd);
     // Only the protocol's fields ever crossed: no cost, utility or battery parameter.
-    const allowed = new Set(['type', 'rho', 'alpha', 'agent', 'offer', 'z', 'mismatchSq', 'proposalSq', 'consensusSq', 'scaledDualSq', 'surplusUsd', 'factor', 'dispatch', 'dualPriceUsdPerKwh', 'marginalCostUsdPerKwh']);
+    const allowed = new Set(['type', 'rho', 'alpha', 'agent', 'offer', 'z', 'mismatchSq', 'proposalSq', 'consensusSq', 'scaledDualSq', 'surplusUsd', 'factor', 'dispatch', 'welfareAtSchedule', 'dualPriceUsdPerKwh', 'marginalCostUsdPerKwh']);
     for (const f of fields) assert.ok(allowed.has(f), `unexpected message field ${f}`);
     for (const secret of ['alpha', 'beta', 'omega', 'delta', 'battery', 'capacityKwh']) {
       if (secret === 'alpha') continue; // α also names the relaxation parameter of ProposeRequest

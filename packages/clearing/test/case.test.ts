@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
-import { buildMarket, CaseError, generateCase, IEEE14_PLAN, IEEE33_PLAN, loadCase } from '../src/index';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { BaseError } from '@gridmarket/errors';
+import { buildMarket, CaseError, ClearingError, generateCase, IEEE14_PLAN, IEEE33_PLAN, loadCase, runAdmm, SettingsError } from '../src/index';
 
 const base = () => JSON.parse(readFileSync(new URL('../cases/ieee14.json', import.meta.url), 'utf8'));
 const fails = (mutate: (c: any) => void, field: string, message: RegExp) => {
@@ -110,4 +113,56 @@ describe('case validation names the field', () => {
   it('a wrong number of hourly values', () => fails((c) => c.buyers[0].yMaxKw.pop(), 'buyers[0].yMaxKw', /24 hourly values/));
   it('duplicate agent ids', () => fails((c) => (c.buyers[1].id = c.buyers[0].id), 'buyers[1].id', /duplicate agent id/));
   it('unknown fields', () => fails((c) => (c.sellers[0].colour = 'red'), 'sellers[0]', /colour/));
+  it('a cost coefficient no market has', () => fails((c) => (c.sellers[0].alpha = 1e300), 'sellers[0].alpha', /^sellers\[0\]\.alpha: must be at most 1e6 USD\/kW²h$/));
+  it('a power no microgrid has', () => fails((c) => (c.buyers[3].yMaxKw[7] = 1e7), 'buyers[3].yMaxKw[7]', /must be at most 1e6 kW$/));
+  it('an energy no battery holds', () => fails((c) => (c.sellers[0].battery.capacityKwh = 1e12), 'sellers[0].battery.capacityKwh', /must be at most 1e7 kWh$/));
+  it('a reactance that leaves the branch open in all but name', () =>
+    fails((c) => (c.network = { lines: [{ from: 1, to: 2, x: 1e300 }] }), 'network.lines[0].x', /is above the maximum \|x\| of 1e6 p\.u\./));
+});
+
+describe('case files that are not JSON say where', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-case-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+  const file = (text: string) => {
+    const f = path.join(dir, `case${files++}.json`);
+    writeFileSync(f, text);
+    return f;
+  };
+  const text = () => readFileSync(new URL('../cases/ieee14.json', import.meta.url), 'utf8');
+
+  it('names the field that holds NaN or Infinity, with its line and column', () => {
+    for (const [token, field] of [
+      ['NaN', 'sellers[0].alpha'],
+      ['-Infinity', 'sellers[0].alpha'],
+    ] as const) {
+      const f = file(text().replace(/"alpha": [^,]+,/, `"alpha": ${token},`));
+      assert.throws(
+        () => loadCase(f),
+        (e: Error) => e instanceof CaseError && e.field === field && new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: ${token} \\(.*case\\d+\\.json line \\d+, column \\d+\\): numbers must be finite$`).test(e.shortMessage),
+        token,
+      );
+    }
+  });
+
+  it('gives the parser’s message with a line and column for other syntax errors', () => {
+    const f = file(text().slice(0, 500));
+    assert.throws(() => loadCase(f), (e: Error) => e instanceof CaseError && e.field === 'case' && /is not valid JSON: .* \(line \d+, column \d+\)$/.test(e.shortMessage));
+  });
+
+  it('a number that overflows to Infinity is named by the schema', () => {
+    const f = file(text().replace(/"alpha": [^,]+,/, '"alpha": 1e400,'));
+    assert.throws(() => loadCase(f), (e: Error) => e instanceof CaseError && e.field === 'sellers[0].alpha');
+  });
+});
+
+describe('clearing errors are one family on the shared base', () => {
+  it('CaseError and SettingsError are ClearingErrors and BaseErrors, with the field', () => {
+    assert.throws(() => loadCase('synthetic:2'), (e: Error) => e instanceof CaseError && e instanceof ClearingError && e instanceof BaseError && e.field === 'case');
+    assert.throws(
+      () => runAdmm(loadCase('ieee14'), { constrained: true, rho: 1e308 }),
+      (e: Error) => e instanceof SettingsError && e instanceof ClearingError && e.field === 'rho' && e.shortMessage === 'rho: must be between 1e-6 and 1e6, got 1e+308',
+    );
+    assert.throws(() => runAdmm(loadCase('ieee14'), { constrained: true, maxIter: 2.5 }), (e: Error) => e instanceof SettingsError && e.field === 'maxIter');
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildMarket, type InfeasibleConstraint, loadCase, solveCentralized, solveCentralizedHighs } from '../src/index';
+import { buildMarket, describeInfeasibleConstraint, type InfeasibleConstraint, loadCase, solveCentralized, solveCentralizedHighs } from '../src/index';
 
 describe('centralized benchmark', () => {
   for (const name of ['ieee14', 'ieee33']) {
@@ -128,5 +128,13 @@ describe('centralized benchmark: infeasible days', () => {
     assert.ok(has(s, { kind: 'bound', hour: 12, variable: 'flow', line: 0, side: 'upper', bound: 2 }));
     assert.ok(has(s, { kind: 'bound', hour: 12, agent: 'b', variable: 'consumption', side: 'lower', bound: 3 }));
     assert.equal(solveCentralized(market, { constrained: false }).status, 'solved');
+  });
+
+  it('says each constraint of the certificate in words: the agent or the line, the bound and its unit', () => {
+    const market = twoBus({ minKw: 3, hour: 12, lineLimitKw: 2 });
+    const words = solveCentralized(market, { constrained: true }).infeasibility!.constraints.map((c) => describeInfeasibleConstraint(c, market));
+    assert.ok(words.includes('hour 12: line 1–2\'s flow ≤ 2 kW'), words.join('; '));
+    assert.ok(words.includes("hour 12: b's consumption ≥ 3 kW"), words.join('; '));
+    assert.ok(words.some((w) => /^hour 12: bus [12]'s power balance$/.test(w)), words.join('; '));
   });
 });

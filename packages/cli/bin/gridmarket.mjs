@@ -1,14 +1,30 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (the workspace ships sources, not builds). SIGINT and SIGTERM
-// are passed on, so that `run` stops the app and the chain it serves however it is stopped.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The gridmarket command: runs the compiled CLI (dist/main.mjs), in this process. The build is made
+// at install (postinstall) and again here, before running, when it is missing or older than any
+// source it was built from (dist/manifest.json lists them): editing the sources needs no step.
+import { readFileSync, statSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const child = spawn(process.execPath, [tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const dist = new URL('../dist/', import.meta.url);
+
+function isFresh() {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', dist), 'utf8'));
+    for (const file of manifest.outputs) statSync(new URL(file, dist));
+    for (const file of manifest.externals) statSync(file);
+    return manifest.inputs.every((file) => statSync(file).mtimeMs < manifest.startedAtMs);
+  } catch {
+    return false;
+  }
+}
+
+if (!isFresh()) {
+  try {
+    await (await import('../scripts/build.mjs')).build();
+  } catch (err) {
+    process.stderr.write(`gridmarket: the CLI does not build:\n${err.message}\n`);
+    process.exit(1);
+  }
+}
+// Stack traces in the TypeScript sources when they are asked for (the maps cost time to load).
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+await import(new URL('main.mjs', dist).href);

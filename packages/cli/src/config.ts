@@ -17,10 +17,10 @@ export const configSchema = z
     deploymentFile: z.string().optional(),
     /** Where documents, deployments and chain state are kept. */
     workDir: z.string().default('.gridmarket'),
-    /** Meter tolerance, Wh. */
-    toleranceWh: z.number().int().positive().default(50),
-    /** Standard deviation of the simulated meters' noise, Wh. */
-    noiseWh: z.number().nonnegative().default(15),
+    /** Meter tolerance, Wh (at most a megawatt-hour: beyond it no reading can fail). */
+    toleranceWh: z.number().int().positive().max(1e6).default(50),
+    /** Standard deviation of the simulated meters' noise, Wh (at most a megawatt-hour). */
+    noiseWh: z.number().nonnegative().max(1e6).default(15),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 // The commands as a user runs them: real processes, exit codes, files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -47,6 +47,12 @@ describe('gridmarket CLI', () => {
       assert.equal(doc.method, 'admm');
       assert.equal(doc.constrained, true);
       assert.equal(doc.totals.trades, summary.trades);
+      // Welfare at z both ways: with the storage penalty (what the solvers maximize) and as (3-20).
+      assert.equal(summary.welfare.at, 'the committed schedule z');
+      assert.equal(summary.welfare.withStoragePenaltyUsd, doc.welfareUsd);
+      assert.equal(summary.welfare.thesisUsd, doc.welfare!.thesisUsd);
+      assert.ok(Math.abs(doc.welfare!.thesisUsd - doc.welfare!.storagePenaltyUsd - doc.welfareUsd) < 1e-12);
+      assert.ok(doc.welfare!.storagePenaltyUsd > 0);
       const central = run('clear', '--case', 'ieee14', '--method', 'centralized', '--no-network', '--out', out, '--quiet');
       assert.equal(central.status, 0, central.stderr);
       assert.equal(central.stderr, '');
@@ -58,10 +64,74 @@ describe('gridmarket CLI', () => {
     }
   });
 
-  it('reports a run that did not converge with exit code 3', () => {
-    const r = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet');
-    assert.equal(r.status, 3);
-    assert.match(r.stdout, /max_iter_reached in 3 iterations/);
+  it('reports a run that did not converge with exit code 3, in text and in JSON, and writes nothing', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-cli-'));
+    try {
+      const out = path.join(dir, 'r.json');
+      const r = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--out', out);
+      assert.equal(r.status, 3);
+      assert.match(r.stdout, /max_iter_reached in 3 iterations/);
+      assert.match(r.stdout, /^no welfare: the day did not clear$/m);
+      assert.match(r.stdout, /^no trades: the day did not clear$/m);
+      assert.match(r.stderr, /^error: not cleared: ADMM did not converge on ieee14 within 3 iterations \(max_iter_reached\)/);
+      const j = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--json');
+      assert.equal(j.status, 3);
+      assert.equal(JSON.parse(j.stdout).status, 'max_iter_reached');
+      assert.equal(JSON.parse(j.stdout).welfareUsd, null, 'no welfare for a schedule the agents cannot keep');
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the document of a day that did not clear with --allow-unconverged, and still exits 3', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-cli-'));
+    try {
+      const out = path.join(dir, 'r.json');
+      const r = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--allow-unconverged', '--out', out);
+      assert.equal(r.status, 3);
+      assert.match(r.stderr, /; the result document was written to .*r\.json \(--allow-unconverged\)$/m);
+      const doc = parseResult(JSON.parse(readFileSync(out, 'utf8')));
+      assert.equal(doc.admm!.status, 'max_iter_reached');
+      assert.deepEqual(readdirSync(dir), ['r.json']);
+      const noOut = run('clear', '--case', 'ieee14', '--max-iter', '3', '--quiet', '--allow-unconverged');
+      assert.equal(noOut.status, 3);
+      assert.match(noOut.stderr, /; nothing written \(no --out\)$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says an expected failure in one line, and with --debug adds the stack and the cause chain', () => {
+    const plain = run('network', '--case', CASE('case9999'));
+    assert.equal(plain.status, 2);
+    assert.equal(plain.stderr.trim().split('\n').length, 1);
+    const debug = run('network', '--case', CASE('case9999'), '--debug');
+    assert.equal(debug.status, 2);
+    assert.match(debug.stderr, /^error: .*case9999\.m: no such file\n/);
+    assert.match(debug.stderr, /MatpowerFileError: .*case9999\.m: no such file\n\s+at /);
+    assert.match(debug.stderr, /caused by: Error: ENOENT/);
+  });
+
+  it('compare prints welfare both ways for the thesis’s tables', () => {
+    const r = run('compare', '--case', 'ieee14', '--no-sweep');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\| thesis central \| ours \(3-20\) +\| ours \+ penalty +\|/);
+    assert.match(r.stdout, /\| thesis welfare \| ours \(3-20\) \| ours \+ penalty \|/);
+  });
+
+  it('rebuilds itself when a source changed after the build, and only then', () => {
+    const manifest = () => JSON.parse(readFileSync(new URL('../dist/manifest.json', import.meta.url), 'utf8')) as { startedAtMs: number; inputs: string[] };
+    assert.equal(run('--version').status, 0);
+    const first = manifest();
+    assert.equal(run('--version').status, 0);
+    assert.equal(manifest().startedAtMs, first.startedAtMs, 'a fresh build is reused');
+    const source = fileURLToPath(new URL('../src/commands.ts', import.meta.url));
+    assert.ok(first.inputs.includes(source));
+    const now = new Date(Math.max(Date.now(), first.startedAtMs + 1));
+    utimesSync(source, now, now);
+    assert.equal(run('--version').status, 0);
+    assert.ok(manifest().startedAtMs > first.startedAtMs, 'rebuilt');
   });
 
   it('names bad input in one line with exit code 2 and writes nothing', () => {
@@ -70,7 +140,7 @@ describe('gridmarket CLI', () => {
       const out = path.join(dir, 'never.json');
       for (const [args, msg] of [
         [['clear', '--case', 'nope', '--out', out], /no built-in case or file named "nope"/],
-        [['clear', '--case', 'ieee14', '--rho', '-1', '--out', out], /--rho must be a positive number, got "-1"/],
+        [['clear', '--case', 'ieee14', '--rho', '-1', '--out', out], /--rho must be between 1e-6 and 1e6, got "-1"/],
         [['clear', '--case', 'ieee14', '--method', 'magic', '--out', out], /--method must be admm, centralized or highs/],
       ] as const) {
         const r = run(...args);

@@ -1,14 +1,17 @@
 // The grid package's errors. All of them extend NetworkError, which names the field at fault (and,
 // for imported files, the file), so that a caller can branch on the class and a user reads one line.
+import { BaseError } from '@gridmarket/errors';
 
 export interface NetworkErrorOptions {
   /** The file the data came from; it opens the message. */
   source?: string;
   cause?: unknown;
+  /** Defaults to the cause's (BaseError's details, or another error's message). */
+  details?: string;
 }
 
-/** Invalid network data: the field at fault and what is wrong with it. */
-export class NetworkError extends Error {
+/** Invalid network data: the field at fault and what is wrong with it. The grid package's family base. */
+export class NetworkError extends BaseError {
   override name = 'NetworkError';
   readonly source: string | undefined;
   constructor(
@@ -18,7 +21,7 @@ export class NetworkError extends Error {
     readonly reason: string,
     options: NetworkErrorOptions = {},
   ) {
-    super(`${options.source ? `${options.source}: ` : ''}${field}: ${reason}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(`${options.source ? `${options.source}: ` : ''}${field}: ${reason}`, { ...(options.cause === undefined ? {} : { cause: options.cause }), ...(options.details === undefined ? {} : { details: options.details }) });
     this.source = options.source;
   }
 }
@@ -42,15 +45,16 @@ export class MatpowerFormatError extends NetworkError {
   override name = 'MatpowerFormatError';
 }
 
-/** A MATPOWER case path that is not a readable file (missing, a directory, no permission). */
+/** A MATPOWER case path that is not a readable file (missing, a directory, no permission): `file: reason`, the reason saying all there is (the system's error stays the cause). */
 export class MatpowerFileError extends NetworkError {
   override name = 'MatpowerFileError';
   constructor(
     readonly file: string,
     reason: string,
-    options: Omit<NetworkErrorOptions, 'source'> = {},
+    options: Omit<NetworkErrorOptions, 'source' | 'details'> = {},
   ) {
-    super('file', reason, options);
-    this.message = `${file}: ${reason}`;
+    super('file', reason, { ...options, details: '' });
+    this.shortMessage = `${file}: ${reason}`;
+    this.message = this.shortMessage;
   }
 }

@@ -70,6 +70,8 @@ const GEN_BUS = 0;
 const PG = 1;
 const GEN_STATUS = 7;
 const PMAX = 8;
+/** The largest |PD|, |PG|, PMAX (MW) and RATE_A (MVA) read: beyond a terawatt a value is a typo or a unit mistake. */
+export const MAX_MATPOWER_MW = 1e6;
 /** The fewest columns each matrix may have (caseformat: version 1 branch and gen tables are narrower). */
 const MIN_COLUMNS = { bus: 13, branch: 11, gen: 10 } as const;
 const ISOLATED = 4;
@@ -88,6 +90,10 @@ export function importMatpower(text: string, options: MatpowerOptions = {}): Mat
   const source = options.source ?? 'case';
   const fail = (field: string, reason: string): never => {
     throw new MatpowerFormatError(field, reason, { source });
+  };
+  /** A power column must be a finite number of MW a power system can have. */
+  const power = (where: string, column: string, mw: number) => {
+    if (!(Math.abs(mw) <= MAX_MATPOWER_MW)) fail(where, `${column} must be a finite number of MW with |${column}| ≤ ${MAX_MATPOWER_MW.toExponential().replace('e+', 'e')}, got ${mw}`);
   };
   const parsed = readMatpowerText(text, source);
   const notes: NetworkNote[] = [];
@@ -141,6 +147,7 @@ export function importMatpower(text: string, options: MatpowerOptions = {}): Mat
     if (busRow.has(bus)) fail(where, `bus ${bus} is listed twice (first in row ${busRow.get(bus)! + 1})`);
     const type = row[BUS_TYPE]!;
     if (![1, 2, REF, ISOLATED].includes(type)) fail(where, `BUS_TYPE must be 1, 2, 3 or 4, got ${type}`);
+    power(where, 'PD', row[PD]! * loadScale);
     busRow.set(bus, i);
     allBuses.push({ bus, type, pdMw: row[PD]! * loadScale, qdMvar: row[QD]! * loadScale, baseKv: row[BASE_KV]! });
   });
@@ -171,7 +178,7 @@ export function importMatpower(text: string, options: MatpowerOptions = {}): Mat
     if (badX) fail(where, badX);
     const badTap = tapProblem(row[TAP]!);
     if (badTap) fail(where, badTap);
-    if (!(row[RATE_A]! >= 0)) fail(where, `RATE_A must be non-negative (0 meaning unlimited), got ${row[RATE_A]}`);
+    if (!(row[RATE_A]! >= 0 && row[RATE_A]! <= MAX_MATPOWER_MW)) fail(where, `RATE_A must be from 0 (meaning unlimited) to ${MAX_MATPOWER_MW.toExponential().replace('e+', 'e')} MVA, got ${row[RATE_A]}`);
     lines.push({ from, to, r: row[BR_R]! * ohmsToPu, x, tap: row[TAP]!, shiftDeg: row[SHIFT]! });
     branchRows.push(i + 1);
     rateA.push(row[RATE_A]!);
@@ -242,7 +249,10 @@ export function importMatpower(text: string, options: MatpowerOptions = {}): Mat
   }
   const generators = (genTable?.rows ?? []).map((row, i) => {
     const bus = row[GEN_BUS]!;
-    if (!busRow.has(bus)) fail(`mpc.gen row ${i + 1} (line ${genTable!.lines[i]})`, `bus ${bus} is not in mpc.bus`);
+    const where = `mpc.gen row ${i + 1} (line ${genTable!.lines[i]})`;
+    if (!busRow.has(bus)) fail(where, `bus ${bus} is not in mpc.bus`);
+    power(where, 'PG', row[PG]!);
+    power(where, 'PMAX', row[PMAX]!);
     return { bus, pgMw: row[PG]!, pmaxMw: row[PMAX]!, inService: row[GEN_STATUS]! > 0 };
   });
   return { network: { ...network, notes: [...notes, ...network.notes] }, branchRows, limitSources, baseMva, buses, generators };

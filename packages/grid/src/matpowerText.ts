@@ -86,7 +86,7 @@ function statements(text: string): MatpowerStatement[] {
 const CONTINUED = '\u0000';
 
 const MATRIX = /^mpc\.(\w+)\s*=\s*\[([\s\S]*)\]$/;
-const SCALAR = /^mpc\.(\w+)\s*=\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/;
+const SCALAR = /^mpc\.(\w+)\s*=\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?[Ii]nf|NaN)$/;
 
 function number(token: string): number {
   if (/^[-+]?inf$/i.test(token)) return token.startsWith('-') ? -Infinity : Infinity;
@@ -133,7 +133,7 @@ export function readMatpowerText(text: string, source: string): MatpowerText {
     }
     const v = SCALAR.exec(s.text);
     if (v) {
-      result.scalars.set(v[1]!, Number(v[2]));
+      result.scalars.set(v[1]!, number(v[2]!));
       continue;
     }
     result.code.push({ text: s.text.replace(/[\s\u0000]+/g, ' '), line: s.line });

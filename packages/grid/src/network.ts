@@ -8,6 +8,8 @@ import { IslandedNetworkError, NetworkError } from './errors';
  * susceptance 1/x would swamp the susceptance matrix; such buses are one node and should be merged.
  */
 export const MIN_REACTANCE_PU = 1e-6;
+/** The largest |x| (p.u.): above it a branch is open in all but name, and the susceptance matrix's conditioning (x_max/x_min) exceeds what double precision resolves. */
+export const MAX_REACTANCE_PU = 1e6;
 
 /** A line as given: buses by their numbers, reactance x in p.u. (r is kept but unused by DC flow). */
 export interface LineInput {
@@ -64,6 +66,9 @@ export interface Network {
 /** Why a reactance cannot be used, or undefined when it can. */
 export function reactanceProblem(x: number): string | undefined {
   if (!Number.isFinite(x)) return `reactance must be a finite number, got ${x}`;
+  if (Math.abs(x) > MAX_REACTANCE_PU) {
+    return `reactance x = ${x} p.u. is above the maximum |x| of ${MAX_REACTANCE_PU.toExponential().replace('e+', 'e')} p.u.: such a branch carries nothing, and its susceptance is lost in round-off against the others'`;
+  }
   if (Math.abs(x) < MIN_REACTANCE_PU) {
     return `reactance x = ${x} p.u. is below the minimum |x| of ${MIN_REACTANCE_PU.toExponential()} p.u.: the DC model divides by x, and a zero-impedance branch joins buses that should be one`;
   }

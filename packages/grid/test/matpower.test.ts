@@ -229,6 +229,16 @@ describe('MATPOWER import errors name the file, the field and the branch', () =>
   it('a zero reactance', () =>
     fails(text('case14').replace('7\t8\t0\t0.17615', '7\t8\t0\t0'), isFormat, /^bad\.m: mpc\.branch row 14 \(7 → 8, line \d+\): reactance x = 0 p\.u\. is below the minimum/));
   it('a reactance too small to invert', () => fails(text('case14').replace('0.17615', '1e-9'), isFormat, /mpc\.branch row 14 \(7 → 8, line \d+\): reactance x = 1e-9/));
+  it('a reactance so large that the branch is open in all but name', () =>
+    fails(text('case14').replace('0.17615', '1e300'), isFormat, /mpc\.branch row 14 \(7 → 8, line \d+\): reactance x = 1e\+300 p\.u\. is above the maximum \|x\| of 1e6 p\.u\./));
+  it('a load, a generation or a rating that is not finite or not a power system’s number', () => {
+    fails(text('case14').replace('2\t2\t21.7\t', '2\t2\tInf\t'), isFormat, /^bad\.m: mpc\.bus row 2 \(line \d+\): PD must be a finite number of MW with \|PD\| ≤ 1e6, got Infinity$/);
+    fails(text('case14').replace('2\t2\t21.7\t', '2\t2\t-1e300\t'), isFormat, /mpc\.bus row 2 \(line \d+\): PD must be .* got -1e\+300$/);
+    fails(text('case14').replace('1\t232.4\t', '1\t1e300\t'), isFormat, /mpc\.gen row 1 \(line \d+\): PG must be .* got 1e\+300$/);
+    fails(text('case14').replace('\t332.4\t', '\t1e7\t'), isFormat, /mpc\.gen row 1 \(line \d+\): PMAX must be .* got 10000000$/);
+    fails(text('case14').replace('0.0528\t0\t0\t0', '0.0528\tInf\t0\t0'), isFormat, /mpc\.branch row 1 \(1 → 2, line \d+\): RATE_A must be from 0 \(meaning unlimited\) to 1e6 MVA, got Infinity$/);
+  });
+  it('a base that is not a number', () => fails(text('case14').replace('mpc.baseMVA = 100;', 'mpc.baseMVA = NaN;'), isFormat, /^bad\.m: mpc\.baseMVA: must be positive, got NaN$/));
   it('a branch to a bus that is not in mpc.bus', () => fails(text('case14').replace('13\t14\t0.17093', '13\t15\t0.17093'), isFormat, /mpc\.branch row 20 \(13 → 15, line \d+\): bus 15 is not in mpc\.bus/));
   it('code that changes a table the importer reads, in a way it does not understand', () => {
     fails(`${text('case14')}\nmpc.gen(:, 9) = 2 * mpc.gen(:, 9);\n`, isFormat, /bad\.m: line 63: changes the case in code the importer does not understand/);

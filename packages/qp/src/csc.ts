@@ -1,4 +1,5 @@
 // Compressed sparse column matrices: the storage of P, A and the KKT matrix.
+import { QpDataError } from './errors';
 
 /** An m × n matrix in compressed sparse column form (row indices sorted within each column). */
 export interface CscMatrix {
@@ -20,7 +21,7 @@ export function cscFromTriplets(m: number, n: number, triplets: readonly Triplet
   const counts = new Int32Array(n + 1);
   for (const t of triplets) {
     if (!(t.row >= 0 && t.row < m && t.col >= 0 && t.col < n) || !Number.isInteger(t.row) || !Number.isInteger(t.col)) {
-      throw new RangeError(`triplet (${t.row}, ${t.col}) lies outside a ${m} × ${n} matrix`);
+      throw new QpDataError('triplets', `(${t.row}, ${t.col}) lies outside a ${m} × ${n} matrix`);
     }
     counts[t.col + 1]!++;
   }
@@ -59,7 +60,7 @@ export function cscFromDense(rows: readonly (readonly number[])[], n?: number): 
   const cols = n ?? (rows[0]?.length ?? 0);
   const t: Triplet[] = [];
   rows.forEach((r, i) => {
-    if (r.length !== cols) throw new RangeError(`row ${i} has ${r.length} entries, expected ${cols}`);
+    if (r.length !== cols) throw new QpDataError(`rows[${i}]`, `has ${r.length} entries, expected ${cols}`);
     r.forEach((v, j) => {
       if (v !== 0) t.push({ row: i, col: j, value: v });
     });

@@ -8,9 +8,8 @@
 // (H = diag ∇²f, Σ = z_lo/(x − lo) + z_hi/(hi − x)) numerically only: the ordering and symbolic
 // analysis are done once for the pattern. Mehrotra's predictor-corrector picks the centering.
 import { type CscMatrix, matTVec, matVec, normInf } from './csc';
-import { FactorizationError } from './ldl';
 import { QuasiDefiniteSystem } from './linsys';
-import { QpDataError } from './types';
+import { FactorizationError, QpDataError } from './errors';
 
 /** Value, gradient and Hessian diagonal of a separable objective at x (gradient/Hessian overwritten). */
 export type SeparableObjective = (x: Float64Array, grad: Float64Array, hess: Float64Array) => number;

@@ -10,11 +10,8 @@
 // S = K₂₂ − L₂₁ D₁ L₂₁ᵀ, which a blocked dense LDLᵀ factors with SIMD updates and contiguous
 // triangular sweeps. Same arithmetic, no index indirection, far better cache reuse.
 import type { CscMatrix } from './csc';
+import { FactorizationError } from './errors';
 import { LdlKernels } from './kernels/ldl';
-
-export class FactorizationError extends Error {
-  override name = 'FactorizationError';
-}
 
 export interface Symbolic {
   n: number;

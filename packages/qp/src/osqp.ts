@@ -7,10 +7,10 @@
 // Ruiz equilibration, adaptive ρ (numeric refactorization only), over-relaxation, infeasibility
 // certificates, solution polishing, warm starts, and updates of q, l, u without refactoring.
 import { type CscMatrix, cscCopy, dot, isUpperTriangular, matTVec, matVec, normInf, symUpperMatVec } from './csc';
-import { FactorizationError } from './ldl';
 import { QuasiDefiniteSystem } from './linsys';
 import { DEFAULT_SETTINGS, INFINITY_BOUND, RHO_EQUALITY_FACTOR, RHO_MAX, RHO_MIN, type Settings } from './settings';
-import { NonConvexError, type PolishStatus, QpDataError, type QpProblem, type Result, type Status } from './types';
+import { FactorizationError, NonConvexError, QpDataError } from './errors';
+import type { PolishStatus, QpProblem, Result, Status } from './types';
 import { ruizScale, type Scaling } from './scaling';
 import { buildKkt, type Kkt } from './kkt';
 

@@ -1,4 +1,4 @@
-// Problem data, results and errors of the QP solver.
+// Problem data and results of the QP solver (its errors are in errors.ts).
 import type { CscMatrix } from './csc';
 
 /** minimize ½ xᵀ P x + qᵀ x  subject to  l ≤ A x ≤ u. P is given by its upper triangle. */
@@ -45,20 +45,4 @@ export interface Result {
   /** Set when status is dual_infeasible: δx with Pδx ≈ 0, qᵀδx < 0 and Aδx in the recession cone of [l, u]. */
   dualInfeasibilityCertificate?: Float64Array;
   info: Info;
-}
-
-/** Invalid problem data: the message names the field and the problem. */
-export class QpDataError extends Error {
-  override name = 'QpDataError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
-
-/** The problem is not convex (P is not positive semidefinite). */
-export class NonConvexError extends Error {
-  override name = 'NonConvexError';
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { type CscMatrix, cscFromDense, cscFromTriplets, matTVec } from '../src/csc';
 import { solveWithHighs } from '../src/highs';
 import { type InfeasibilityCertificate, type SeparableObjective, solveIpm } from '../src/ipm';
-import { QpDataError } from '../src/types';
+import { QpDataError } from '../src/errors';
 import { rng } from '@gridmarket/bench';
 
 /** Σ ½ p_j x_j² + q_j x_j. */

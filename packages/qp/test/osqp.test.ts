@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { cscEmpty, cscFromDense, cscFromTriplets, matTVec, matVec, symUpperMatVec } from '../src/csc';
 import { solveWithHighs } from '../src/highs';
 import { Osqp } from '../src/osqp';
-import { NonConvexError, QpDataError } from '../src/types';
+import { NonConvexError, QpDataError } from '../src/errors';
 import { generate, type Kind } from './generate';
 
 const TIGHT = { epsAbs: 1e-7, epsRel: 1e-7, maxIter: 20000, polish: true };

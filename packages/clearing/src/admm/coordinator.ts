@@ -14,11 +14,12 @@
 // parameters, and the operator never sees p or u on their own.
 import type { Market } from '../case/market';
 import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
-import type { AgentDispatch } from '../model/welfare';
+import { type AgentDispatch, sumWelfareTerms, welfareWithStoragePenalty } from '../model/welfare';
 import { createAgent } from './agents';
 import type { AgentEndpoint, FinalReport, Offer } from './messages';
 import { type AdmmDiagnostic, type AdmmStatus, describeDivergence, describeInfeasibility, TerminationMonitor } from './infeasibility';
 import { NetworkOperator, type OperatorStep } from './operator';
+import { ADMM_DEFAULTS, checkAdmmSettings } from './settings';
 
 export interface AdmmOptions {
   /** Enforce line limits in the operator's projection (4-6); otherwise average (4-5). */
@@ -46,9 +47,6 @@ export interface AdmmProgress {
   welfareUsd: number;
 }
 
-/** The thesis's settings (ε_abs, ε_rel, K_max, ρ), and ε_inf for infeasibility detection. */
-export const ADMM_DEFAULTS = { rho: 0.1, adaptive: false, alpha: 1, epsAbs: 1e-4, epsRel: 1e-3, maxIter: 500, epsInfeasible: 1e-5 } as const;
-
 /** Builds the agents from the market's private parameters: each endpoint keeps its own. */
 export function createAgents(market: Market): AgentEndpoint[] {
   return market.params.map((p, a) => createAgent(a, market.hours, p));
@@ -65,9 +63,7 @@ export function runAdmm(market: Market, options: AdmmOptions): ClearingSolution 
 export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 'network' | 'hours' | 'agents'>, options: AdmmOptions): ClearingSolution {
   const t0 = performance.now();
   const o = { ...ADMM_DEFAULTS, ...options };
-  if (!(o.rho > 0)) throw new RangeError(`rho must be positive, got ${o.rho}`);
-  if (!(o.alpha > 0 && o.alpha < 2)) throw new RangeError(`alpha must lie in (0, 2), got ${o.alpha}`);
-  if (!(Number.isInteger(o.maxIter) && o.maxIter >= 1)) throw new RangeError(`maxIter must be a positive integer, got ${o.maxIter}`);
+  checkAdmmSettings(o);
   const T = market.hours;
   const N = agents.length;
   const operator = new NetworkOperator(
@@ -158,11 +154,14 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   proposals.forEach((p, a) => p.forEach((v, t) => (finalMismatch = Math.max(finalMismatch, Math.abs(v - z[a]![t]!)))));
   const nodal = reports.map((r) => r.dualPriceUsdPerKwh);
   const gridIndex = market.agents.findIndex((a) => a.kind === 'grid');
+  // Welfare at what is committed (z), from each agent's own terms; the trace's welfare is at p.
+  const welfare = sumWelfareTerms(reports.map((r) => r.welfareAtSchedule));
   return {
     method: 'admm',
     constrained: options.constrained,
     status,
-    welfareUsd: trace.welfareUsd.at(-1) ?? NaN,
+    welfareUsd: welfareWithStoragePenalty(welfare),
+    welfare,
     dispatch,
     systemPriceUsdPerKwh: nodal[gridIndex >= 0 ? gridIndex : 0]!.slice(),
     nodalPriceUsdPerKwh: nodal,

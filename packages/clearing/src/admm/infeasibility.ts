@@ -83,28 +83,31 @@ export function describeInfeasibility(
   const hours = certificates
     .filter((c) => c.normKw > 0 && c.normKw >= CERTIFICATE_HOUR_SHARE * largest)
     .map((c) => ({ ...c, lines: c.lines.map((l) => ({ ...l, from: lines[l.line]!.from, to: lines[l.line]!.to })) }));
-  const parts = hours.map((h) => {
-    const says: string[] = [];
-    // A certificate without growing line multipliers lies along 1: the hour cannot balance (3-16).
-    for (const l of h.lines) {
-      says.push(`line ${l.line} (bus ${l.from}–${l.to}) would have to carry ${kw(Math.abs(l.flowKw))} against its limit of ${kw(l.limitKw)} (3-19)`);
-    }
-    if (h.lines.length === 0 && Math.abs(h.imbalanceKw) > 1e-3 * h.normKw) {
-      says.push(
-        h.imbalanceKw < 0
-          ? `the buyers' minimum demand exceeds what the sellers and the grid import can supply by ${kw(-h.imbalanceKw)} (balance 3-16)`
-          : `the sellers' minimum generation exceeds what the buyers can take by ${kw(h.imbalanceKw)} (balance 3-16; the grid does not export)`,
-      );
-    }
-    if (says.length === 0) says.push('no single balance or line limit stands out (several bind together)');
-    return `${hourName(h.hour)}: ${says.join('; ')}`;
-  });
+  const parts = hours.map(describeCertificateHour);
   return {
     message: `infeasible: the agents' proposals stay ${kw(certificateKw)} away from any schedule the network allows, and the scaled duals u grow by a constant step every iteration (settled at iteration ${iteration}). ${parts.join('. ')}.`,
     iteration,
     certificateKw,
     hours,
   };
+}
+
+/** One hour of an infeasibility certificate in words: the lines over their limits, or the balance it cannot meet. */
+export function describeCertificateHour(h: NonNullable<AdmmDiagnostic['hours']>[number]): string {
+  const says: string[] = [];
+  // A certificate without growing line multipliers lies along 1: the hour cannot balance (3-16).
+  for (const l of h.lines) {
+    says.push(`line ${l.line} (bus ${l.from}–${l.to}) would have to carry ${kw(Math.abs(l.flowKw))} against its limit of ${kw(l.limitKw)} (3-19)`);
+  }
+  if (h.lines.length === 0 && Math.abs(h.imbalanceKw) > 1e-3 * h.normKw) {
+    says.push(
+      h.imbalanceKw < 0
+        ? `the buyers' minimum demand exceeds what the sellers and the grid import can supply by ${kw(-h.imbalanceKw)} (balance 3-16)`
+        : `the sellers' minimum generation exceeds what the buyers can take by ${kw(h.imbalanceKw)} (balance 3-16; the grid does not export)`,
+    );
+  }
+  if (says.length === 0) says.push('no single balance or line limit stands out (several bind together)');
+  return `${hourName(h.hour)}: ${says.join('; ')}`;
 }
 
 export function describeDivergence(iteration: number, s: IterationSummary): AdmmDiagnostic {

@@ -6,9 +6,10 @@
 //   operator → agent      z_i, its consensus injection                    (Consensus)
 //   agent → coordinator   four scalars for the stopping rule and welfare   (ResidualReport)
 //   coordinator → agent   a ρ change, so that u is rescaled               (Rescale)
-//   agent → everyone      at the end, its own dispatch and dual price      (FinalReport)
+//   agent → everyone      at the end, its own dispatch, dual price and
+//                         welfare terms at its committed schedule z_i       (FinalReport)
 // An agent's costs, utility and battery data never leave it; the operator never sees p or u alone.
-import type { AgentDispatch } from '../model/welfare';
+import type { AgentDispatch, WelfareTerms } from '../model/welfare';
 
 export interface ProposeRequest {
   type: 'propose';
@@ -55,6 +56,8 @@ export interface FinalReport {
   agent: number;
   /** The agent's dispatch at its last proposal p (components it chooses to disclose). */
   dispatch: AgentDispatch;
+  /** Its own welfare terms at its committed schedule z_i (its battery's charge and discharge as proposed), USD. */
+  welfareAtSchedule: WelfareTerms;
   /** Its dual price −ρ·u_i(t), USD/kWh: the marginal value of energy at its bus. */
   dualPriceUsdPerKwh: number[];
   /** Sellers: marginal cost 2αx + β at their generation (5-1), for the settlement price (5-2). */

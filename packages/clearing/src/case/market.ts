@@ -7,12 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson } from '../canonical';
 import { agentPtdf, builtinNetwork, buildNetwork, type Network, NetworkError, readMatpowerFile } from '@gridmarket/grid';
-import { CaseError } from './errors';
+import { CaseError } from '../errors';
 import { matpowerCase } from './matpowerAgents';
 import { type Battery, type Case, type CaseInput, caseSchema, HOURS } from './schema';
 import { syntheticCaseByName } from './synthetic';
-
-export { CaseError };
 
 export type AgentKind = 'grid' | 'seller' | 'buyer';
 
@@ -75,24 +73,79 @@ export const BUILTIN_CASES = ['ieee14', 'ieee33'] as const;
  * `synthetic:N` is generated, deterministically: N agents on the 120-bus network of synthetic.ts.
  */
 export function readCaseFile(nameOrPath: string): { raw: unknown; baseDir: string } {
-  let synthetic: CaseInput | undefined;
-  try {
-    synthetic = syntheticCaseByName(nameOrPath);
-  } catch (err) {
-    throw new CaseError('case', (err as Error).message);
-  }
+  const synthetic = syntheticCaseByName(nameOrPath);
   if (synthetic) return { raw: synthetic, baseDir: CASES_DIR };
   const file = (BUILTIN_CASES as readonly string[]).includes(nameOrPath) ? path.join(CASES_DIR, `${nameOrPath}.json`) : nameOrPath;
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EISDIR') throw new CaseError('case', `${file} is a directory, not a case file`);
-    if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')}, synthetic:N)`);
-    throw new CaseError('case', `${file} is not readable JSON: ${e.message}`);
+    if (e.code === 'EISDIR') throw new CaseError('case', `${file} is a directory, not a case file`, { cause: err });
+    if (e.code === 'ENOENT') throw new CaseError('case', `no built-in case or file named "${nameOrPath}" (built-in: ${BUILTIN_CASES.join(', ')}, synthetic:N)`, { cause: err });
+    throw new CaseError('case', `${file} cannot be read (${e.code ?? e.message})`, { cause: err });
   }
-  return { raw, baseDir: path.dirname(file) };
+  try {
+    return { raw: JSON.parse(text), baseDir: path.dirname(file) };
+  } catch (err) {
+    const nonFinite = nonFiniteNumber(text);
+    if (nonFinite) throw new CaseError(nonFinite.field, `${nonFinite.token} (${file} line ${nonFinite.line}, column ${nonFinite.column}): numbers must be finite`, { cause: err });
+    throw new CaseError('case', `${file} is not valid JSON: ${withLineAndColumn(text, (err as Error).message)}`, { cause: err });
+  }
+}
+
+/**
+ * JSON has no NaN or Infinity, but hand-edited and generated cases hold them: the first such token
+ * outside a string, where it is, and which field it is in (found by parsing the text with the
+ * token quoted), so that the message names the field as the schema's messages do.
+ */
+function nonFiniteNumber(text: string): { token: string; line: number; column: number; field: string } | undefined {
+  let inString = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '\n') {
+      line++;
+      lineStart = i + 1;
+    } else {
+      const token = /^-?(?:NaN|Infinity)\b/.exec(text.slice(i, i + 10))?.[0];
+      if (!token) continue;
+      const marker = '@@gridmarket:non-finite@@';
+      let field = 'case';
+      try {
+        field = pathOf(JSON.parse(`${text.slice(0, i)}"${marker}"${text.slice(i + token.length)}`), marker) ?? 'case';
+      } catch {
+        // Another syntax error follows: the line and column still say where.
+      }
+      return { token, line, column: i - lineStart + 1, field };
+    }
+  }
+  return undefined;
+}
+
+/** A parser message's `at position N` also as the line and column an editor shows. */
+function withLineAndColumn(text: string, message: string): string {
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return message;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `${message} (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+}
+
+/** The field path (sellers[0].alpha) of the first string equal to `marker` in a parsed value. */
+function pathOf(value: unknown, marker: string, at: PropertyKey[] = []): string | undefined {
+  if (value === marker) return fieldPath(at);
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = pathOf(v, marker, [...at, Array.isArray(value) ? Number(k) : k]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -204,7 +257,7 @@ function resolveNetwork(c: Case, baseDir: string): Network {
     return buildNetwork({ name: ref.name ?? c.name, lines: ref.lines, ...(ref.slack !== undefined ? { slack: ref.slack } : {}) });
   } catch (err) {
     // A MATPOWER file's errors name the file and the row: keep them whole.
-    if (err instanceof NetworkError) throw 'matpower' in ref ? new CaseError('network.matpower', err.message) : new CaseError(`network.${err.field}`, err.reason);
+    if (err instanceof NetworkError) throw 'matpower' in ref ? new CaseError('network.matpower', err.shortMessage, { cause: err }) : new CaseError(`network.${err.field}`, err.reason, { cause: err });
     throw err;
   }
 }

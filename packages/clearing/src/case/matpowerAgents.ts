@@ -6,7 +6,7 @@ import path from 'node:path';
 import { rng } from '@gridmarket/bench';
 import { readMatpowerFile } from '@gridmarket/grid';
 import { demandShape, solarProfile } from './generator';
-import { CaseError } from './errors';
+import { CaseError } from '../errors';
 import { IEEE14_PLAN } from './plans';
 import type { CaseInput } from './schema';
 

@@ -1,6 +1,7 @@
 // Synthetic large cases for scaling benchmarks: a random meshed network (a random spanning tree
 // plus extra lines) and agents drawn from the same parameter ranges as the built-in ieee14 case.
 import { rng } from '@gridmarket/bench';
+import { CaseError } from '../errors';
 import { demandShape, solarProfile } from './generator';
 import { IEEE14_PLAN } from './plans';
 import type { CaseInput } from './schema';
@@ -25,14 +26,14 @@ const SYNTHETIC_NAME = /^synthetic:(\d+)$/;
 
 /**
  * The case a `synthetic:N` name stands for (N agents, the grid included, on the 120-bus network),
- * or undefined for any other name. Throws a RangeError for an N out of range.
+ * or undefined for any other name. Throws a CaseError (field `case`) for an N out of range.
  */
 export function syntheticCaseByName(name: string): CaseInput | undefined {
   const match = SYNTHETIC_NAME.exec(name);
   if (!match) return undefined;
   const agents = Number(match[1]);
   if (!(agents >= SYNTHETIC_AGENTS.min && agents <= SYNTHETIC_AGENTS.max)) {
-    throw new RangeError(`synthetic:N takes ${SYNTHETIC_AGENTS.min} to ${SYNTHETIC_AGENTS.max} agents, got ${agents}`);
+    throw new CaseError('case', `synthetic:N takes ${SYNTHETIC_AGENTS.min} to ${SYNTHETIC_AGENTS.max} agents, got ${agents}`);
   }
   return syntheticCase({ buses: SYNTHETIC_BUSES, agents });
 }

@@ -6,13 +6,13 @@
 // their relative difference bounds the error; cuts are added at the current point until it is ≤ 1e-7.
 // Slow (many LP solves), so it is the reference of the tests and of `--method highs`, not the default.
 import { cscFromTriplets, type Triplet } from '@gridmarket/qp';
-import { solveWithHighs } from '@gridmarket/qp/highs';
 import type { Market } from '../case/market';
 import type { ClearingSolution } from '../solution';
-import { socialWelfare } from '../model/welfare';
+import { scheduleWelfare, socialWelfare, type WelfareTerms } from '../model/welfare';
 import { dispatchFromVector, pricedDispatch } from './extract';
 import { formulate } from './formulation';
-import { CentralizedError, objectiveCoefficients } from './interiorPoint';
+import { CentralizedError } from '../errors';
+import { objectiveCoefficients } from './interiorPoint';
 
 /** HiGHS's default tolerances (1e-7) would floor the gap at about 1e-7. */
 const TIGHT = { primal_feasibility_tolerance: 1e-10, dual_feasibility_tolerance: 1e-10, optimality_tolerance: 1e-10 };
@@ -64,7 +64,9 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     return Array.from({ length: k }, (_, i) => (k === 1 || hi === lo ? lo : lo + ((hi - lo) * i) / (k - 1)));
   });
 
-  let best: { x: Float64Array; y: Float64Array; welfare: number; relax: number } | undefined;
+  // HiGHS (WebAssembly) is loaded when it is used: every importer of this package would pay for it otherwise.
+  const { solveWithHighs } = await import('@gridmarket/qp/highs');
+  let best: { x: Float64Array; y: Float64Array; welfare: number; terms: WelfareTerms; relax: number } | undefined;
   let gap = Infinity;
   let rounds = 0;
   for (rounds = 1; rounds <= (options.maxRounds ?? 60); rounds++) {
@@ -104,7 +106,7 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     const relax = -(r.objective + f.constant);
     const dispatch = dispatchFromVector(market, f, r.x);
     const welfare = socialWelfare(market.params, dispatch);
-    best = { x: r.x, y: r.y, welfare, relax };
+    best = { x: r.x, y: r.y, welfare, terms: scheduleWelfare(market.params, dispatch), relax };
     gap = (relax - welfare) / Math.max(Math.abs(welfare), 1e-12);
     if (gap <= tol) break;
     curved.forEach((c, k) => {
@@ -130,6 +132,7 @@ export async function solveCentralizedHighs(market: Market, options: HighsOption
     constrained: options.constrained,
     status: 'solved',
     welfareUsd: best.welfare,
+    welfare: best.terms,
     // y is in the OSQP convention (∇f + Aᵀy = 0 at the LP optimum).
     ...pricedDispatch(market, f, best.x, best.y),
     solveTimeMs: performance.now() - t0,

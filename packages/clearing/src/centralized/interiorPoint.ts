@@ -3,14 +3,11 @@
 // the IPM tolerance (1e-10 on residuals and complementarity).
 import { type InfeasibilityCertificate, type SeparableObjective, solveIpm } from '@gridmarket/qp';
 import type { Market } from '../case/market';
+import { CentralizedError } from '../errors';
 import type { ClearingSolution, InfeasibleConstraint, Infeasibility } from '../solution';
-import { socialWelfare } from '../model/welfare';
+import { scheduleWelfare, welfareWithStoragePenalty } from '../model/welfare';
 import { type Formulation, formulate } from './formulation';
 import { pricedDispatch } from './extract';
-
-export class CentralizedError extends Error {
-  override name = 'CentralizedError';
-}
 
 /** Objective coefficients per variable: ½p x² + q x − ω ln(1 + x). */
 export function objectiveCoefficients(market: Market, f: Formulation) {
@@ -77,6 +74,7 @@ export function solveCentralized(market: Market, options: { constrained: boolean
       status: 'infeasible',
       infeasibility: describeInfeasibility(market, f, r.certificate!),
       welfareUsd: NaN,
+      welfare: { utilityUsd: NaN, generationCostUsd: NaN, importCostUsd: NaN, storagePenaltyUsd: NaN },
       dispatch: [],
       systemPriceUsdPerKwh: [],
       nodalPriceUsdPerKwh: [],
@@ -90,11 +88,13 @@ export function solveCentralized(market: Market, options: { constrained: boolean
     throw new CentralizedError(`interior point ended with ${r.status} after ${r.iterations} iterations (residuals ${r.primalResidual.toExponential(2)}, ${r.dualResidual.toExponential(2)})`);
   }
   const solution = pricedDispatch(market, f, r.x, r.y, { zLower: r.zLower, zUpper: r.zUpper });
+  const welfare = scheduleWelfare(market.params, solution.dispatch);
   return {
     method: 'centralized',
     constrained: options.constrained,
     status: 'solved',
-    welfareUsd: socialWelfare(market.params, solution.dispatch),
+    welfareUsd: welfareWithStoragePenalty(welfare),
+    welfare,
     ...solution,
     solveTimeMs: performance.now() - t0,
     accuracy: { iterations: r.iterations, primalResidual: r.primalResidual, dualResidual: r.dualResidual, complementarity: r.complementarity },
@@ -132,4 +132,32 @@ export function describeInfeasibility(market: Market, f: Formulation, cert: Infe
   constraints.sort((a, b) => b.weight - a.weight || a.hour - b.hour);
   const hours = [...new Set(constraints.map((c) => c.hour))].sort((a, b) => a - b);
   return { hours, constraints, margin: cert.margin };
+}
+
+const UNIT: Record<NonNullable<InfeasibleConstraint['variable']>, string> = { import: 'kW', generation: 'kW', charge: 'kW', discharge: 'kW', soc: 'kWh', consumption: 'kW', flow: 'kW' };
+
+/** One constraint of an infeasibility certificate in words: `hour 18: B1's consumption ≥ 5 kW`, `hour 7: the power balance (3-16)`. */
+export function describeInfeasibleConstraint(c: InfeasibleConstraint, market: Pick<Market, 'network'>): string {
+  const line = (l: number) => `line ${market.network.lines[l]!.from}–${market.network.lines[l]!.to}`;
+  let what: string;
+  switch (c.kind) {
+    case 'balance':
+      what = 'the power balance (3-16)';
+      break;
+    case 'busBalance':
+      what = `bus ${c.bus}'s power balance`;
+      break;
+    case 'soc':
+      what = `${c.agent}'s state of charge (3-11)`;
+      break;
+    case 'cycle':
+      what = `the voltage law around the cycle ${line(c.line!)} closes`;
+      break;
+    case 'flow':
+      what = `${line(c.line!)}'s flow (3-17)`;
+      break;
+    default:
+      what = `${c.line !== undefined ? line(c.line) : c.agent}'s ${c.variable} ${c.side === 'lower' ? '≥' : '≤'} ${c.bound} ${UNIT[c.variable!]}`;
+  }
+  return `hour ${c.hour}: ${what}`;
 }

@@ -11,9 +11,7 @@
 // down, then the missing units are placed on entries with a fractional part, largest first, with
 // augmenting paths when the greedy choice gets stuck. Every entry moves by less than 1 Wh.
 
-export class RoundingError extends Error {
-  override name = 'RoundingError';
-}
+import { RoundingError } from '../errors';
 
 /** kW per hour → integer Wh per hour, agents × hours, each hour summing to exactly zero. */
 export function roundScheduleWh(netKw: readonly (readonly number[])[]): number[][] {

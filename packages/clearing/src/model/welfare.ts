@@ -41,11 +41,65 @@ export function agentSurplus(params: PrivateParams, d: DispatchValues): number {
   return w;
 }
 
-/** Social welfare (3-20) with the storage penalty (3-15): Σ utility − Σ cost − import cost. */
+/** Social welfare (3-20) with the storage penalty (3-15): Σ utility − Σ cost − import cost − λ_cd Σ(c + d). */
 export function socialWelfare(params: readonly PrivateParams[], dispatch: readonly AgentDispatch[]): number {
   let w = 0;
   params.forEach((p, a) => {
     w += agentSurplus(p, dispatch[a]!);
   });
   return w;
+}
+
+/**
+ * The terms of welfare, each summed over agents and hours (USD). The thesis's objective (3-20) is
+ * utility − generation cost − import cost; the project's adds the storage penalty λ_cd Σ(c + d) of
+ * (3-15) to the costs (what every solver here maximizes, so that a battery never charges and
+ * discharges in the same hour for nothing).
+ */
+export interface WelfareTerms {
+  utilityUsd: number;
+  generationCostUsd: number;
+  importCostUsd: number;
+  storagePenaltyUsd: number;
+}
+
+/** (3-20) as the thesis writes it: Σ U_j(y) − Σ C_i(x) − C_imp·Σ g, without the storage penalty. */
+export const thesisWelfare = (w: WelfareTerms): number => w.utilityUsd - w.generationCostUsd - w.importCostUsd;
+
+/** The project's welfare: (3-20) − λ_cd Σ(c + d) (3-15). */
+export const welfareWithStoragePenalty = (w: WelfareTerms): number => thesisWelfare(w) - w.storagePenaltyUsd;
+
+export const sumWelfareTerms = (terms: readonly WelfareTerms[]): WelfareTerms =>
+  terms.reduce((a, w) => ({ utilityUsd: a.utilityUsd + w.utilityUsd, generationCostUsd: a.generationCostUsd + w.generationCostUsd, importCostUsd: a.importCostUsd + w.importCostUsd, storagePenaltyUsd: a.storagePenaltyUsd + w.storagePenaltyUsd }), {
+    utilityUsd: 0,
+    generationCostUsd: 0,
+    importCostUsd: 0,
+    storagePenaltyUsd: 0,
+  });
+
+/**
+ * An agent's welfare terms at a committed schedule: its net injection per hour, with the battery's
+ * charge and discharge as dispatched; what the schedule leaves is the buyer's consumption y = −p,
+ * the grid's import g = p, or the seller's generation x = p − d + c. For ADMM the schedule is the
+ * consensus z, which the agent's own proposal p approaches but does not equal.
+ */
+export function welfareTermsAt(params: PrivateParams, netKw: ArrayLike<number>, storage: { chargeKw?: ArrayLike<number>; dischargeKw?: ArrayLike<number> } = {}): WelfareTerms {
+  const w: WelfareTerms = { utilityUsd: 0, generationCostUsd: 0, importCostUsd: 0, storagePenaltyUsd: 0 };
+  for (let t = 0; t < netKw.length; t++) {
+    const p = netKw[t]!;
+    if (params.kind === 'grid') w.importCostUsd += params.importCostUsdPerKwh * p;
+    else if (params.kind === 'buyer') w.utilityUsd += utility(params, -p);
+    else {
+      const c = storage.chargeKw?.[t] ?? 0;
+      const d = storage.dischargeKw?.[t] ?? 0;
+      w.generationCostUsd += generationCost(params, p - d + c);
+      if (params.battery) w.storagePenaltyUsd += params.storagePenaltyUsdPerKwh * (c + d);
+    }
+  }
+  return w;
+}
+
+/** The welfare terms of a whole schedule (per agent: net injection and storage flows). */
+export function scheduleWelfare(params: readonly PrivateParams[], dispatch: readonly AgentDispatch[]): WelfareTerms {
+  return sumWelfareTerms(params.map((p, a) => welfareTermsAt(p, dispatch[a]!.netKw, dispatch[a]!)));
 }

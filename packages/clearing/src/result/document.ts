@@ -1,6 +1,7 @@
 // Builds the result document of a clearing run (its schema is in ./schema).
 import type { Market } from '../case/market';
 import { type MarketOutputs, marketOutputs } from '../market/outputs';
+import { thesisWelfare } from '../model/welfare';
 import { type ClearingSolution, maxLineUtilization, maxLineViolation } from '../solution';
 import { RESULT_FORMAT, type ResultDocument, resultSchema } from './schema';
 
@@ -29,6 +30,7 @@ export function buildResult(
     settings,
     status: solution.status,
     welfareUsd: solution.welfareUsd,
+    welfare: { withStoragePenaltyUsd: solution.welfareUsd, thesisUsd: thesisWelfare(solution.welfare), ...solution.welfare },
     accuracy: solution.accuracy,
     schedule: { kw: solution.dispatch.map((d) => d.netKw), wh: outputs.scheduleWh },
     dispatch: solution.dispatch,

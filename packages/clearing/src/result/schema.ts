@@ -4,6 +4,7 @@
 // the same case and settings give the same document, byte for byte (no timings, no dates), so
 // that anyone can re-run the clearing and compare hashes.
 import { z } from 'zod';
+import { ResultDocumentError } from '../errors';
 
 export const RESULT_FORMAT = 'gridmarket-clearing/1';
 
@@ -28,7 +29,23 @@ export const resultSchema = z.object({
   constrained: z.boolean(),
   settings: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
   status: z.string(),
+  /** Welfare at the committed schedule (z for ADMM), storage penalty included: welfare.withStoragePenaltyUsd. */
   welfareUsd: z.number(),
+  /**
+   * The same welfare term by term (USD), and (3-20) as the thesis writes it, which leaves out the
+   * storage penalty λ_cd Σ(c + d) (3-15) that every solver here includes. Optional: documents
+   * written before it was added lack it.
+   */
+  welfare: z
+    .object({
+      withStoragePenaltyUsd: z.number(),
+      thesisUsd: z.number(),
+      utilityUsd: z.number(),
+      generationCostUsd: z.number(),
+      importCostUsd: z.number(),
+      storagePenaltyUsd: z.number(),
+    })
+    .optional(),
   accuracy: z.record(z.string(), z.number()),
   /** Committed schedule: net injection per agent and hour (kW, and whole Wh as committed on chain). */
   schedule: z.object({ kw: matrix, wh: z.array(z.array(z.number().int())) }),
@@ -122,9 +139,7 @@ export type ResultDocument = z.infer<typeof resultSchema>;
 
 export { canonicalJson } from '../canonical';
 
-export class ResultDocumentError extends Error {
-  override name = 'ResultDocumentError';
-}
+export { ResultDocumentError };
 
 /** Parses a result document (e.g. fetched from the content store); errors name the field. */
 export function parseResult(json: unknown): ResultDocument {

@@ -1,7 +1,7 @@
 // gridmarket network: the network of a case as power engineers check it (buses, lines, limits,
 // slack, what an import did, bus-level PTDF with rows = lines in input order and columns = buses).
 import type { Command } from 'commander';
-import { loadCase } from '@gridmarket/clearing';
+import { loadCase } from '@gridmarket/clearing/case';
 import { parallelLines } from '@gridmarket/grid';
 import { table } from '../io';
 

@@ -4,7 +4,8 @@
 // to its kind. Its private parameters live in the subclass and are never exposed. The hourly
 // buffers are allocated once: an iteration allocates only the messages it sends; the dispatch
 // disclosed at the end is built from the last solution when it is reported.
-import type { AgentDispatch } from '../../model/welfare';
+import type { PrivateParams } from '../../case/market';
+import { type AgentDispatch, welfareTermsAt } from '../../model/welfare';
 import type { AgentEndpoint, Consensus, FinalReport, Offer, ProposeRequest, Rescale, ResidualReport } from '../messages';
 
 export abstract class ConsensusAgent implements AgentEndpoint {
@@ -17,6 +18,9 @@ export abstract class ConsensusAgent implements AgentEndpoint {
   private surplusUsd = NaN;
   private solved = false;
   private rho = 1;
+
+  /** The agent's own costs, utility or battery: only its local solve and its own welfare terms read them. */
+  protected abstract readonly params: PrivateParams;
 
   constructor(
     readonly index: number,
@@ -83,10 +87,12 @@ export abstract class ConsensusAgent implements AgentEndpoint {
   report(rho: number): FinalReport {
     if (!this.solved) throw new Error(`agent ${this.index}: report before any proposal`);
     const marginalCostUsdPerKwh = this.marginalCosts();
+    const dispatch = this.dispatch();
     return {
       type: 'report',
       agent: this.index,
-      dispatch: this.dispatch(),
+      dispatch,
+      welfareAtSchedule: welfareTermsAt(this.params, this.z, dispatch),
       dualPriceUsdPerKwh: Array.from(this.u, (u) => -rho * u),
       ...(marginalCostUsdPerKwh ? { marginalCostUsdPerKwh } : {}),
     };

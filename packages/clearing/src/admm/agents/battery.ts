@@ -30,7 +30,7 @@ export class BatterySellerAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: SellerParams,
+    protected readonly params: SellerParams,
   ) {
     super(index, hours);
     if (!params.battery) throw new Error(`agent ${index} has no battery`);

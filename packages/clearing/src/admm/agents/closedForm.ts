@@ -12,7 +12,7 @@ export class GridAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: GridParams,
+    protected readonly params: GridParams,
   ) {
     super(index, hours);
     this.g = new Float64Array(hours);
@@ -37,7 +37,7 @@ export class SellerAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: SellerParams,
+    protected readonly params: SellerParams,
   ) {
     super(index, hours);
     this.x = new Float64Array(hours);
@@ -71,7 +71,7 @@ export class BuyerAgent extends ConsensusAgent {
   constructor(
     index: number,
     hours: number,
-    private readonly params: BuyerParams,
+    protected readonly params: BuyerParams,
   ) {
     super(index, hours);
     this.y = new Float64Array(hours);

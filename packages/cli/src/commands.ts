@@ -1,0 +1,22 @@
+// The commands `gridmarket` knows, each loaded only when it runs: `gridmarket --help` reads this
+// table and loads no command, `gridmarket network` loads the network command and what it uses.
+import type { Command } from 'commander';
+
+export interface CommandEntry {
+  /** One line for `gridmarket --help`; the command's own `--help` has its description and options. */
+  summary: string;
+  /** Imports the module that registers the command (its options and action) on the program. */
+  load: () => Promise<(program: Command) => void>;
+}
+
+const participant = async () => (await import('./commands/participant')).registerParticipant;
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  network: { summary: 'the network of a case: buses, lines, limits, slack bus, PTDF', load: async () => (await import('./commands/network')).registerNetwork },
+  clear: { summary: 'clear a 24-hour market and write the result document', load: async () => (await import('./commands/clear')).registerClear },
+  compare: { summary: "the thesis's tables next to this implementation's", load: async () => (await import('./commands/compare')).registerCompare },
+  run: { summary: 'market days on a chain: clear, post, meter, check, settle, withdraw; then serve the web app', load: async () => (await import('./commands/run')).registerRun },
+  proof: { summary: "a participant's leaves of an epoch with their Merkle proofs", load: participant },
+  audit: { summary: 'recheck an epoch against its document, the chain and the meter readings', load: participant },
+  dispute: { summary: 'void an infeasible epoch on chain with the proof of one hour', load: participant },
+};

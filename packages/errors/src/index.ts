@@ -1,0 +1,2 @@
+// Public API of the errors package.
+export { BaseError, type BaseErrorParameters, walk } from './base';
