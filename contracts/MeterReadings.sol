@@ -4,34 +4,26 @@ pragma solidity ^0.8.24;
 import {IClearingLedger} from "./interfaces/IClearingLedger.sol";
 import {IMeterReadings} from "./interfaces/IMeterReadings.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-import {Leaves, ScheduleLeaf} from "./libraries/Leaves.sol";
+import {Roles} from "./libraries/Roles.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 /// @title MeterReadings
-/// @notice Signed smart-meter readings and the tolerance checks of scheduled against measured
-///         energy. Readings are accepted during the epoch's reading window; checks open after it,
-///         so a missing reading is final when it is judged.
+/// @notice Signed smart-meter readings, accepted during the epoch's reading window. One storage
+///         slot per reading (a commitment to the signing key and the values; the values are in the
+///         event), which settlement opens again.
 contract MeterReadings is IMeterReadings, EIP712 {
-    using BitMaps for BitMaps.BitMap;
-
     /// @inheritdoc IMeterReadings
     int32 public constant MISSING_READING = type(int32).min;
     /// @notice EIP-712 type hash of a meter's daily readings.
     bytes32 public constant METER_READING_TYPEHASH =
         keccak256("MeterReading(uint32 epochId,uint16 agentId,int32[24] energyWh)");
 
-    uint256 private constant _PASSED_SHIFT = 24;
-
     IParticipantRegistry public immutable registry;
     IClearingLedger public immutable ledger;
 
-    /// @dev 24 int32 values pack into three storage slots.
-    mapping(uint32 epochId => mapping(uint16 agentId => int32[24])) private _readings;
-    mapping(uint32 epochId => BitMaps.BitMap) private _submitted;
-    /// @dev bit h: hour h checked; bit 24 + h: hour h passed.
-    mapping(uint32 epochId => mapping(uint16 agentId => uint48)) private _checks;
+    mapping(uint32 epochId => mapping(uint16 agentId => bytes32 commitment)) private _commitments;
 
     constructor(IParticipantRegistry participantRegistry, IClearingLedger clearingLedger)
         EIP712("GridMarket Meter", "1")
@@ -52,57 +44,29 @@ contract MeterReadings is IMeterReadings, EIP712 {
                 cachedId = r.epochId;
             }
             if (e.voided) revert EpochIsVoided(r.epochId);
-            if (block.timestamp > e.readingsCloseAt) {
-                revert ReadingWindowClosed(r.epochId, e.readingsCloseAt);
+            if (block.timestamp > e.readingsCloseAt) revert ReadingWindowClosed(r.epochId, e.readingsCloseAt);
+            // A reading already on chain (a copy relayed first by someone else) is skipped, so that
+            // one copied reading cannot make a relayer's whole batch revert.
+            if (_commitments[r.epochId][r.agentId] != bytes32(0)) {
+                emit ReadingSkipped(r.epochId, r.agentId);
+                continue;
             }
-
-            IParticipantRegistry.Agent memory a = registry.agent(r.agentId);
-            if (a.networkId != e.networkId || a.networkIndex >= e.agentCount) {
-                revert AgentNotInNetwork(r.agentId, e.networkId);
-            }
-            if (!a.active) revert AgentInactive(r.agentId);
-            if (a.meter == address(0)) revert MeterKeyRevoked(r.agentId);
-            if (_submitted[r.epochId].get(r.agentId)) revert ReadingAlreadySubmitted(r.epochId, r.agentId);
-
-            (address signer, ECDSA.RecoverError err,) =
-                ECDSA.tryRecover(_digest(r.epochId, r.agentId, r.energyWh), r.signature);
-            if (err == ECDSA.RecoverError.NoError && signer != a.meter && registry.isRetiredMeter(signer)) {
-                revert RetiredMeterKey(r.agentId, signer);
-            }
-            if (err != ECDSA.RecoverError.NoError || signer != a.meter) {
-                revert InvalidMeterSignature(r.agentId, signer);
-            }
-
-            _submitted[r.epochId].set(r.agentId);
-            _readings[r.epochId][r.agentId] = r.energyWh;
-            emit ReadingsSubmitted(r.epochId, r.agentId, signer);
+            address signer = _verify(r, e);
+            _commitments[r.epochId][r.agentId] = _commitment(signer, r.energyWh);
+            emit ReadingsSubmitted(r.epochId, r.agentId, signer, r.energyWh);
         }
     }
 
     /// @inheritdoc IMeterReadings
-    function checkSchedule(
-        uint32 epochId,
-        ScheduleLeaf[] calldata leaves,
-        bytes32[] calldata proof,
-        uint256[] calldata proofFlagBits
-    ) external {
-        if (leaves.length == 0) revert EmptyBatch();
+    function clearReadings(uint32 epochId, uint16 agentId, address meter, int32[24] calldata energyWh) external {
+        if (!IAccessControl(address(registry)).hasRole(Roles.REGISTRAR, msg.sender)) revert NotRegistrar(msg.sender);
         IClearingLedger.Epoch memory e = ledger.epoch(epochId);
-        if (e.voided) revert EpochIsVoided(epochId);
-        if (block.timestamp <= e.readingsCloseAt) revert ReadingWindowOpen(epochId, e.readingsCloseAt);
-
-        if (!Leaves.verifySchedule(epochId, e.scheduleRoot, leaves, proof, proofFlagBits)) {
-            revert InvalidScheduleProof();
-        }
-
-        uint256 passed;
-        uint256 failed;
-        for (uint256 i; i < leaves.length; ++i) {
-            HourCheck outcome = _checkLeaf(epochId, leaves[i], e.toleranceWh);
-            if (outcome == HourCheck.Passed) ++passed;
-            else if (outcome == HourCheck.Failed) ++failed;
-        }
-        emit SchedulesChecked(epochId, passed + failed, passed, failed);
+        if (block.timestamp > e.readingsCloseAt) revert ReadingWindowClosed(epochId, e.readingsCloseAt);
+        bytes32 stored = _commitments[epochId][agentId];
+        if (stored == bytes32(0) || stored != _commitment(meter, energyWh)) revert ReadingNotStored(epochId, agentId);
+        if (!registry.isRetiredMeter(meter)) revert MeterKeyNotRetired(meter);
+        delete _commitments[epochId][agentId];
+        emit ReadingsCleared(epochId, agentId, meter);
     }
 
     /// @inheritdoc IMeterReadings
@@ -115,57 +79,42 @@ contract MeterReadings is IMeterReadings, EIP712 {
     }
 
     /// @inheritdoc IMeterReadings
-    function hasReadings(uint32 epochId, uint16 agentId) external view returns (bool) {
-        return _submitted[epochId].get(agentId);
+    function readingCommitment(address meter, int32[24] calldata energyWh) external pure returns (bytes32) {
+        return _commitment(meter, energyWh);
     }
 
     /// @inheritdoc IMeterReadings
-    function readings(uint32 epochId, uint16 agentId) external view returns (int32[24] memory values) {
-        if (_submitted[epochId].get(agentId)) return _readings[epochId][agentId];
-        for (uint256 h; h < Leaves.HOURS; ++h) {
-            values[h] = MISSING_READING;
+    function commitments(uint32 epochId, uint16[] calldata agentIds) external view returns (bytes32[] memory out) {
+        out = new bytes32[](agentIds.length);
+        mapping(uint16 => bytes32) storage stored = _commitments[epochId];
+        for (uint256 i; i < agentIds.length; ++i) {
+            out[i] = stored[agentIds[i]];
         }
     }
 
     /// @inheritdoc IMeterReadings
-    function hourCheck(uint32 epochId, uint16 agentId, uint8 hour) external view returns (HourCheck) {
-        if (hour >= Leaves.HOURS) revert HourOutOfRange(hour);
-        uint48 bits = _checks[epochId][agentId];
-        if ((bits >> hour) & 1 == 0) return HourCheck.Unchecked;
-        return (bits >> (_PASSED_SHIFT + hour)) & 1 == 1 ? HourCheck.Passed : HourCheck.Failed;
+    function hasReadings(uint32 epochId, uint16 agentId) external view returns (bool) {
+        return _commitments[epochId][agentId] != bytes32(0);
     }
 
-    /// @inheritdoc IMeterReadings
-    function checkBits(uint32 epochId, uint16 agentId) external view returns (uint48) {
-        return _checks[epochId][agentId];
+    /// @dev Checks the agent and the signature; returns the signer (the agent's current meter key).
+    function _verify(SignedReading calldata r, IClearingLedger.Epoch memory e) private view returns (address) {
+        IParticipantRegistry.Agent memory a = registry.agent(r.agentId);
+        if (a.networkId != e.networkId || a.networkIndex >= e.agentCount) {
+            revert AgentNotInNetwork(r.agentId, e.networkId);
+        }
+        if (!a.active) revert AgentInactive(r.agentId);
+        if (a.meter == address(0)) revert MeterKeyRevoked(r.agentId);
+        (address signer, ECDSA.RecoverError err,) =
+            ECDSA.tryRecover(_digest(r.epochId, r.agentId, r.energyWh), r.signature);
+        if (err == ECDSA.RecoverError.NoError && signer != a.meter && registry.isRetiredMeter(signer)) {
+            revert RetiredMeterKey(r.agentId, signer);
+        }
+        if (err != ECDSA.RecoverError.NoError || signer != a.meter) revert InvalidMeterSignature(r.agentId, signer);
+        return signer;
     }
 
-    /// @dev Records one leaf's outcome; Unchecked means it had been checked before (skipped).
-    function _checkLeaf(uint32 epochId, ScheduleLeaf calldata leaf, uint32 toleranceWh)
-        private
-        returns (HourCheck)
-    {
-        if (leaf.hour >= Leaves.HOURS) revert HourOutOfRange(leaf.hour);
-        uint48 bits = _checks[epochId][leaf.agentId];
-        if ((bits >> leaf.hour) & 1 == 1) return HourCheck.Unchecked;
-
-        int32 measured = _submitted[epochId].get(leaf.agentId)
-            ? _readings[epochId][leaf.agentId][leaf.hour]
-            : MISSING_READING;
-        bool ok = measured != MISSING_READING && _within(measured, leaf.energyWh, toleranceWh);
-        bits |= uint48(1 << leaf.hour);
-        if (ok) bits |= uint48(1 << (_PASSED_SHIFT + leaf.hour));
-        _checks[epochId][leaf.agentId] = bits;
-        if (ok) return HourCheck.Passed;
-        emit ToleranceFailed(epochId, leaf.agentId, leaf.hour, leaf.energyWh, measured);
-        return HourCheck.Failed;
-    }
-
-    function _digest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh)
-        private
-        view
-        returns (bytes32)
-    {
+    function _digest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh) private view returns (bytes32) {
         // EIP-712 encodes a fixed array as the hash of its elements, each padded to 32 bytes:
         // exactly abi.encode of the array.
         return _hashTypedDataV4(
@@ -173,8 +122,7 @@ contract MeterReadings is IMeterReadings, EIP712 {
         );
     }
 
-    function _within(int32 measured, int64 scheduled, uint32 tolerance) private pure returns (bool) {
-        int256 diff = int256(measured) - int256(scheduled);
-        return (diff < 0 ? -diff : diff) <= int256(uint256(tolerance));
+    function _commitment(address meter, int32[24] calldata energyWh) private pure returns (bytes32) {
+        return keccak256(abi.encode(meter, energyWh));
     }
 }

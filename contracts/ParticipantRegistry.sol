@@ -13,6 +13,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     /// @notice Role that registers agents and manages meter keys.
     bytes32 public constant REGISTRAR_ROLE = Roles.REGISTRAR;
 
+    /// @inheritdoc IParticipantRegistry
+    uint16 public constant MAX_AGENTS = type(uint16).max;
+
     INetworkRegistry private immutable _networks;
 
     Agent[] private _agents;
@@ -20,6 +23,8 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     mapping(address meter => uint256 agentIdPlusOne) private _meterAgent;
     mapping(address meter => bool) private _retired;
     mapping(uint32 networkId => uint16[]) private _networkAgents;
+    /// @dev agentId + 1 of the network's grid agent; 0 when it has none.
+    mapping(uint32 networkId => uint256 agentIdPlusOne) private _gridAgent;
 
     constructor(address admin, INetworkRegistry networkRegistry) {
         if (admin == address(0) || address(networkRegistry) == address(0)) revert ZeroAddress();
@@ -39,9 +44,15 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
         if (owner == address(0)) revert ZeroAddress();
         uint16 busCount = _networks.network(networkId).busCount;
         if (bus == 0 || bus > busCount) revert BusOutOfRange(bus, busCount);
-        if (_agents.length > type(uint16).max) revert TooManyAgents();
+        // Refusing the 65,536th agent keeps every id and agentCount() within uint16.
+        if (_agents.length >= MAX_AGENTS) revert TooManyAgents();
 
         agentId = uint16(_agents.length);
+        if (kind == AgentKind.Grid) {
+            uint256 existing = _gridAgent[networkId];
+            if (existing != 0) revert GridAgentExists(networkId, uint16(existing - 1));
+            _gridAgent[networkId] = uint256(agentId) + 1;
+        }
         _assignMeter(agentId, meter);
         uint16[] storage members = _networkAgents[networkId];
         _agents.push(
@@ -104,6 +115,13 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     /// @inheritdoc IParticipantRegistry
     function agentCount() external view returns (uint16) {
         return uint16(_agents.length);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function gridAgent(uint32 networkId) external view returns (bool exists, uint16 agentId) {
+        uint256 idPlusOne = _gridAgent[networkId];
+        if (idPlusOne == 0) return (false, 0);
+        return (true, uint16(idPlusOne - 1));
     }
 
     /// @inheritdoc IParticipantRegistry

@@ -5,8 +5,10 @@ import {IClearingLedger} from "./interfaces/IClearingLedger.sol";
 import {IMeterReadings} from "./interfaces/IMeterReadings.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {ISettlement} from "./interfaces/ISettlement.sol";
-import {Leaves} from "./libraries/Leaves.sol";
 import {MultiProof} from "./libraries/MultiProof.sol";
+import {Day, Position, Positions} from "./libraries/Positions.sol";
+import {ScheduleRows} from "./libraries/ScheduleRows.sol";
+import {Tariff} from "./types/Tariff.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -14,44 +16,30 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 /// @title Settlement
-/// @notice Escrow, batch settlement of verified trades, and pull payments to sellers.
-/// @dev The batch loop keeps per-agent balances, check bits and the trade bitmap word in memory
-///      and writes each touched slot once, so that a batch of 1,000 trades stays within a few
-///      thousand gas per trade (see the gas table of `pnpm bench`).
+/// @notice Escrow, locks at posting, settlement of positions, withdrawals.
+/// @dev Per agent a settlement costs one storage write of its account, one bit of the epoch's
+///      settled bitmap (keyed by agent id, so the cost does not depend on how far apart the ids of
+///      a batch are) and its event; the grid agent's account is kept in memory for the batch and
+///      written once.
 contract Settlement is ISettlement, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using BitMaps for BitMaps.BitMap;
-
-    uint256 private constant _PASSED_SHIFT = 24;
-    /// @dev Marks a memory cache entry as loaded (check bits use 48 bits, balances fit 255).
-    uint256 private constant _LOADED = 1 << 255;
 
     IParticipantRegistry public immutable registry;
     IClearingLedger public immutable ledger;
     IMeterReadings public immutable meters;
     IERC20 private immutable _token;
 
-    mapping(uint16 agentId => uint256) private _escrow;
-    mapping(uint16 agentId => uint256) private _claimable;
-    /// @dev A set bit means the trade is settled or rejected (final).
-    mapping(uint32 epochId => BitMaps.BitMap) private _processed;
-    mapping(uint32 epochId => BitMaps.BitMap) private _rejected;
-    mapping(uint32 epochId => EpochSettlement) private _epochSettlement;
+    mapping(uint16 agentId => Account) private _accounts;
+    mapping(uint32 epochId => EpochBook) private _books;
+    mapping(uint32 epochId => BitMaps.BitMap) private _settled;
 
-    /// @dev Per-batch working state, in memory.
+    /// @dev One batch's context, in memory to keep the stack shallow.
     struct Batch {
         uint32 epochId;
-        uint32 tradeCount;
-        uint16 minAgent;
-        uint256[] checks;
-        uint256[] escrow;
-        uint256[] credit;
-        uint256 settled;
-        uint256 rejected;
-        uint256 unpaid;
-        uint256 skipped;
-        uint256 energy;
-        uint256 value;
+        uint16 grid;
+        Account gridAccount;
+        bytes32[] commitments;
     }
 
     constructor(
@@ -74,61 +62,81 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         uint256 before = _token.balanceOf(address(this));
         _token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = _token.balanceOf(address(this)) - before;
-        _escrow[agentId] += received;
+        Account storage a = _accounts[agentId];
+        a.available = SafeCast.toUint128(a.available + received);
         emit Deposited(agentId, msg.sender, received);
     }
 
     /// @inheritdoc ISettlement
-    function withdrawEscrow(uint16 agentId, uint256 amount, address to) external nonReentrant {
-        _onlyOwner(agentId);
+    function withdraw(uint16 agentId, uint256 amount, address to) external nonReentrant {
+        address owner = registry.agent(agentId).owner;
+        if (owner != msg.sender) revert IParticipantRegistry.NotAgentOwner(agentId, msg.sender);
         if (amount == 0) revert ZeroAmount();
-        uint256 available = _escrow[agentId];
+        Account storage a = _accounts[agentId];
+        uint256 available = a.available;
         if (amount > available) revert InsufficientBalance(agentId, available, amount);
-        _escrow[agentId] = available - amount;
-        emit EscrowWithdrawn(agentId, to, amount);
-        _token.safeTransfer(to, amount);
-    }
-
-    /// @inheritdoc ISettlement
-    function withdraw(uint16 agentId, address to) external nonReentrant returns (uint256 amount) {
-        _onlyOwner(agentId);
-        amount = _claimable[agentId];
-        if (amount == 0) revert ZeroAmount();
-        _claimable[agentId] = 0;
+        a.available = uint128(available - amount);
         emit Withdrawn(agentId, to, amount);
         _token.safeTransfer(to, amount);
     }
 
     /// @inheritdoc ISettlement
-    function settleTrades(
+    function lockEpoch(
         uint32 epochId,
-        uint256[] calldata trades,
-        bytes32[] calldata proof,
-        uint256[] calldata proofFlagBits
+        uint16[] calldata agentIds,
+        uint256[] calldata locks,
+        uint16 gridAgent,
+        uint256 reserve
     ) external {
-        if (trades.length == 0) revert EmptyBatch();
+        if (msg.sender != address(ledger)) revert NotLedger(msg.sender);
+        uint256 pot;
+        for (uint256 i; i < agentIds.length; ++i) {
+            uint256 amount = locks[i];
+            if (amount == 0) continue;
+            _lock(epochId, agentIds[i], amount);
+            pot += amount;
+        }
+        if (reserve != 0) _lock(epochId, gridAgent, reserve);
+        EpochBook storage book = _books[epochId];
+        book.pot = SafeCast.toUint128(pot);
+        book.reserve = SafeCast.toUint128(reserve);
+    }
+
+    /// @inheritdoc ISettlement
+    function settleAgents(
+        uint32 epochId,
+        AgentDays calldata batch,
+        bytes32[] calldata proof,
+        uint256[] calldata proofFlagBits,
+        Tariff calldata tariff
+    ) external nonReentrant {
+        uint256 n = batch.agentIds.length;
+        if (n == 0) revert EmptyBatch();
+        if (batch.meters.length != n) revert BatchShapeMismatch();
+        ScheduleRows.checkLength(batch.scheduleWh, n);
+        ScheduleRows.checkLength(batch.measuredWh, n);
         IClearingLedger.Epoch memory e = ledger.epoch(epochId);
-        if (e.voided) revert IClearingLedger.EpochIsVoided(epochId);
-        if (block.timestamp <= e.challengeEndsAt) {
-            revert IClearingLedger.ChallengeWindowOpen(epochId, e.challengeEndsAt);
+        if (!e.voided) {
+            // Both windows must be over: no dispute can void the epoch any more, and every reading
+            // is final, so no agent can be settled before its meter had the chance to report.
+            uint64 opensAfter = e.readingsCloseAt > e.challengeEndsAt ? e.readingsCloseAt : e.challengeEndsAt;
+            if (block.timestamp <= opensAfter) revert SettlementNotOpen(epochId, opensAfter);
         }
+        if (keccak256(abi.encode(tariff)) != e.tariffHash) revert IClearingLedger.TariffMismatch();
+        _verifyRows(epochId, e.scheduleRoot, batch, proof, proofFlagBits);
 
-        (uint256 minAgent, uint256 maxAgent, uint256 maxAgentTrade) =
-            _verifyTrades(epochId, e.tradeRoot, trades, proof, proofFlagBits);
-        if (maxAgent >= registry.agentCount()) {
-            revert TradeAgentUnknown(uint32(maxAgentTrade), uint16(maxAgent));
-        }
-
-        Batch memory b = _newBatch(epochId, e.tradeCount, minAgent, maxAgent);
-        _settleAll(b, trades);
-        _writeBalances(b);
-
-        EpochSettlement storage s = _epochSettlement[epochId];
-        s.settled += SafeCast.toUint32(b.settled);
-        s.rejected += SafeCast.toUint32(b.rejected);
-        s.settledEnergyWh += SafeCast.toUint64(b.energy);
-        s.settledValue += SafeCast.toUint128(b.value);
-        emit BatchSettled(epochId, msg.sender, b.settled, b.rejected, b.unpaid, b.skipped, b.value);
+        Batch memory b;
+        b.epochId = epochId;
+        b.grid = e.gridAgent;
+        b.gridAccount = _accounts[e.gridAgent];
+        if (!e.voided) b.commitments = meters.commitments(epochId, batch.agentIds);
+        EpochBook storage book = _books[epochId];
+        uint256 done = _settleEach(b, book, e, batch, tariff);
+        uint32 settledAgents = book.settledAgents + uint32(done);
+        book.settledAgents = settledAgents;
+        if (done != 0 && settledAgents == e.agentCount) _close(b, book, e.reserve);
+        _accounts[b.grid] = b.gridAccount;
+        emit BatchSettled(epochId, msg.sender, done, n - done);
     }
 
     /// @inheritdoc ISettlement
@@ -137,206 +145,164 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ISettlement
-    function escrowOf(uint16 agentId) external view returns (uint256) {
-        return _escrow[agentId];
+    function accountOf(uint16 agentId) external view returns (Account memory) {
+        return _accounts[agentId];
     }
 
     /// @inheritdoc ISettlement
-    function claimableOf(uint16 agentId) external view returns (uint256) {
-        return _claimable[agentId];
+    function epochBook(uint32 epochId) external view returns (EpochBook memory) {
+        return _books[epochId];
     }
 
     /// @inheritdoc ISettlement
-    function tradeStatus(uint32 epochId, uint32 tradeIndex) external view returns (TradeStatus) {
-        if (!_processed[epochId].get(tradeIndex)) return TradeStatus.Open;
-        return _rejected[epochId].get(tradeIndex) ? TradeStatus.Rejected : TradeStatus.Settled;
+    function isSettled(uint32 epochId, uint16 agentId) external view returns (bool) {
+        return _settled[epochId].get(agentId);
     }
 
-    /// @inheritdoc ISettlement
-    function tradeStatuses(uint32 epochId, uint32 from, uint32 count)
-        external
-        view
-        returns (TradeStatus[] memory out)
-    {
-        out = new TradeStatus[](count);
-        BitMaps.BitMap storage processed = _processed[epochId];
-        BitMaps.BitMap storage rejected = _rejected[epochId];
-        for (uint256 i; i < count; ++i) {
-            uint256 index = uint256(from) + i;
-            if (processed.get(index)) {
-                out[i] = rejected.get(index) ? TradeStatus.Rejected : TradeStatus.Settled;
-            }
+    /// @dev Settles (or, in a voided epoch, refunds) every agent of the batch not settled before;
+    ///      returns how many.
+    function _settleEach(
+        Batch memory b,
+        EpochBook storage book,
+        IClearingLedger.Epoch memory e,
+        AgentDays calldata batch,
+        Tariff calldata tariff
+    ) private returns (uint256 done) {
+        BitMaps.BitMap storage settled = _settled[b.epochId];
+        for (uint256 i; i < batch.agentIds.length; ++i) {
+            uint16 agentId = batch.agentIds[i];
+            if (settled.get(agentId)) continue;
+            settled.set(agentId);
+            ++done;
+            if (e.voided) _refund(b, book, agentId, batch, i, tariff);
+            else _settle(b, book, e, agentId, batch, i, tariff);
         }
     }
 
-    /// @inheritdoc ISettlement
-    function epochSettlement(uint32 epochId) external view returns (EpochSettlement memory) {
-        return _epochSettlement[epochId];
+    function _lock(uint32 epochId, uint16 agentId, uint256 amount) private {
+        Account storage a = _accounts[agentId];
+        uint256 available = a.available;
+        if (available < amount) revert InsufficientBalance(agentId, available, amount);
+        a.available = uint128(available - amount);
+        a.locked = SafeCast.toUint128(a.locked + amount);
+        emit Locked(epochId, agentId, amount);
     }
 
-    /// @dev Hashes every trade leaf and verifies the multiproof; returns the agent id range and the
-    ///      index of a trade naming the largest id (for the error if that id is unknown).
-    function _verifyTrades(
+    function _verifyRows(
         uint32 epochId,
         bytes32 root,
-        uint256[] calldata trades,
+        AgentDays calldata batch,
         bytes32[] calldata proof,
         uint256[] calldata proofFlagBits
-    ) private pure returns (uint256 minAgent, uint256 maxAgent, uint256 maxAgentTrade) {
-        bytes32[] memory hashes = new bytes32[](trades.length);
-        minAgent = type(uint16).max;
-        for (uint256 i; i < trades.length; ++i) {
-            uint256 word = trades[i];
-            hashes[i] = Leaves.tradeLeafOfWord(epochId, word);
-            uint256 seller = uint16(word >> 32);
-            uint256 buyer = uint16(word >> 48);
-            (uint256 low, uint256 high) = seller < buyer ? (seller, buyer) : (buyer, seller);
-            if (low < minAgent) minAgent = low;
-            if (high > maxAgent) (maxAgent, maxAgentTrade) = (high, uint32(word));
+    ) private pure {
+        uint256 n = batch.agentIds.length;
+        bytes32[] memory leaves = new bytes32[](n);
+        for (uint256 i; i < n; ++i) {
+            leaves[i] = ScheduleRows.leaf(epochId, batch.agentIds[i], batch.scheduleWh, i);
         }
-        if (!MultiProof.verify(root, hashes, proof, proofFlagBits)) revert InvalidTradeProof();
+        if (!MultiProof.verify(root, leaves, proof, proofFlagBits)) revert InvalidScheduleProof();
     }
 
-    function _newBatch(uint32 epochId, uint32 tradeCount, uint256 minAgent, uint256 maxAgent)
+    /// @dev Settles one agent: its lock (already in the pot) is spent, its credits are paid from the
+    ///      pot and the reserve, its forfeits and imbalance charges go to the grid agent.
+    function _settle(
+        Batch memory b,
+        EpochBook storage book,
+        IClearingLedger.Epoch memory e,
+        uint16 agentId,
+        AgentDays calldata batch,
+        uint256 i,
+        Tariff calldata tariff
+    ) private {
+        bool hasReading = b.commitments[i] != bytes32(0);
+        if (hasReading && _readingCommitment(batch.meters[i], batch.measuredWh, i) != b.commitments[i]) {
+            revert ReadingMismatch(agentId);
+        }
+        bool isGrid = agentId == b.grid;
+        Position memory p = Positions.settle(
+            Day(e.mode, isGrid, hasReading, int256(uint256(e.toleranceWh))), batch.scheduleWh, batch.measuredWh, i, tariff
+        );
+        // Checked: the pot and the reserve cover every credit by construction (Positions); a
+        // failure here would be a bug, and reverting keeps other epochs' funds untouched.
+        book.pot -= SafeCast.toUint128(p.credit + p.forfeit);
+        book.reserve -= SafeCast.toUint128(p.surplusCredit);
+
+        Account memory a = isGrid ? b.gridAccount : _accounts[agentId];
+        a.locked -= SafeCast.toUint128(p.lock);
+        uint256 available = a.available + p.credit + p.surplusCredit;
+        uint256 collected = p.shortfallCharge < available ? p.shortfallCharge : available;
+        a.available = SafeCast.toUint128(available - collected);
+        if (isGrid) {
+            b.gridAccount = a;
+        } else {
+            _accounts[agentId] = a;
+        }
+        b.gridAccount.available = SafeCast.toUint128(b.gridAccount.available + p.forfeit + collected);
+
+        book.credited += SafeCast.toUint128(p.credit);
+        book.forfeited += SafeCast.toUint128(p.forfeit);
+        book.surplusCredited += SafeCast.toUint128(p.surplusCredit);
+        book.shortfallCharged += SafeCast.toUint128(collected);
+        book.shortfallUncollected += SafeCast.toUint128(p.shortfallCharge - collected);
+        emit PositionSettled(
+            b.epochId,
+            agentId,
+            uint24(p.passedMask),
+            p.lock,
+            p.credit,
+            p.forfeit,
+            p.surplusCredit,
+            collected,
+            p.shortfallCharge - collected
+        );
+    }
+
+    /// @dev A voided epoch gives the agent's lock back.
+    function _refund(
+        Batch memory b,
+        EpochBook storage book,
+        uint16 agentId,
+        AgentDays calldata batch,
+        uint256 i,
+        Tariff calldata tariff
+    ) private {
+        (uint256 lock,,,) = Positions.commitments(batch.scheduleWh, i, tariff);
+        book.pot -= SafeCast.toUint128(lock);
+        Account memory a = agentId == b.grid ? b.gridAccount : _accounts[agentId];
+        a.locked -= SafeCast.toUint128(lock);
+        a.available = SafeCast.toUint128(a.available + lock);
+        if (agentId == b.grid) b.gridAccount = a;
+        else _accounts[agentId] = a;
+        emit Refunded(b.epochId, agentId, lock);
+    }
+
+    /// @dev Every agent is settled: the grid agent's reserve is unlocked, and what is left in the
+    ///      reserve and the pot (rounding dust; nothing for a voided epoch) goes to it.
+    function _close(Batch memory b, EpochBook storage book, uint256 reserve) private {
+        uint256 dust = book.pot;
+        uint256 reserveLeft = book.reserve;
+        book.pot = 0;
+        book.reserve = 0;
+        b.gridAccount.locked -= SafeCast.toUint128(reserve);
+        b.gridAccount.available = SafeCast.toUint128(b.gridAccount.available + dust + reserveLeft);
+        emit EpochClosed(b.epochId, dust, reserveLeft);
+    }
+
+    /// @dev keccak256(abi.encode(meter, int32[24] row)) of a packed reading row, as MeterReadings
+    ///      stores it.
+    function _readingCommitment(address meter, bytes calldata packed, uint256 row)
         private
         pure
-        returns (Batch memory b)
+        returns (bytes32 h)
     {
-        b.epochId = epochId;
-        b.tradeCount = tradeCount;
-        b.minAgent = uint16(minAgent);
-        uint256 span = maxAgent - minAgent + 1;
-        b.checks = new uint256[](span);
-        b.escrow = new uint256[](span);
-        b.credit = new uint256[](span);
-    }
-
-    /// @dev The hot loop: everything a trade needs is in memory after the first touch of each
-    ///      agent and bitmap word. Arithmetic is unchecked because every quantity is bounded: ids
-    ///      are 16-bit and at least minAgent, values are 120-bit, energies 64-bit, and a batch is
-    ///      far shorter than 2^32 trades, so no sum can reach 2^256.
-    function _settleAll(Batch memory b, uint256[] calldata trades) private {
-        uint256 tradeCount = b.tradeCount;
-        uint256 wordIndex = type(uint256).max;
-        uint256 word;
-        unchecked {
-            for (uint256 i; i < trades.length; ++i) {
-                uint256 packed = trades[i];
-                uint256 tradeIndex = uint32(packed);
-                if (tradeIndex >= tradeCount) {
-                    revert TradeIndexOutOfRange(uint32(tradeIndex), uint32(tradeCount));
-                }
-                if (tradeIndex >> 8 != wordIndex) {
-                    if (wordIndex != type(uint256).max) _processed[b.epochId]._data[wordIndex] = word;
-                    wordIndex = tradeIndex >> 8;
-                    word = _processed[b.epochId]._data[wordIndex];
-                }
-                uint256 mask = 1 << (tradeIndex & 0xff);
-                if (word & mask != 0) ++b.skipped;
-                else if (_decide(b, packed)) word |= mask;
-            }
-        }
-        if (wordIndex != type(uint256).max) _processed[b.epochId]._data[wordIndex] = word;
-    }
-
-    /// @dev Settles or rejects one open trade in memory; returns whether the outcome is final
-    ///      (settled or rejected) rather than unpaid. Unchecked: ids are 16-bit and at least
-    ///      minAgent, values 120-bit, energies 64-bit, and a batch is far shorter than 2^32 trades,
-    ///      so no difference underflows and no sum reaches 2^256.
-    function _decide(Batch memory b, uint256 packed) private returns (bool) {
-        unchecked {
-            uint256 hour = uint8(packed >> 64);
-            if (hour >= Leaves.HOURS) revert TradeHourOutOfRange(uint32(packed), uint8(hour));
-            uint256 seller = uint16(packed >> 32) - b.minAgent;
-            uint256 buyer = uint16(packed >> 48) - b.minAgent;
-            uint256 sellerBits = _checksOf(b, seller, hour);
-            uint256 buyerBits = _checksOf(b, buyer, hour);
-
-            uint256 passedShift = _PASSED_SHIFT + hour;
-            if (((sellerBits & buyerBits) >> passedShift) & 1 == 0) {
-                _reject(
-                    b.epochId,
-                    uint32(packed),
-                    (sellerBits >> passedShift) & 1 == 1,
-                    (buyerBits >> passedShift) & 1 == 1
-                );
-                ++b.rejected;
-                return true;
-            }
-
-            uint256 value = packed >> 136;
-            uint256[] memory escrow = b.escrow;
-            uint256 held = _at(escrow, buyer);
-            if (held == 0) held = _escrow[uint16(buyer + b.minAgent)] | _LOADED;
-            if ((held & ~_LOADED) < value) {
-                _put(escrow, buyer, held);
-                ++b.unpaid;
-                emit TradeUnpaid(b.epochId, uint32(packed), uint16(buyer + b.minAgent), value);
-                return false;
-            }
-            _put(escrow, buyer, held - value);
-            uint256[] memory credit = b.credit;
-            _put(credit, seller, _at(credit, seller) + value);
-            ++b.settled;
-            b.energy += uint64(packed >> 72);
-            b.value += value;
-            return true;
-        }
-    }
-
-    /// @dev An agent's check bits, fetched once per batch; reverts if the hour is unchecked.
-    function _checksOf(Batch memory b, uint256 index, uint256 hour) private view returns (uint256 bits) {
-        uint256[] memory checks = b.checks;
-        bits = _at(checks, index);
-        if (bits == 0) {
-            bits = _loadChecks(b.epochId, index + b.minAgent);
-            _put(checks, index, bits);
-        }
-        if ((bits >> hour) & 1 == 0) {
-            revert ScheduleNotChecked(b.epochId, uint16(index + b.minAgent), uint8(hour));
-        }
-    }
-
-    /// @dev Unchecked memory array access for the batch caches: every index is an agent id minus
-    ///      the batch's smallest id, and the caches span up to its largest, so it is in bounds.
-    function _at(uint256[] memory a, uint256 i) private pure returns (uint256 v) {
         assembly ("memory-safe") {
-            v := mload(add(add(a, 0x20), shl(5, i)))
+            let ptr := mload(0x40)
+            mstore(ptr, meter)
+            let src := add(packed.offset, mul(row, 96))
+            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
+                mstore(add(ptr, add(0x20, shl(5, t))), signextend(3, shr(224, calldataload(add(src, shl(2, t))))))
+            }
+            h := keccak256(ptr, 0x320)
         }
-    }
-
-    function _put(uint256[] memory a, uint256 i, uint256 v) private pure {
-        assembly ("memory-safe") {
-            mstore(add(add(a, 0x20), shl(5, i)), v)
-        }
-    }
-
-    /// @dev Check bits of an agent, tagged as loaded so that an agent with no checks (all zero) is
-    ///      not fetched again.
-    function _loadChecks(uint32 epochId, uint256 agentId) private view returns (uint256) {
-        return uint256(meters.checkBits(epochId, uint16(agentId))) | _LOADED;
-    }
-
-    function _reject(uint32 epochId, uint32 tradeIndex, bool sellerOk, bool buyerOk) private {
-        _rejected[epochId].set(tradeIndex);
-        RejectReason reason = sellerOk
-            ? RejectReason.BuyerFailedCheck
-            : (buyerOk ? RejectReason.SellerFailedCheck : RejectReason.BothFailedCheck);
-        emit TradeRejected(epochId, tradeIndex, reason);
-    }
-
-    function _writeBalances(Batch memory b) private {
-        for (uint256 i; i < b.escrow.length; ++i) {
-            uint16 agentId = uint16(b.minAgent + i);
-            uint256 held = b.escrow[i];
-            if (held & _LOADED != 0) _escrow[agentId] = held & ~_LOADED;
-            uint256 credit = b.credit[i];
-            if (credit != 0) _claimable[agentId] += credit;
-        }
-    }
-
-    function _onlyOwner(uint16 agentId) private view {
-        address owner = registry.agent(agentId).owner;
-        if (owner != msg.sender) revert IParticipantRegistry.NotAgentOwner(agentId, msg.sender);
     }
 }

@@ -5,468 +5,479 @@ import {ClearingLedger} from "../contracts/ClearingLedger.sol";
 import {IClearingLedger} from "../contracts/interfaces/IClearingLedger.sol";
 import {INetworkRegistry} from "../contracts/interfaces/INetworkRegistry.sol";
 import {IParticipantRegistry} from "../contracts/interfaces/IParticipantRegistry.sol";
-import {ScheduleLeaf} from "../contracts/libraries/Leaves.sol";
-import {MarketFixture, TradeData} from "./utils/MarketFixture.sol";
+import {ISettlement} from "../contracts/interfaces/ISettlement.sol";
+import {ScheduleRows} from "../contracts/libraries/ScheduleRows.sol";
+import {SettlementMode, Tariff} from "../contracts/types/Tariff.sol";
+import {MarketFixture} from "./utils/MarketFixture.sol";
+import {TradeData} from "./utils/MarketBase.sol";
 import {MerkleBuilder} from "./utils/MerkleBuilder.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-
-contract Rejector {
-    receive() external payable {
-        revert("no thanks");
-    }
-}
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 contract ClearingLedgerTest is MarketFixture {
     using MerkleBuilder for bytes32[];
 
-    uint32 internal constant EPOCH = 20_260_101;
+    uint32 internal constant EPOCH = 3;
+    uint256 internal constant ORACLE_KEY = 0x0a11ce;
+    address internal signingOracle = vm.addr(ORACLE_KEY);
 
-    /// The test contract is a challenger too: it receives bonds.
-    receive() external payable {}
-
-    function params(uint32 epochId) internal view returns (IClearingLedger.EpochParams memory) {
-        bytes32 root = scheduleTree(epochId, scheduleLeaves(balancedSchedule()))[0];
-        return epochParams(epochId, root, balancedTrades());
+    function setUp() public override {
+        super.setUp();
+        bytes32 role = ledger.ORACLE_ROLE();
+        vm.prank(admin);
+        ledger.grantRole(role, signingOracle);
+        vm.deal(signingOracle, 10 ether);
     }
 
-    // ------------------------------------------------------------------ posting
+    /// @notice Rows that overload line 2-3 in every hour: 1,400 Wh from bus 3 to bus 2 makes it
+    ///         carry -933 Wh (limit 500).
+    function overloadRows() internal pure returns (int32[24][] memory rows) {
+        rows = new int32[24][](AGENTS);
+        for (uint256 h; h < 24; ++h) {
+            (rows[2][h], rows[3][h]) = (1400, -1400);
+        }
+    }
 
-    function test_postEpoch_storesTheEpochAndEmits() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        vm.expectEmit(address(ledger));
-        emit IClearingLedger.EpochPosted(
-            EPOCH,
-            networkId,
-            oracle,
-            p.scheduleRoot,
-            p.tradeRoot,
-            p.documentHash,
-            p.documentURI,
-            TOLERANCE_WH,
-            96,
-            uint64(block.timestamp) + READING_WINDOW,
-            uint64(block.timestamp) + CHALLENGE_WINDOW
-        );
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(p);
+    function _post(int32[24][] memory rows, TradeData[] memory trades) internal {
+        fundFor(rows, SettlementMode.Imbalance);
+        postRows(EPOCH, SettlementMode.Imbalance, rows, trades);
+    }
 
+    // ---------------------------------------------------------------- posting
+
+    function test_postEpoch_computesTheScheduleRootOfTheRows() public {
+        int32[24][] memory rows = postBalanced(EPOCH, SettlementMode.Imbalance);
         IClearingLedger.Epoch memory e = ledger.epoch(EPOCH);
-        assertEq(e.scheduleRoot, p.scheduleRoot);
-        assertEq(e.tradeRoot, p.tradeRoot);
-        assertEq(e.documentHash, p.documentHash);
+        assertEq(e.scheduleRoot, scheduleTree(EPOCH, ids(), rows)[0]);
+        assertEq(e.tradeRoot, tradeTree(EPOCH, balancedTrades())[0]);
+        assertEq(e.tariffHash, keccak256(abi.encode(flatTariff())));
         assertEq(e.oracle, oracle);
-        assertEq(e.postedAt, block.timestamp);
+        assertEq(e.agentCount, AGENTS);
+        assertEq(e.gridAgent, 0);
+        assertEq(e.tradeCount, 96);
         assertEq(e.readingsCloseAt, block.timestamp + READING_WINDOW);
         assertEq(e.challengeEndsAt, block.timestamp + CHALLENGE_WINDOW);
-        assertEq(e.networkId, networkId);
-        assertEq(e.toleranceWh, TOLERANCE_WH);
-        assertEq(e.tradeCount, 96);
-        assertEq(e.agentCount, AGENTS);
-        assertEq(e.totalEnergyWh, p.totalEnergyWh);
-        assertEq(e.totalValue, p.totalValue);
         assertEq(e.bond, MIN_BOND);
-        assertFalse(e.voided);
-        assertEq(ledger.documentURI(EPOCH), p.documentURI);
+        assertEq(e.supplyWh, 1100 * 24);
+        assertEq(e.lockedValue, (500 + 600) * 24 * uint256(PRICE) / 1000);
+        assertEq(e.reserve, reserveOf(ids(), rows, 0, flatTariff()));
+        assertEq(uint8(e.mode), uint8(SettlementMode.Imbalance));
+        assertEq(ledger.documentURI(EPOCH), string.concat("http://127.0.0.1/documents/", vm.toString(EPOCH)));
         assertEq(ledger.epochIds().length, 1);
-        assertEq(ledger.epochIds()[0], EPOCH);
-        assertEq(address(ledger).balance, MIN_BOND);
     }
 
-    function test_postEpoch_revertsForNonOracle() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        vm.deal(stranger, 1 ether);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, ledger.ORACLE_ROLE()
-            )
-        );
-        vm.prank(stranger);
-        ledger.postEpoch{value: MIN_BOND}(p);
-    }
-
-    function test_postEpoch_cannotBeChangedOnceCommitted() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(p);
-        p.scheduleRoot = keccak256("another schedule");
-        vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochAlreadyPosted.selector, EPOCH));
-        ledger.postEpoch{value: MIN_BOND}(p);
-        assertEq(ledger.epoch(EPOCH).scheduleRoot, params(EPOCH).scheduleRoot);
-    }
-
-    function test_postEpoch_revertsOnZeroEpochId() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        p.epochId = 0;
-        vm.prank(oracle);
-        vm.expectRevert(IClearingLedger.ZeroEpochId.selector);
-        ledger.postEpoch{value: MIN_BOND}(p);
-    }
-
-    function test_postEpoch_revertsOnEmptyCommitments() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        p.scheduleRoot = bytes32(0);
-        vm.prank(oracle);
-        vm.expectRevert(IClearingLedger.EmptyCommitment.selector);
-        ledger.postEpoch{value: MIN_BOND}(p);
-
-        p = params(EPOCH);
-        p.documentHash = bytes32(0);
-        vm.prank(oracle);
-        vm.expectRevert(IClearingLedger.EmptyCommitment.selector);
-        ledger.postEpoch{value: MIN_BOND}(p);
-    }
-
-    function test_postEpoch_revertsWhenTradeRootAndCountDisagree() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        p.tradeRoot = bytes32(0);
-        vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TradeRootMismatch.selector, 96));
-        ledger.postEpoch{value: MIN_BOND}(p);
-
-        p = params(EPOCH);
-        p.tradeCount = 0;
-        vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TradeRootMismatch.selector, 0));
-        ledger.postEpoch{value: MIN_BOND}(p);
-    }
-
-    function test_postEpoch_acceptsADayWithoutTrades() public {
-        bytes32 root = scheduleTree(EPOCH, scheduleLeaves(balancedSchedule()))[0];
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH, root, new TradeData[](0)));
-        assertEq(ledger.epoch(EPOCH).tradeCount, 0);
-    }
-
-    function test_postEpoch_revertsOnUnknownNetwork() public {
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        p.networkId = 5;
-        vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(INetworkRegistry.UnknownNetwork.selector, 5));
-        ledger.postEpoch{value: MIN_BOND}(p);
-    }
-
-    function testFuzz_postEpoch_revertsWhenAgentCountDiffers(uint16 count) public {
-        vm.assume(count != AGENTS);
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        p.agentCount = count;
-        vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.AgentCountMismatch.selector, count, AGENTS));
-        ledger.postEpoch{value: MIN_BOND}(p);
-    }
-
-    function testFuzz_postEpoch_revertsOnSmallBond(uint256 bond) public {
-        bond = bound(bond, 0, MIN_BOND - 1);
-        IClearingLedger.EpochParams memory p = params(EPOCH);
-        vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.BondTooSmall.selector, bond, MIN_BOND));
-        ledger.postEpoch{value: bond}(p);
-    }
-
-    function testFuzz_postEpoch_keepsAnyBondAtOrAboveMinimum(uint256 bond) public {
-        bond = bound(bond, MIN_BOND, 100 ether);
-        vm.prank(oracle);
-        ledger.postEpoch{value: bond}(params(EPOCH));
-        assertEq(ledger.epoch(EPOCH).bond, bond);
-    }
-
-    function test_views_revertOnUnknownEpoch() public {
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 3));
-        ledger.epoch(3);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 3));
-        ledger.documentURI(3);
-    }
-
-    function test_constructor_exposesWindows() public view {
-        assertEq(ledger.readingWindow(), READING_WINDOW);
-        assertEq(ledger.challengeWindow(), CHALLENGE_WINDOW);
-        assertEq(ledger.minBond(), MIN_BOND);
-        assertEq(address(ledger.registry()), address(registry));
-        assertEq(address(ledger.networks()), address(networks));
-    }
-
-    // ------------------------------------------------------------------ disputes
-
-    function disputeHourOf(uint32 epochId, int64[AGENTS][24] memory s, uint8 hour) internal {
-        ScheduleLeaf[] memory all = scheduleLeaves(s);
-        bytes32[] memory tree = scheduleTree(epochId, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
-            scheduleProof(tree, all, hourIndices(hour));
-        ledger.disputeHour(epochId, hour, leaves, proof, flags);
-    }
-
-    function test_disputeHour_voidsAnImbalancedEpochAndPaysTheBond() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        s[7][3] = -450; // the buyer takes 50 Wh less than is supplied
-        postEpoch(EPOCH, s, balancedTrades());
-
-        uint256 before = stranger.balance;
-        vm.expectEmit(address(ledger));
-        emit IClearingLedger.EpochVoided(
-            EPOCH, stranger, IClearingLedger.Violation.Imbalance, 7, 0, 50, MIN_BOND
-        );
-        vm.prank(stranger);
-        disputeHourOf(EPOCH, s, 7);
-
-        assertTrue(ledger.epoch(EPOCH).voided);
-        assertEq(stranger.balance - before, MIN_BOND);
-        assertEq(address(ledger).balance, 0);
-    }
-
-    function test_disputeHour_voidsALineOverload() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        // Seller @2 sends 3,000 Wh to the buyer @3: line 2-3 carries 2,000 Wh > 500 + 3.
-        s[12] = [int64(0), 3000, 0, 0, -3000];
-        postEpoch(EPOCH, s, balancedTrades());
-
-        vm.expectEmit(address(ledger));
-        emit IClearingLedger.EpochVoided(
-            EPOCH, address(this), IClearingLedger.Violation.LineOverload, 12, 2, 2000, MIN_BOND
-        );
-        disputeHourOf(EPOCH, s, 12);
-        assertTrue(ledger.epoch(EPOCH).voided);
-    }
-
-    /// Flow on line 2-3 is (p2 - p3) / 3 for a balanced hour with p1 = 0: choose p2 = -p3 = x so
-    /// the flow is 2x/3; it must exceed 500 + 3 Wh to be an overload.
-    function testFuzz_disputeHour_lineLimitBoundary(uint16 x) public {
-        x = uint16(bound(x, 0, 2000));
-        int64[AGENTS][24] memory s = balancedSchedule();
-        s[5] = [int64(0), int64(uint64(x)), 0, 0, -int64(uint64(x))];
-        postEpoch(EPOCH, s, balancedTrades());
-
-        // flow = 2x/3 with PTDF rounding of at most 1e-9 per entry: decide on exact rationals.
-        bool overloaded = uint256(x) * 2 > (500 + FLOW_TOLERANCE_WH) * 3;
-        if (!overloaded) {
-            vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH, 5));
+    function testFuzz_postEpoch_rootMatchesAnIndependentTree(int32[24] memory a, int32[24] memory b) public {
+        // Two agents against the grid: the grid takes the opposite of their sum every hour.
+        int32[24][] memory rows = new int32[24][](AGENTS);
+        for (uint256 h; h < 24; ++h) {
+            a[h] = int32(bound(a[h], -1e6, 1e6));
+            b[h] = int32(bound(b[h], -1e6, 1e6));
+            (rows[1][h], rows[3][h], rows[0][h]) = (a[h], b[h], -(a[h] + b[h]));
         }
-        disputeHourOf(EPOCH, s, 5);
+        fundFor(rows, SettlementMode.Thesis);
+        postRows(EPOCH, SettlementMode.Thesis, rows, new TradeData[](0));
+        assertEq(ledger.epoch(EPOCH).scheduleRoot, scheduleTree(EPOCH, ids(), rows)[0]);
+    }
+
+    function test_postEpoch_emitsTheTariff() public {
+        int32[24][] memory rows = balancedRows();
+        fundFor(rows, SettlementMode.Imbalance);
+        vm.expectEmit(true, true, true, false, address(ledger));
+        emit IClearingLedger.EpochPosted(
+            EPOCH, networkId, oracle, 0, 0, 0, "", SettlementMode.Imbalance, 0, 0, 0, flatTariff()
+        );
+        postRows(EPOCH, SettlementMode.Imbalance, rows, balancedTrades());
+    }
+
+    function test_postEpoch_refusesAnUnbalancedHour() public {
+        int32[24][] memory rows = balancedRows();
+        rows[1][17] += 1;
+        fundFor(rows, SettlementMode.Imbalance);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.UnbalancedHour.selector, 17, 1));
+        postRows(EPOCH, SettlementMode.Imbalance, rows, balancedTrades());
+    }
+
+    function testFuzz_postEpoch_refusesAnyImbalance(uint8 hour, uint8 agent, int32 delta) public {
+        hour = uint8(bound(hour, 0, 23));
+        agent = uint8(bound(agent, 0, AGENTS - 1));
+        delta = int32(bound(delta, -1e6, 1e6));
+        vm.assume(delta != 0);
+        int32[24][] memory rows = balancedRows();
+        rows[agent][hour] += delta;
+        fundFor(rows, SettlementMode.Imbalance);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.UnbalancedHour.selector, hour, delta));
+        postRows(EPOCH, SettlementMode.Imbalance, rows, new TradeData[](0));
+    }
+
+    function test_postEpoch_refusesRowsOfTheWrongLength() public {
+        bytes memory rows = packRows(balancedRows());
+        vm.prank(oracle);
+        vm.expectRevert(abi.encodeWithSelector(ScheduleRows.RowsLengthMismatch.selector, rows.length - 96, AGENTS));
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), _slice(rows, rows.length - 96), flatTariff()
+        );
+    }
+
+    function test_postEpoch_refusesATariffOutOfOrder() public {
+        Tariff memory t = flatTariff();
+        t.surplus[4] = PRICE + 1;
+        vm.prank(oracle);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TariffOutOfOrder.selector, 4));
+        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(balancedRows()), t);
+        t = flatTariff();
+        t.shortfall[9] = PRICE - 1;
+        vm.prank(oracle);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TariffOutOfOrder.selector, 9));
+        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(balancedRows()), t);
+    }
+
+    function test_postEpoch_validatesItsParameters() public {
+        bytes memory rows = packRows(new int32[24][](AGENTS));
+        Tariff memory t = flatTariff();
+        IClearingLedger.EpochParams memory p = params(0, networkId, SettlementMode.Imbalance, 0, 0);
+
+        bytes32 role = ledger.ORACLE_ROLE();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
+        ledger.postEpoch(p, rows, t);
+
+        vm.startPrank(oracle);
+        vm.expectRevert(IClearingLedger.ZeroEpochId.selector);
+        ledger.postEpoch{value: MIN_BOND}(p, rows, t);
+
+        p.epochId = EPOCH;
+        p.documentHash = 0;
+        vm.expectRevert(IClearingLedger.EmptyCommitment.selector);
+        ledger.postEpoch{value: MIN_BOND}(p, rows, t);
+
+        p = params(EPOCH, networkId, SettlementMode.Imbalance, bytes32(uint256(1)), 0);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TradeRootMismatch.selector, 0));
+        ledger.postEpoch{value: MIN_BOND}(p, rows, t);
+
+        p = params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.BondTooSmall.selector, MIN_BOND - 1, MIN_BOND));
+        ledger.postEpoch{value: MIN_BOND - 1}(p, rows, t);
+
+        p.networkId = 99;
+        vm.expectRevert(abi.encodeWithSelector(INetworkRegistry.UnknownNetwork.selector, 99));
+        ledger.postEpoch{value: MIN_BOND}(p, rows, t);
+
+        p.networkId = networkId;
+        ledger.postEpoch{value: MIN_BOND}(p, rows, t);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochAlreadyPosted.selector, EPOCH));
+        ledger.postEpoch{value: MIN_BOND}(p, rows, t);
+        vm.stopPrank();
+    }
+
+    function test_postEpoch_refusesANetworkWithoutAgentsOrGrid() public {
+        vm.prank(registrar);
+        uint32 empty = networks.registerNetwork(3, 1, 3, triangleLimits(), trianglePtdf());
+        vm.prank(oracle);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NetworkNotPostable.selector, empty));
+        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, empty, SettlementMode.Imbalance, 0, 0), "", flatTariff());
+        vm.prank(registrar);
+        registry.registerAgent(stranger, makeAddr("m"), empty, 2, IParticipantRegistry.AgentKind.Buyer, false);
+        vm.prank(oracle);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NetworkNotPostable.selector, empty));
+        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, empty, SettlementMode.Imbalance, 0, 0), new bytes(96), flatTariff());
+    }
+
+    function test_postEpoch_refusesBeforeSettlementIsBound() public {
+        ClearingLedger unbound = new ClearingLedger(admin, registry, 1, 1, 0, 5000, treasury);
+        bytes32 role = unbound.ORACLE_ROLE();
+        vm.prank(admin);
+        unbound.grantRole(role, oracle);
+        vm.prank(oracle);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.SettlementBinding.selector, address(0)));
+        unbound.postEpoch(params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), "", flatTariff());
+    }
+
+    function test_bindSettlement_onceAndOnlyByTheAdmin() public {
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.SettlementBinding.selector, address(settlement)));
+        ledger.bindSettlement(ISettlement(stranger));
+        ClearingLedger fresh = new ClearingLedger(admin, registry, 1, 1, 0, 5000, treasury);
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+        );
+        fresh.bindSettlement(settlement);
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.SettlementBinding.selector, address(0)));
+        fresh.bindSettlement(ISettlement(address(0)));
+    }
+
+    function test_constructor_refusesAShareAbove100PercentOrNoTreasury() public {
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.ShareTooLarge.selector, 10_001));
+        new ClearingLedger(admin, registry, 1, 1, 0, 10_001, treasury);
+        vm.expectRevert(IParticipantRegistry.ZeroAddress.selector);
+        new ClearingLedger(admin, registry, 1, 1, 0, 5000, address(0));
+    }
+
+    function test_views_revertForAnUnpostedEpoch() public {
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 42));
+        ledger.epoch(42);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 42));
+        ledger.documentURI(42);
+    }
+
+    // ---------------------------------------------------------------- line disputes
+
+    function test_disputeLineOverload_voidsAndNamesTheLineAndFlow() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        vm.expectEmit(address(ledger));
+        emit IClearingLedger.EpochVoided(
+            EPOCH, stranger, IClearingLedger.Violation.LineOverload, (uint256(6) << 16) | 2, -933, 0, MIN_BOND
+        );
+        vm.prank(stranger);
+        ledger.disputeLineOverload(EPOCH, 6, packRows(rows), bytes32(0));
+        assertTrue(ledger.epoch(EPOCH).voided);
+    }
+
+    function testFuzz_disputeLineOverload_exactlyAtTheLimitPlusToleranceIsFeasible(int32 extra) public {
+        // Seller 2 (bus 3) to buyer 3 (bus 2): line 2-3 carries 2/3 of the transfer. The limit is
+        // 500 Wh plus 3 Wh of tolerance; 754 Wh gives 502.67, 756 gives 504.
+        extra = int32(bound(extra, 0, 3000));
+        int32[24][] memory rows = new int32[24][](AGENTS);
+        (rows[2][0], rows[3][0]) = (extra, -extra);
+        _post(rows, new TradeData[](0));
+        // Exact integer flow, as the contract computes it.
+        int256 flow = int256(333_333_333) * (-int256(extra)) - int256(333_333_333) * int256(extra);
+        bool overloaded = flow < -int256(503) * 1e9;
+        vm.prank(stranger);
+        if (!overloaded) vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
         assertEq(ledger.epoch(EPOCH).voided, overloaded);
     }
 
-    function test_disputeHour_revertsOnAFeasibleHour() public {
-        postEpoch(EPOCH, balancedSchedule(), balancedTrades());
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH, 3));
-        disputeHourOf(EPOCH, balancedSchedule(), 3);
-    }
-
-    function test_disputeHour_revertsOnForgedLeaves() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        postEpoch(EPOCH, s, balancedTrades());
-        ScheduleLeaf[] memory all = scheduleLeaves(s);
-        bytes32[] memory tree = scheduleTree(EPOCH, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
-            scheduleProof(tree, all, hourIndices(3));
-        leaves[0].energyWh += 1000;
+    function test_disputeLineOverload_refusesAnHonestEpochOrAnotherSchedule() public {
+        int32[24][] memory rows = postBalanced(EPOCH, SettlementMode.Imbalance);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
         vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
-        ledger.disputeHour(EPOCH, 3, leaves, proof, flags);
-    }
-
-    function test_disputeHour_requiresEveryAgentOnce() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        s[3][3] = -400;
-        postEpoch(EPOCH, s, balancedTrades());
-        ScheduleLeaf[] memory all = scheduleLeaves(s);
-        bytes32[] memory tree = scheduleTree(EPOCH, all);
-
-        // Too few leaves.
-        uint256[] memory four = new uint256[](4);
-        for (uint256 i; i < 4; ++i) {
-            four[i] = 3 * AGENTS + i;
-        }
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
-            scheduleProof(tree, all, four);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.IncompleteHour.selector, 4, AGENTS));
-        ledger.disputeHour(EPOCH, 3, leaves, proof, flags);
-
-        // Right count, but one leaf from another hour.
-        uint256[] memory mixed = hourIndices(3);
-        mixed[4] = 4 * AGENTS + 4;
-        (leaves, proof, flags) = scheduleProof(tree, all, mixed);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.LeafHourMismatch.selector, 4, 3));
-        ledger.disputeHour(EPOCH, 3, leaves, proof, flags);
-    }
-
-    function test_disputeHour_rejectsAnAgentRevealedTwice() public {
-        // A malicious tree that holds agent 1 twice for hour 0 and omits agent 2.
-        ScheduleLeaf[] memory all = new ScheduleLeaf[](AGENTS);
-        all[0] = ScheduleLeaf(0, 0, 0);
-        all[1] = ScheduleLeaf(1, 0, 100);
-        all[2] = ScheduleLeaf(1, 0, 200);
-        all[3] = ScheduleLeaf(3, 0, -300);
-        all[4] = ScheduleLeaf(4, 0, 0);
-        bytes32[] memory tree = scheduleTree(EPOCH, all);
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH, tree[0], balancedTrades()));
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
-            scheduleProof(tree, all, allIndices(AGENTS));
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.AgentNotCoverable.selector, 1));
-        ledger.disputeHour(EPOCH, 0, leaves, proof, flags);
-    }
-
-    function test_disputeHour_rejectsAgentsOfAnotherNetworkOrLaterRegistrations() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        postEpoch(EPOCH, s, balancedTrades());
-        // Agent 5 joins after the epoch was posted; a leaf naming it cannot stand for anyone.
-        vm.prank(registrar);
-        registry.registerAgent(
-            stranger, makeAddr("m5"), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false
-        );
-
-        ScheduleLeaf[] memory all = scheduleLeaves(s);
-        all[3 * AGENTS + 4].agentId = 5;
-        bytes32[] memory tree = scheduleTree(EPOCH + 1, all);
-        vm.prank(oracle);
-        vm.expectRevert(
-            abi.encodeWithSelector(IClearingLedger.AgentCountMismatch.selector, AGENTS, AGENTS + 1)
-        );
-        ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH + 1, tree[0], balancedTrades()));
-
-        // On the original epoch, the later agent is outside the epoch's agent set.
-        IClearingLedger.EpochParams memory p =
-            epochParams(EPOCH + 2, scheduleTree(EPOCH + 2, all)[0], balancedTrades());
-        p.agentCount = AGENTS + 1;
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(p);
-        // Epoch EPOCH + 2 covers 6 agents, so a 5-leaf hour is incomplete.
-        bytes32[] memory tree2 = scheduleTree(EPOCH + 2, all);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
-            scheduleProof(tree2, all, hourIndices(3));
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.IncompleteHour.selector, AGENTS, AGENTS + 1));
-        ledger.disputeHour(EPOCH + 2, 3, leaves, proof, flags);
-
-        // On the first epoch (5 agents), agent 5 is not coverable.
-        ScheduleLeaf[] memory firstAll = scheduleLeaves(s);
-        bytes32[] memory firstTree = scheduleTree(EPOCH, firstAll);
-        (leaves, proof, flags) = scheduleProof(firstTree, firstAll, hourIndices(3));
-        for (uint256 i; i < leaves.length; ++i) {
-            if (leaves[i].agentId == 4) leaves[i].agentId = 5;
-        }
-        vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
-        ledger.disputeHour(EPOCH, 3, leaves, proof, flags);
-    }
-
-    function test_disputeHour_revertsOnHourOutOfRange() public {
-        postEpoch(EPOCH, balancedSchedule(), balancedTrades());
+        ledger.disputeLineOverload(EPOCH, 0, packRows(overloadRows()), bytes32(0));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.HourOutOfRange.selector, 24));
-        ledger.disputeHour(EPOCH, 24, new ScheduleLeaf[](0), new bytes32[](0), new uint256[](0));
+        ledger.disputeLineOverload(EPOCH, 24, packRows(rows), bytes32(0));
     }
 
-    function test_disputeHour_revertsAfterTheWindowOrOnceVoided() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        s[1][0] = 0;
-        postEpoch(EPOCH, s, balancedTrades());
-        uint64 endsAt = ledger.epoch(EPOCH).challengeEndsAt;
+    function test_disputes_onlyWithinTheChallengeWindowOfALiveEpoch() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        uint64 ends = ledger.epoch(EPOCH).challengeEndsAt;
+        vm.warp(ends + 1);
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.ChallengeWindowClosed.selector, EPOCH, ends));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, EPOCH + 1));
+        ledger.disputeLineOverload(EPOCH + 1, 0, packRows(rows), bytes32(0));
+    }
 
-        vm.warp(endsAt + 1);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.ChallengeWindowClosed.selector, EPOCH, endsAt));
-        disputeHourOf(EPOCH, s, 1);
-
-        vm.warp(endsAt);
-        disputeHourOf(EPOCH, s, 1);
+    function test_disputes_aVoidedEpochCannotBeDisputedAgain() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochIsVoided.selector, EPOCH));
-        disputeHourOf(EPOCH, s, 1);
+        ledger.disputeLineOverload(EPOCH, 1, packRows(rows), bytes32(0));
     }
 
-    function test_disputeHour_revertsOnUnknownEpoch() public {
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 42));
-        ledger.disputeHour(42, 0, new ScheduleLeaf[](0), new bytes32[](0), new uint256[](0));
+    // ---------------------------------------------------------------- bond and reward
+
+    function test_dispute_paysTheCommittedChallengerItsShareAndTheTreasuryTheRest() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        bytes32 salt = keccak256("salt");
+        vm.prank(stranger);
+        ledger.commitChallenge(keccak256(abi.encode(stranger, EPOCH, salt)));
+        vm.roll(block.number + 1);
+        vm.prank(stranger);
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), salt);
+        assertEq(stranger.balance, MIN_BOND / 2);
+        assertEq(ledger.treasuryOwed(), MIN_BOND / 2);
+        ledger.payTreasury();
+        assertEq(treasury.balance, MIN_BOND / 2);
+        assertEq(ledger.treasuryOwed(), 0);
     }
 
-    function test_disputeHour_failsWhenTheChallengerRefusesTheBond() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        s[1][0] = 0;
-        postEpoch(EPOCH, s, balancedTrades());
-        Rejector r = new Rejector();
-        ScheduleLeaf[] memory all = scheduleLeaves(s);
-        (ScheduleLeaf[] memory leaves, bytes32[] memory proof, uint256[] memory flags) =
-            scheduleProof(scheduleTree(EPOCH, all), all, hourIndices(1));
-        vm.prank(address(r));
-        vm.expectRevert();
-        ledger.disputeHour(EPOCH, 1, leaves, proof, flags);
-        assertFalse(ledger.epoch(EPOCH).voided);
+    function test_dispute_aCommitmentInTheSameBlockEarnsNothing() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        vm.startPrank(stranger);
+        ledger.commitChallenge(keccak256(abi.encode(stranger, EPOCH, bytes32(0))));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
+        vm.stopPrank();
+        assertEq(stranger.balance, 0);
+        assertEq(ledger.treasuryOwed(), MIN_BOND);
     }
 
-    function test_disputeConflictingSchedule_voidsATreeWithTwoValuesForOneHour() public {
-        ScheduleLeaf[] memory all = scheduleLeaves(balancedSchedule());
-        ScheduleLeaf[] memory withDup = new ScheduleLeaf[](all.length + 1);
-        for (uint256 i; i < all.length; ++i) {
-            withDup[i] = all[i];
-        }
-        withDup[all.length] = ScheduleLeaf(3, 9, -1);
-        bytes32[] memory tree = scheduleTree(EPOCH, withDup);
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH, tree[0], balancedTrades()));
-
-        uint256 first = 9 * AGENTS + 3;
-        vm.expectEmit(address(ledger));
-        emit IClearingLedger.EpochVoided(
-            EPOCH, address(this), IClearingLedger.Violation.ConflictingSchedule, 9, 0, -1, MIN_BOND
-        );
-        ledger.disputeConflictingSchedule(
-            EPOCH, withDup[first], tree.proof(first), withDup[all.length], tree.proof(all.length)
-        );
-        assertTrue(ledger.epoch(EPOCH).voided);
-    }
-
-    function test_disputeConflictingSchedule_revertsWithoutAConflict() public {
-        ScheduleLeaf[] memory all = scheduleLeaves(balancedSchedule());
-        bytes32[] memory tree = scheduleTree(EPOCH, all);
-        vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(epochParams(EPOCH, tree[0], balancedTrades()));
-
-        // Same leaf twice, and two different hours: neither is a conflict.
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH, 0));
-        ledger.disputeConflictingSchedule(EPOCH, all[0], tree.proof(0), all[0], tree.proof(0));
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH, 0));
-        ledger.disputeConflictingSchedule(EPOCH, all[0], tree.proof(0), all[AGENTS], tree.proof(AGENTS));
-
-        // A conflicting value that is not in the tree.
-        ScheduleLeaf memory fake = ScheduleLeaf(all[0].agentId, all[0].hour, 12_345);
-        vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
-        ledger.disputeConflictingSchedule(EPOCH, all[0], tree.proof(0), fake, tree.proof(0));
-    }
-
-    // ------------------------------------------------------------------ bonds
-
-    function test_releaseBond_returnsTheBondAfterAnUndisputedWindow() public {
-        postEpoch(EPOCH, balancedSchedule(), balancedTrades());
-        uint64 endsAt = ledger.epoch(EPOCH).challengeEndsAt;
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.ChallengeWindowOpen.selector, EPOCH, endsAt));
-        ledger.releaseBond(EPOCH);
-
-        vm.warp(endsAt + 1);
+    function test_releaseBond_returnsAnUndisputedBondOnceAfterTheWindow() public {
+        postBalanced(EPOCH, SettlementMode.Imbalance);
         uint256 before = oracle.balance;
-        vm.expectEmit(address(ledger));
-        emit IClearingLedger.BondReleased(EPOCH, oracle, MIN_BOND);
+        vm.expectRevert(
+            abi.encodeWithSelector(IClearingLedger.ChallengeWindowOpen.selector, EPOCH, ledger.epoch(EPOCH).challengeEndsAt)
+        );
         ledger.releaseBond(EPOCH);
-        assertEq(oracle.balance - before, MIN_BOND);
-
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        ledger.releaseBond(EPOCH);
+        assertEq(oracle.balance, before + MIN_BOND);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.BondAlreadySettled.selector, EPOCH));
         ledger.releaseBond(EPOCH);
     }
 
-    function test_releaseBond_revertsForVoidedOrUnknownEpochs() public {
-        int64[AGENTS][24] memory s = balancedSchedule();
-        s[2][2] = 0;
-        postEpoch(EPOCH, s, balancedTrades());
-        disputeHourOf(EPOCH, s, 2);
+    function test_releaseBond_neverForAVoidedEpoch() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
         vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochIsVoided.selector, EPOCH));
         ledger.releaseBond(EPOCH);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 1));
-        ledger.releaseBond(1);
     }
 
-    function test_releaseBond_withZeroBondOnlyMarksIt() public {
-        ClearingLedger free = new ClearingLedger(admin, registry, READING_WINDOW, CHALLENGE_WINDOW, 0);
-        bytes32 role = free.ORACLE_ROLE();
-        vm.prank(admin);
-        free.grantRole(role, oracle);
-        vm.prank(oracle);
-        free.postEpoch(params(EPOCH));
-        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
-        free.releaseBond(EPOCH);
-        assertTrue(free.epoch(EPOCH).bondReleased);
+    // ---------------------------------------------------------------- trade disputes
+
+    function _disputeTrade(TradeData[] memory trades, uint256 index, Tariff memory t) internal {
+        TradeData memory trade = trades[index];
+        int32[24][] memory rows = balancedRows();
+        uint256 s = trade.seller < AGENTS ? trade.seller : 0;
+        uint256 b = trade.buyer < AGENTS ? trade.buyer : 0;
+        ledger.disputeTrade(
+            EPOCH,
+            leafOf(trade),
+            tradeTree(EPOCH, trades).proof(index),
+            rowProof(EPOCH, ids(), rows, s),
+            rowProof(EPOCH, ids(), rows, b),
+            t,
+            bytes32(0)
+        );
+    }
+
+    function _assertTradeFault(TradeData[] memory trades, uint256 index, IClearingLedger.TradeFault fault) internal {
+        _post(balancedRows(), trades);
+        vm.expectEmit(address(ledger));
+        emit IClearingLedger.EpochVoided(
+            EPOCH,
+            address(this),
+            IClearingLedger.Violation.TradeMismatch,
+            trades[index].tradeIndex,
+            int256(uint256(fault)),
+            0,
+            MIN_BOND
+        );
+        _disputeTrade(trades, index, flatTariff());
+        assertTrue(ledger.epoch(EPOCH).voided);
+    }
+
+    function test_disputeTrade_anHonestTradeIsNoViolation() public {
+        _post(balancedRows(), balancedTrades());
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+        _disputeTrade(balancedTrades(), 5, flatTariff());
+    }
+
+    function test_disputeTrade_aConsumerSellingIsAViolation() public {
+        TradeData[] memory trades = balancedTrades();
+        trades[1] = TradeData(1, 3, 4, 0, 500, 30_000); // buyer 3 "sells" to buyer 4
+        _assertTradeFault(trades, 1, IClearingLedger.TradeFault.SellerSuppliesLess);
+    }
+
+    function test_disputeTrade_moreThanTheBuyerConsumesIsAViolation() public {
+        TradeData[] memory trades = balancedTrades();
+        trades[0] = TradeData(0, 1, 3, 0, 501, 30_060);
+        _assertTradeFault(trades, 0, IClearingLedger.TradeFault.BuyerConsumesLess);
+    }
+
+    function test_disputeTrade_aValueOtherThanEnergyTimesPriceIsAViolation() public {
+        TradeData[] memory trades = balancedTrades();
+        trades[0].value = 1_000_000;
+        _assertTradeFault(trades, 0, IClearingLedger.TradeFault.ValueNotAtPrice);
+    }
+
+    function test_disputeTrade_anAgentOutsideTheEpochOrAnIndexBeyondTheCountIsAViolation() public {
+        TradeData[] memory trades = balancedTrades();
+        trades[2].buyer = 77;
+        _assertTradeFault(trades, 2, IClearingLedger.TradeFault.AgentNotInEpoch);
+    }
+
+    function test_disputeTrade_anIndexBeyondTheCountIsAViolation() public {
+        TradeData[] memory trades = balancedTrades();
+        trades[3].tradeIndex = 96;
+        _assertTradeFault(trades, 3, IClearingLedger.TradeFault.IndexOutOfRange);
+    }
+
+    function test_disputeTrade_refusesBadProofsOrTariff() public {
+        TradeData[] memory trades = balancedTrades();
+        _post(balancedRows(), trades);
+        TradeData memory forged = TradeData(0, 1, 3, 0, 500, 30_001);
+        bytes32[] memory proof = tradeTree(EPOCH, trades).proof(0);
+        int32[24][] memory rows = balancedRows();
+        vm.expectRevert(IClearingLedger.InvalidTradeProof.selector);
+        ledger.disputeTrade(
+            EPOCH, leafOf(forged), proof, rowProof(EPOCH, ids(), rows, 1), rowProof(EPOCH, ids(), rows, 3), flatTariff(), 0
+        );
+        IClearingLedger.RowProof memory wrong = rowProof(EPOCH, ids(), rows, 1);
+        wrong.energyWh[0] = 1;
+        vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
+        ledger.disputeTrade(EPOCH, leafOf(trades[0]), proof, wrong, rowProof(EPOCH, ids(), rows, 3), flatTariff(), 0);
+        Tariff memory t = flatTariff();
+        t.price[0] = 1;
+        vm.expectRevert(IClearingLedger.TariffMismatch.selector);
+        _disputeTrade(trades, 0, t);
+    }
+
+    // ---------------------------------------------------------------- signed consensus
+
+    function _postSigned(int32[24][] memory rows) internal {
+        fundFor(rows, SettlementMode.Imbalance);
+        vm.prank(signingOracle);
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(rows), flatTariff()
+        );
+    }
+
+    function test_consensusDigest_isTheEip712DigestOfTheSchedule() public view {
+        int32[24] memory row = balancedRows()[1];
+        assertEq(ledger.consensusDigest(EPOCH, 1, row), consensusDigest(EPOCH, 1, row));
+    }
+
+    function test_disputeSignedSchedule_voidsWhenThePostedRowDiffersFromTheSignedOne() public {
+        int32[24][] memory signedRows = balancedRows();
+        int32[24][] memory posted = balancedRows();
+        (posted[1][9], posted[0][9]) = (500, 200); // the oracle moved 100 Wh of seller 1 to the grid
+        _postSigned(posted);
+        bytes memory sig = sign(ORACLE_KEY, consensusDigest(EPOCH, 1, signedRows[1]));
+        vm.expectEmit(address(ledger));
+        emit IClearingLedger.EpochVoided(
+            EPOCH, stranger, IClearingLedger.Violation.SignedScheduleMismatch, 1, 9, 0, MIN_BOND
+        );
+        vm.prank(stranger);
+        ledger.disputeSignedSchedule(EPOCH, 1, signedRows[1], sig, rowProof(EPOCH, ids(), posted, 1), 0);
+    }
+
+    function test_disputeSignedSchedule_refusesAMatchingRowOrAnotherSigner() public {
+        int32[24][] memory rows = balancedRows();
+        _postSigned(rows);
+        bytes memory sig = sign(ORACLE_KEY, consensusDigest(EPOCH, 1, rows[1]));
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+        ledger.disputeSignedSchedule(EPOCH, 1, rows[1], sig, rowProof(EPOCH, ids(), rows, 1), 0);
+
+        int32[24] memory other = rows[1];
+        other[0] = 1;
+        bytes memory forged = sign(0xbad, consensusDigest(EPOCH, 1, other));
+        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NotSignedByOracle.selector, vm.addr(0xbad)));
+        ledger.disputeSignedSchedule(EPOCH, 1, other, forged, rowProof(EPOCH, ids(), rows, 1), 0);
+
+        IClearingLedger.RowProof memory wrong = rowProof(EPOCH, ids(), rows, 1);
+        wrong.energyWh[3] = 0;
+        sig = sign(ORACLE_KEY, consensusDigest(EPOCH, 1, other));
+        vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
+        ledger.disputeSignedSchedule(EPOCH, 1, other, sig, wrong, 0);
+
+        vm.expectRevert(abi.encodeWithSelector(ECDSA.ECDSAInvalidSignatureLength.selector, 3));
+        ledger.disputeSignedSchedule(EPOCH, 1, other, hex"010203", rowProof(EPOCH, ids(), rows, 1), 0);
+    }
+
+    function _slice(bytes memory b, uint256 n) internal pure returns (bytes memory out) {
+        out = new bytes(n);
+        for (uint256 i; i < n; ++i) {
+            out[i] = b[i];
+        }
     }
 }

@@ -90,12 +90,30 @@ contract ParticipantRegistryTest is MarketFixture {
     }
 
     function test_registerAgent_revertsWhenRegistryIsFull() public {
-        // Fill the registry by overwriting the length of its agents array (found by its value).
-        bytes32 slot = _agentsLengthSlot();
-        vm.store(address(registry), slot, bytes32(uint256(type(uint16).max) + 1));
+        jumpAgentIds(registry.MAX_AGENTS());
         vm.prank(registrar);
         vm.expectRevert(IParticipantRegistry.TooManyAgents.selector);
         registry.registerAgent(stranger, newMeter, networkId, 1, IParticipantRegistry.AgentKind.Buyer, false);
+        assertEq(registry.agentCount(), type(uint16).max);
+    }
+
+    function test_registerAgent_theLastIdFitsAndTheCountNeverWraps() public {
+        jumpAgentIds(registry.MAX_AGENTS() - 1);
+        vm.prank(registrar);
+        uint16 id = registry.registerAgent(stranger, newMeter, networkId, 1, IParticipantRegistry.AgentKind.Buyer, false);
+        assertEq(id, type(uint16).max - 1);
+        assertEq(registry.agentCount(), type(uint16).max);
+    }
+
+    function test_registerAgent_refusesASecondGridAgentOnANetwork() public {
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IParticipantRegistry.GridAgentExists.selector, networkId, 0));
+        registry.registerAgent(stranger, newMeter, networkId, 1, IParticipantRegistry.AgentKind.Grid, false);
+        (bool exists, uint16 grid) = registry.gridAgent(networkId);
+        assertTrue(exists);
+        assertEq(grid, 0);
+        (exists,) = registry.gridAgent(networkId + 1);
+        assertFalse(exists);
     }
 
     function test_rotateMeter_replacesAndRetiresTheOldKey() public {
@@ -197,12 +215,5 @@ contract ParticipantRegistryTest is MarketFixture {
         (bool assigned, uint16 id) = registry.agentOfMeter(key);
         assertFalse(assigned);
         assertEq(id, 0);
-    }
-
-    function _agentsLengthSlot() internal view returns (bytes32) {
-        for (uint256 s; s < 16; ++s) {
-            if (uint256(vm.load(address(registry), bytes32(s))) == AGENTS) return bytes32(s);
-        }
-        revert("agents length slot not found");
     }
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ScheduleLeaf} from "../libraries/Leaves.sol";
-
 /// @title IMeterReadings
-/// @notice Smart-meter readings and tolerance checks. A meter signs its agent's 24 hourly
-///         measurements for an epoch with one EIP-712 signature; anyone relays batches of them.
-///         Once the reading window is closed, anyone reveals scheduled values with a Merkle
-///         multiproof and each (agent, hour) is recorded as passed when
-///         |measured - scheduled| <= the epoch's tolerance, failed otherwise (a missing reading fails).
+/// @notice Smart-meter readings. A meter signs its agent's 24 hourly measurements for an epoch with
+///         one EIP-712 signature; anyone relays batches of them during the epoch's reading window.
+///         The contract stores one commitment per (epoch, agent), keccak256(abi.encode(meter,
+///         energyWh)), and emits the values, which settlement reveals again; a reading signed with
+///         a key the registrar has since revoked or rotated out can be cleared while the window is
+///         open, so that the genuine key's reading can take its place.
 /// @dev EIP-712 domain: name "GridMarket Meter", version "1". Typed struct:
 ///      MeterReading(uint32 epochId,uint16 agentId,int32[24] energyWh). A reading equal to
 ///      type(int32).min means the meter has no measurement for that hour.
@@ -23,22 +22,12 @@ interface IMeterReadings {
         bytes signature;
     }
 
-    /// @notice Outcome of a tolerance check for one (agent, hour).
-    enum HourCheck {
-        Unchecked,
-        Passed,
-        Failed
-    }
-
     /// @notice A meter's readings were stored.
-    event ReadingsSubmitted(uint32 indexed epochId, uint16 indexed agentId, address indexed meter);
-    /// @notice A batch of schedule leaves was checked.
-    event SchedulesChecked(uint32 indexed epochId, uint256 checked, uint256 passed, uint256 failed);
-    /// @notice One (agent, hour) failed its tolerance check.
-    /// @param measuredWh The reading, or MISSING_READING if none.
-    event ToleranceFailed(
-        uint32 indexed epochId, uint16 indexed agentId, uint8 hour, int64 scheduledWh, int32 measuredWh
-    );
+    event ReadingsSubmitted(uint32 indexed epochId, uint16 indexed agentId, address indexed meter, int32[24] energyWh);
+    /// @notice A relayed reading was already on chain and was skipped.
+    event ReadingSkipped(uint32 indexed epochId, uint16 indexed agentId);
+    /// @notice The registrar cleared a reading signed with a key it has since retired.
+    event ReadingsCleared(uint32 indexed epochId, uint16 indexed agentId, address indexed meter);
 
     /// @notice The epoch is not posted.
     error EpochNotPosted(uint32 epochId);
@@ -46,8 +35,6 @@ interface IMeterReadings {
     error EpochIsVoided(uint32 epochId);
     /// @notice The reading window of the epoch is closed.
     error ReadingWindowClosed(uint32 epochId, uint64 closedAt);
-    /// @notice Checks open once the reading window is closed, so that a missing reading is final.
-    error ReadingWindowOpen(uint32 epochId, uint64 closesAt);
     /// @notice The agent is not on the epoch's network.
     error AgentNotInNetwork(uint16 agentId, uint32 networkId);
     /// @notice The agent is deactivated.
@@ -58,29 +45,25 @@ interface IMeterReadings {
     error RetiredMeterKey(uint16 agentId, address key);
     /// @notice The signature does not recover to the agent's current meter key.
     error InvalidMeterSignature(uint16 agentId, address recovered);
-    /// @notice The agent's readings for the epoch are already stored (replays and duplicates).
-    error ReadingAlreadySubmitted(uint32 epochId, uint16 agentId);
-    /// @notice The revealed leaves do not match the committed schedule root.
-    error InvalidScheduleProof();
-    /// @notice The hour is not one of 0..23.
-    error HourOutOfRange(uint256 hour);
+    /// @notice The agent has no stored reading, or not the one revealed.
+    error ReadingNotStored(uint32 epochId, uint16 agentId);
+    /// @notice The key that signed the stored reading is still the agent's current, valid key.
+    error MeterKeyNotRetired(address meter);
+    /// @notice Only the registrar clears readings.
+    error NotRegistrar(address caller);
     /// @notice An empty batch.
     error EmptyBatch();
 
     /// @notice The reading value that means "no measurement for this hour".
     function MISSING_READING() external view returns (int32);
 
-    /// @notice Stores a batch of signed readings; reverts on the first invalid one.
+    /// @notice Stores a batch of signed readings. Readings already on chain are skipped (and
+    ///         reported by ReadingSkipped); any other invalid reading reverts the batch.
     function submitReadings(SignedReading[] calldata readings) external;
 
-    /// @notice Reveals schedule leaves with a multiproof and records a pass or fail per leaf.
-    /// @dev Leaves already checked are skipped, so overlapping batches are harmless.
-    function checkSchedule(
-        uint32 epochId,
-        ScheduleLeaf[] calldata leaves,
-        bytes32[] calldata proof,
-        uint256[] calldata proofFlagBits
-    ) external;
+    /// @notice Clears a stored reading whose signing key the registrar has retired (revoked or
+    ///         rotated out), while the reading window is open. Only the registrar role.
+    function clearReadings(uint32 epochId, uint16 agentId, address meter, int32[24] calldata energyWh) external;
 
     /// @notice The EIP-712 digest a meter signs for these readings.
     function readingDigest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh)
@@ -88,15 +71,12 @@ interface IMeterReadings {
         view
         returns (bytes32);
 
+    /// @notice The commitment settlement checks a revealed reading against.
+    function readingCommitment(address meter, int32[24] calldata energyWh) external pure returns (bytes32);
+
+    /// @notice The stored commitments of some agents (zero where none is stored).
+    function commitments(uint32 epochId, uint16[] calldata agentIds) external view returns (bytes32[] memory);
+
     /// @notice Whether the agent's readings for the epoch are stored.
     function hasReadings(uint32 epochId, uint16 agentId) external view returns (bool);
-
-    /// @notice The agent's stored readings (all MISSING_READING when none were submitted).
-    function readings(uint32 epochId, uint16 agentId) external view returns (int32[24] memory);
-
-    /// @notice The check outcome of one (agent, hour).
-    function hourCheck(uint32 epochId, uint16 agentId, uint8 hour) external view returns (HourCheck);
-
-    /// @notice Check bits of an agent: bit h = hour h checked, bit 24 + h = hour h passed.
-    function checkBits(uint32 epochId, uint16 agentId) external view returns (uint48);
 }

@@ -71,8 +71,10 @@ interface IParticipantRegistry {
     error MeterRetired(address meter);
     /// @notice The agent has no meter key (it was revoked).
     error NoMeter(uint16 agentId);
-    /// @notice The registry holds the maximum number of agents.
+    /// @notice The registry holds the maximum number of agents (ids are uint16: 0..65,534).
     error TooManyAgents();
+    /// @notice The network already has a grid agent (one balancing party per network).
+    error GridAgentExists(uint32 networkId, uint16 agentId);
 
     /// @notice Registers an agent. Only the registrar role.
     /// @return agentId The new agent's id.
@@ -100,8 +102,14 @@ interface IParticipantRegistry {
     /// @notice The agent record; reverts with UnknownAgent if absent.
     function agent(uint16 agentId) external view returns (Agent memory);
 
-    /// @notice Number of registered agents (ids are 0..agentCount-1).
+    /// @notice Number of registered agents (ids are 0..agentCount-1, at most MAX_AGENTS).
     function agentCount() external view returns (uint16);
+
+    /// @notice The most agents the registry holds: 65,535, so that every id and the count fit uint16.
+    function MAX_AGENTS() external view returns (uint16);
+
+    /// @notice The network's grid agent, if it has one.
+    function gridAgent(uint32 networkId) external view returns (bool exists, uint16 agentId);
 
     /// @notice The agent a meter key currently signs for, and whether it is assigned at all.
     function agentOfMeter(address meter) external view returns (bool assigned, uint16 agentId);
