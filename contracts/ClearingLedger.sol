@@ -119,7 +119,13 @@ contract ClearingLedger is IClearingLedger, AccessControl, EIP712, ReentrancyGua
         _checkBalance(scheduleWh, ids.length);
         (uint256[] memory locks, Totals memory totals) = _locks(ids, grid, scheduleWh, tariff);
         uint256 reserve = p.mode == SettlementMode.Imbalance ? Positions.ceilDiv(totals.surplusCap) : 0;
-        Epoch storage e = _store(p, _scheduleRoot(p.epochId, ids, scheduleWh), keccak256(abi.encode(tariff)), uint16(ids.length), grid);
+        Epoch storage e = _store(
+            p,
+            _scheduleRoot(p.epochId, ids, scheduleWh),
+            keccak256(abi.encode(tariff)),
+            uint16(ids.length),
+            grid
+        );
         e.supplyWh = SafeCast.toUint64(totals.supplyWh);
         e.supplyValue = SafeCast.toUint128(totals.supplyValue);
         e.lockedValue = SafeCast.toUint128(totals.locked);
@@ -183,8 +189,9 @@ contract ClearingLedger is IClearingLedger, AccessControl, EIP712, ReentrancyGua
         Epoch storage e = _disputable(epochId);
         address signer = ECDSA.recover(_consensusDigest(epochId, agentId, signedWh), signature);
         if (signer != e.oracle) revert NotSignedByOracle(signer);
-        if (!MerkleProof.verifyCalldata(posted.proof, e.scheduleRoot, _rowLeaf(epochId, agentId, posted.energyWh)))
-        {
+        if (!MerkleProof.verifyCalldata(
+                posted.proof, e.scheduleRoot, _rowLeaf(epochId, agentId, posted.energyWh)
+            )) {
             revert InvalidScheduleProof();
         }
         for (uint256 t; t < ScheduleRows.HOURS; ++t) {
@@ -344,11 +351,15 @@ contract ClearingLedger is IClearingLedger, AccessControl, EIP712, ReentrancyGua
         if (trade.tradeIndex >= e.tradeCount || trade.hour >= ScheduleRows.HOURS) {
             return (true, TradeFault.IndexOutOfRange);
         }
-        if (!_isMember(e, trade.seller) || !_isMember(e, trade.buyer)) return (true, TradeFault.AgentNotInEpoch);
+        if (!_isMember(e, trade.seller) || !_isMember(e, trade.buyer)) {
+            return (true, TradeFault.AgentNotInEpoch);
+        }
         bytes32 root = e.scheduleRoot;
         if (
             !MerkleProof.verifyCalldata(seller.proof, root, _rowLeaf(epochId, trade.seller, seller.energyWh))
-                || !MerkleProof.verifyCalldata(buyer.proof, root, _rowLeaf(epochId, trade.buyer, buyer.energyWh))
+                || !MerkleProof.verifyCalldata(
+                    buyer.proof, root, _rowLeaf(epochId, trade.buyer, buyer.energyWh)
+                )
         ) revert InvalidScheduleProof();
         if (keccak256(abi.encode(tariff)) != e.tariffHash) revert TariffMismatch();
         int256 energy = int256(uint256(trade.energyWh));
@@ -399,9 +410,14 @@ contract ClearingLedger is IClearingLedger, AccessControl, EIP712, ReentrancyGua
     ///      committed in an earlier block and is not the epoch's oracle, the rest to the treasury.
     ///      So an oracle that voids its own epoch (or front-runs a challenger) loses at least the
     ///      treasury's share, and a copier of a challenger's transaction earns nothing.
-    function _void(uint32 epochId, Epoch storage e, Violation violation, uint256 detail, int256 amount, bytes32 salt)
-        private
-    {
+    function _void(
+        uint32 epochId,
+        Epoch storage e,
+        Violation violation,
+        uint256 detail,
+        int256 amount,
+        bytes32 salt
+    ) private {
         e.voided = true;
         e.bondReleased = true;
         uint256 bond = e.bond;
@@ -425,11 +441,17 @@ contract ClearingLedger is IClearingLedger, AccessControl, EIP712, ReentrancyGua
 
     function _tradeLeaf(uint32 epochId, TradeLeaf calldata t) private pure returns (bytes32) {
         return keccak256(
-            bytes.concat(keccak256(abi.encode(epochId, t.tradeIndex, t.seller, t.buyer, t.hour, t.energyWh, t.value)))
+            bytes.concat(
+                keccak256(abi.encode(epochId, t.tradeIndex, t.seller, t.buyer, t.hour, t.energyWh, t.value))
+            )
         );
     }
 
-    function _rowLeaf(uint32 epochId, uint16 agentId, int32[24] calldata energyWh) private pure returns (bytes32) {
+    function _rowLeaf(uint32 epochId, uint16 agentId, int32[24] calldata energyWh)
+        private
+        pure
+        returns (bytes32)
+    {
         return keccak256(bytes.concat(keccak256(abi.encode(epochId, agentId, energyWh))));
     }
 

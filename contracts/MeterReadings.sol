@@ -44,7 +44,9 @@ contract MeterReadings is IMeterReadings, EIP712 {
                 cachedId = r.epochId;
             }
             if (e.voided) revert EpochIsVoided(r.epochId);
-            if (block.timestamp > e.readingsCloseAt) revert ReadingWindowClosed(r.epochId, e.readingsCloseAt);
+            if (block.timestamp > e.readingsCloseAt) {
+                revert ReadingWindowClosed(r.epochId, e.readingsCloseAt);
+            }
             // A reading already on chain (a copy relayed first by someone else) is skipped, so that
             // one copied reading cannot make a relayer's whole batch revert.
             if (_commitments[r.epochId][r.agentId] != bytes32(0)) {
@@ -58,12 +60,18 @@ contract MeterReadings is IMeterReadings, EIP712 {
     }
 
     /// @inheritdoc IMeterReadings
-    function clearReadings(uint32 epochId, uint16 agentId, address meter, int32[24] calldata energyWh) external {
-        if (!IAccessControl(address(registry)).hasRole(Roles.REGISTRAR, msg.sender)) revert NotRegistrar(msg.sender);
+    function clearReadings(uint32 epochId, uint16 agentId, address meter, int32[24] calldata energyWh)
+        external
+    {
+        if (!IAccessControl(address(registry)).hasRole(Roles.REGISTRAR, msg.sender)) {
+            revert NotRegistrar(msg.sender);
+        }
         IClearingLedger.Epoch memory e = ledger.epoch(epochId);
         if (block.timestamp > e.readingsCloseAt) revert ReadingWindowClosed(epochId, e.readingsCloseAt);
         bytes32 stored = _commitments[epochId][agentId];
-        if (stored == bytes32(0) || stored != _commitment(meter, energyWh)) revert ReadingNotStored(epochId, agentId);
+        if (stored == bytes32(0) || stored != _commitment(meter, energyWh)) {
+            revert ReadingNotStored(epochId, agentId);
+        }
         if (!registry.isRetiredMeter(meter)) revert MeterKeyNotRetired(meter);
         delete _commitments[epochId][agentId];
         emit ReadingsCleared(epochId, agentId, meter);
@@ -84,7 +92,11 @@ contract MeterReadings is IMeterReadings, EIP712 {
     }
 
     /// @inheritdoc IMeterReadings
-    function commitments(uint32 epochId, uint16[] calldata agentIds) external view returns (bytes32[] memory out) {
+    function commitments(uint32 epochId, uint16[] calldata agentIds)
+        external
+        view
+        returns (bytes32[] memory out)
+    {
         out = new bytes32[](agentIds.length);
         mapping(uint16 => bytes32) storage stored = _commitments[epochId];
         for (uint256 i; i < agentIds.length; ++i) {
@@ -98,7 +110,11 @@ contract MeterReadings is IMeterReadings, EIP712 {
     }
 
     /// @dev Checks the agent and the signature; returns the signer (the agent's current meter key).
-    function _verify(SignedReading calldata r, IClearingLedger.Epoch memory e) private view returns (address) {
+    function _verify(SignedReading calldata r, IClearingLedger.Epoch memory e)
+        private
+        view
+        returns (address)
+    {
         IParticipantRegistry.Agent memory a = registry.agent(r.agentId);
         if (a.networkId != e.networkId || a.networkIndex >= e.agentCount) {
             revert AgentNotInNetwork(r.agentId, e.networkId);
@@ -110,11 +126,17 @@ contract MeterReadings is IMeterReadings, EIP712 {
         if (err == ECDSA.RecoverError.NoError && signer != a.meter && registry.isRetiredMeter(signer)) {
             revert RetiredMeterKey(r.agentId, signer);
         }
-        if (err != ECDSA.RecoverError.NoError || signer != a.meter) revert InvalidMeterSignature(r.agentId, signer);
+        if (err != ECDSA.RecoverError.NoError || signer != a.meter) {
+            revert InvalidMeterSignature(r.agentId, signer);
+        }
         return signer;
     }
 
-    function _digest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh) private view returns (bytes32) {
+    function _digest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh)
+        private
+        view
+        returns (bytes32)
+    {
         // EIP-712 encodes a fixed array as the hash of its elements, each padded to 32 bytes:
         // exactly abi.encode of the array.
         return _hashTypedDataV4(

@@ -129,7 +129,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         b.epochId = epochId;
         b.grid = e.gridAgent;
         b.gridAccount = _accounts[e.gridAgent];
-        if (!e.voided) b.commitments = meters.commitments(epochId, batch.agentIds);
+        b.commitments = meters.commitments(epochId, batch.agentIds);
         EpochBook storage book = _books[epochId];
         uint256 done = _settleEach(b, book, e, batch, tariff);
         uint32 settledAgents = book.settledAgents + uint32(done);
@@ -220,7 +220,11 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         }
         bool isGrid = agentId == b.grid;
         Position memory p = Positions.settle(
-            Day(e.mode, isGrid, hasReading, int256(uint256(e.toleranceWh))), batch.scheduleWh, batch.measuredWh, i, tariff
+            Day(e.mode, isGrid, hasReading, int256(uint256(e.toleranceWh))),
+            batch.scheduleWh,
+            batch.measuredWh,
+            i,
+            tariff
         );
         // Checked: the pot and the reserve cover every credit by construction (Positions); a
         // failure here would be a bug, and reverting keeps other epochs' funds untouched.
@@ -239,13 +243,25 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         }
         b.gridAccount.available = SafeCast.toUint128(b.gridAccount.available + p.forfeit + collected);
 
+        _record(book, b.epochId, agentId, p, collected);
+    }
+
+    /// @dev Adds a settled position to the epoch's book and reports it.
+    function _record(
+        EpochBook storage book,
+        uint32 epochId,
+        uint16 agentId,
+        Position memory p,
+        uint256 collected
+    ) private {
+        uint256 uncollected = p.shortfallCharge - collected;
         book.credited += SafeCast.toUint128(p.credit);
         book.forfeited += SafeCast.toUint128(p.forfeit);
         book.surplusCredited += SafeCast.toUint128(p.surplusCredit);
         book.shortfallCharged += SafeCast.toUint128(collected);
-        book.shortfallUncollected += SafeCast.toUint128(p.shortfallCharge - collected);
+        book.shortfallUncollected += SafeCast.toUint128(uncollected);
         emit PositionSettled(
-            b.epochId,
+            epochId,
             agentId,
             uint24(p.passedMask),
             p.lock,
@@ -253,7 +269,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             p.forfeit,
             p.surplusCredit,
             collected,
-            p.shortfallCharge - collected
+            uncollected
         );
     }
 
@@ -300,7 +316,10 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             mstore(ptr, meter)
             let src := add(packed.offset, mul(row, 96))
             for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
-                mstore(add(ptr, add(0x20, shl(5, t))), signextend(3, shr(224, calldataload(add(src, shl(2, t))))))
+                mstore(
+                    add(ptr, add(0x20, shl(5, t))),
+                    signextend(3, shr(224, calldataload(add(src, shl(2, t)))))
+                )
             }
             h := keccak256(ptr, 0x320)
         }

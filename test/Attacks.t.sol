@@ -7,8 +7,8 @@ import {IParticipantRegistry} from "../contracts/interfaces/IParticipantRegistry
 import {ISettlement} from "../contracts/interfaces/ISettlement.sol";
 import {ScheduleRows} from "../contracts/libraries/ScheduleRows.sol";
 import {SettlementMode, Tariff} from "../contracts/types/Tariff.sol";
-import {MarketFixture} from "./utils/MarketFixture.sol";
 import {SettleCall, TradeData} from "./utils/MarketBase.sol";
+import {MarketFixture} from "./utils/MarketFixture.sol";
 import {MerkleBuilder} from "./utils/MerkleBuilder.sol";
 
 /// @notice Each attack found on the earlier contracts, tried again: every test is named after the
@@ -134,7 +134,9 @@ contract AttacksTest is MarketFixture {
             stranger, makeAddr("m1"), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false
         );
         vm.expectRevert(IParticipantRegistry.TooManyAgents.selector);
-        registry.registerAgent(stranger, makeAddr("m2"), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false);
+        registry.registerAgent(
+            stranger, makeAddr("m2"), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false
+        );
         vm.stopPrank();
         assertEq(last, type(uint16).max - 1);
         assertEq(registry.agentCount(), type(uint16).max);
@@ -144,7 +146,9 @@ contract AttacksTest is MarketFixture {
         (rows[1][0], rows[5][0]) = (100, -100);
         fund(last, 6000);
         vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, networkId, SettlementMode.Thesis, 0, 0), packRows(rows), flatTariff());
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, networkId, SettlementMode.Thesis, 0, 0), packRows(rows), flatTariff()
+        );
         vm.warp(block.timestamp + READING_WINDOW + 1);
         SettleCall memory c =
             settleCall(EPOCH, members, rows, rows, new address[](members.length), allIndices(members.length));
@@ -167,13 +171,34 @@ contract AttacksTest is MarketFixture {
     function _settleGasWithBuyerAt(uint256 buyerId) internal returns (uint256 gas) {
         vm.startPrank(registrar);
         uint32 net = networks.registerNetwork(3, 1, FLOW_TOLERANCE_WH, triangleLimits(), trianglePtdf());
-        uint16 grid = registry.registerAgent(stranger, makeAddr(string.concat("g", vm.toString(buyerId))), net, 1, IParticipantRegistry.AgentKind.Grid, false);
-        uint16 seller = registry.registerAgent(stranger, makeAddr(string.concat("s", vm.toString(buyerId))), net, 2, IParticipantRegistry.AgentKind.Seller, false);
+        uint16 grid = registry.registerAgent(
+            stranger,
+            makeAddr(string.concat("g", vm.toString(buyerId))),
+            net,
+            1,
+            IParticipantRegistry.AgentKind.Grid,
+            false
+        );
+        uint16 seller = registry.registerAgent(
+            stranger,
+            makeAddr(string.concat("s", vm.toString(buyerId))),
+            net,
+            2,
+            IParticipantRegistry.AgentKind.Seller,
+            false
+        );
         vm.stopPrank();
         if (buyerId == 0) buyerId = registry.agentCount();
         else jumpAgentIds(buyerId);
         vm.prank(registrar);
-        uint16 buyer = registry.registerAgent(stranger, makeAddr(string.concat("b", vm.toString(buyerId))), net, 3, IParticipantRegistry.AgentKind.Buyer, false);
+        uint16 buyer = registry.registerAgent(
+            stranger,
+            makeAddr(string.concat("b", vm.toString(buyerId))),
+            net,
+            3,
+            IParticipantRegistry.AgentKind.Buyer,
+            false
+        );
         assertEq(buyer, buyerId);
         uint16[] memory members = new uint16[](3);
         (members[0], members[1], members[2]) = (grid, seller, buyer);
@@ -184,7 +209,9 @@ contract AttacksTest is MarketFixture {
         fund(buyer, lockOf(rows[2], flatTariff()));
         uint32 epochId = uint32(buyerId);
         vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(params(epochId, net, SettlementMode.Thesis, 0, 0), packRows(rows), flatTariff());
+        ledger.postEpoch{value: MIN_BOND}(
+            params(epochId, net, SettlementMode.Thesis, 0, 0), packRows(rows), flatTariff()
+        );
         vm.warp(block.timestamp + READING_WINDOW + 1);
         SettleCall memory c = settleCall(epochId, members, rows, rows, new address[](3), allIndices(3));
         uint256 before = gasleft();

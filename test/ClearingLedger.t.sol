@@ -8,8 +8,8 @@ import {IParticipantRegistry} from "../contracts/interfaces/IParticipantRegistry
 import {ISettlement} from "../contracts/interfaces/ISettlement.sol";
 import {ScheduleRows} from "../contracts/libraries/ScheduleRows.sol";
 import {SettlementMode, Tariff} from "../contracts/types/Tariff.sol";
-import {MarketFixture} from "./utils/MarketFixture.sol";
 import {TradeData} from "./utils/MarketBase.sol";
+import {MarketFixture} from "./utils/MarketFixture.sol";
 import {MerkleBuilder} from "./utils/MerkleBuilder.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -112,9 +112,13 @@ contract ClearingLedgerTest is MarketFixture {
     function test_postEpoch_refusesRowsOfTheWrongLength() public {
         bytes memory rows = packRows(balancedRows());
         vm.prank(oracle);
-        vm.expectRevert(abi.encodeWithSelector(ScheduleRows.RowsLengthMismatch.selector, rows.length - 96, AGENTS));
+        vm.expectRevert(
+            abi.encodeWithSelector(ScheduleRows.RowsLengthMismatch.selector, rows.length - 96, AGENTS)
+        );
         ledger.postEpoch{value: MIN_BOND}(
-            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), _slice(rows, rows.length - 96), flatTariff()
+            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0),
+            _slice(rows, rows.length - 96),
+            flatTariff()
         );
     }
 
@@ -123,12 +127,16 @@ contract ClearingLedgerTest is MarketFixture {
         t.surplus[4] = PRICE + 1;
         vm.prank(oracle);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TariffOutOfOrder.selector, 4));
-        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(balancedRows()), t);
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(balancedRows()), t
+        );
         t = flatTariff();
         t.shortfall[9] = PRICE - 1;
         vm.prank(oracle);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.TariffOutOfOrder.selector, 9));
-        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(balancedRows()), t);
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(balancedRows()), t
+        );
     }
 
     function test_postEpoch_validatesItsParameters() public {
@@ -138,7 +146,9 @@ contract ClearingLedgerTest is MarketFixture {
 
         bytes32 role = ledger.ORACLE_ROLE();
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
+        );
         ledger.postEpoch(p, rows, t);
 
         vm.startPrank(oracle);
@@ -174,12 +184,16 @@ contract ClearingLedgerTest is MarketFixture {
         uint32 empty = networks.registerNetwork(3, 1, 3, triangleLimits(), trianglePtdf());
         vm.prank(oracle);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NetworkNotPostable.selector, empty));
-        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, empty, SettlementMode.Imbalance, 0, 0), "", flatTariff());
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, empty, SettlementMode.Imbalance, 0, 0), "", flatTariff()
+        );
         vm.prank(registrar);
         registry.registerAgent(stranger, makeAddr("m"), empty, 2, IParticipantRegistry.AgentKind.Buyer, false);
         vm.prank(oracle);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NetworkNotPostable.selector, empty));
-        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, empty, SettlementMode.Imbalance, 0, 0), new bytes(96), flatTariff());
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, empty, SettlementMode.Imbalance, 0, 0), new bytes(96), flatTariff()
+        );
     }
 
     function test_postEpoch_refusesBeforeSettlementIsBound() public {
@@ -194,12 +208,16 @@ contract ClearingLedgerTest is MarketFixture {
 
     function test_bindSettlement_onceAndOnlyByTheAdmin() public {
         vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(IClearingLedger.SettlementBinding.selector, address(settlement)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IClearingLedger.SettlementBinding.selector, address(settlement))
+        );
         ledger.bindSettlement(ISettlement(stranger));
         ClearingLedger fresh = new ClearingLedger(admin, registry, 1, 1, 0, 5000, treasury);
         vm.prank(stranger);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0)
+            )
         );
         fresh.bindSettlement(settlement);
         vm.prank(admin);
@@ -246,7 +264,9 @@ contract ClearingLedgerTest is MarketFixture {
         int256 flow = int256(333_333_333) * (-int256(extra)) - int256(333_333_333) * int256(extra);
         bool overloaded = flow < -int256(503) * 1e9;
         vm.prank(stranger);
-        if (!overloaded) vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+        if (!overloaded) {
+            vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+        }
         ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
         assertEq(ledger.epoch(EPOCH).voided, overloaded);
     }
@@ -313,7 +333,9 @@ contract ClearingLedgerTest is MarketFixture {
         postBalanced(EPOCH, SettlementMode.Imbalance);
         uint256 before = oracle.balance;
         vm.expectRevert(
-            abi.encodeWithSelector(IClearingLedger.ChallengeWindowOpen.selector, EPOCH, ledger.epoch(EPOCH).challengeEndsAt)
+            abi.encodeWithSelector(
+                IClearingLedger.ChallengeWindowOpen.selector, EPOCH, ledger.epoch(EPOCH).challengeEndsAt
+            )
         );
         ledger.releaseBond(EPOCH);
         vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
@@ -350,7 +372,9 @@ contract ClearingLedgerTest is MarketFixture {
         );
     }
 
-    function _assertTradeFault(TradeData[] memory trades, uint256 index, IClearingLedger.TradeFault fault) internal {
+    function _assertTradeFault(TradeData[] memory trades, uint256 index, IClearingLedger.TradeFault fault)
+        internal
+    {
         _post(balancedRows(), trades);
         vm.expectEmit(address(ledger));
         emit IClearingLedger.EpochVoided(
@@ -410,12 +434,20 @@ contract ClearingLedgerTest is MarketFixture {
         int32[24][] memory rows = balancedRows();
         vm.expectRevert(IClearingLedger.InvalidTradeProof.selector);
         ledger.disputeTrade(
-            EPOCH, leafOf(forged), proof, rowProof(EPOCH, ids(), rows, 1), rowProof(EPOCH, ids(), rows, 3), flatTariff(), 0
+            EPOCH,
+            leafOf(forged),
+            proof,
+            rowProof(EPOCH, ids(), rows, 1),
+            rowProof(EPOCH, ids(), rows, 3),
+            flatTariff(),
+            0
         );
         IClearingLedger.RowProof memory wrong = rowProof(EPOCH, ids(), rows, 1);
         wrong.energyWh[0] = 1;
         vm.expectRevert(IClearingLedger.InvalidScheduleProof.selector);
-        ledger.disputeTrade(EPOCH, leafOf(trades[0]), proof, wrong, rowProof(EPOCH, ids(), rows, 3), flatTariff(), 0);
+        ledger.disputeTrade(
+            EPOCH, leafOf(trades[0]), proof, wrong, rowProof(EPOCH, ids(), rows, 3), flatTariff(), 0
+        );
         Tariff memory t = flatTariff();
         t.price[0] = 1;
         vm.expectRevert(IClearingLedger.TariffMismatch.selector);

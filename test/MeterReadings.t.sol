@@ -5,8 +5,8 @@ import {IClearingLedger} from "../contracts/interfaces/IClearingLedger.sol";
 import {IMeterReadings} from "../contracts/interfaces/IMeterReadings.sol";
 import {IParticipantRegistry} from "../contracts/interfaces/IParticipantRegistry.sol";
 import {SettlementMode} from "../contracts/types/Tariff.sol";
-import {MarketFixture} from "./utils/MarketFixture.sol";
 import {TradeData} from "./utils/MarketBase.sol";
+import {MarketFixture} from "./utils/MarketFixture.sol";
 
 contract MeterReadingsTest is MarketFixture {
     uint32 internal constant EPOCH = 7;
@@ -72,8 +72,7 @@ contract MeterReadingsTest is MarketFixture {
     function testFuzz_submitReadings_rejectsAWrongSigner(uint256 key) public {
         key = bound(key, 1, 1e70);
         vm.assume(key != meterKeys[1]);
-        IMeterReadings.SignedReading memory r =
-            signedReading(EPOCH, 1, exactRow(1), key);
+        IMeterReadings.SignedReading memory r = signedReading(EPOCH, 1, exactRow(1), key);
         vm.expectRevert(
             abi.encodeWithSelector(IMeterReadings.InvalidMeterSignature.selector, 1, vm.addr(key))
         );
@@ -92,8 +91,7 @@ contract MeterReadingsTest is MarketFixture {
 
     function test_submitReadings_rejectsAReadingSignedForAnotherAgent() public {
         // Agent 1's meter signs a reading that names agent 3.
-        IMeterReadings.SignedReading memory r =
-            signedReading(EPOCH, 3, exactRow(3), meterKeys[1]);
+        IMeterReadings.SignedReading memory r = signedReading(EPOCH, 3, exactRow(3), meterKeys[1]);
         vm.expectRevert(
             abi.encodeWithSelector(IMeterReadings.InvalidMeterSignature.selector, 3, vm.addr(meterKeys[1]))
         );
@@ -116,8 +114,7 @@ contract MeterReadingsTest is MarketFixture {
     }
 
     function test_submitReadings_rejectsAnUnpostedEpoch() public {
-        IMeterReadings.SignedReading memory r =
-            signedReading(99, 1, exactRow(1), meterKeys[1]);
+        IMeterReadings.SignedReading memory r = signedReading(99, 1, exactRow(1), meterKeys[1]);
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.EpochNotPosted.selector, 99));
         meters.submitReadings(one(r));
     }
@@ -177,8 +174,7 @@ contract MeterReadingsTest is MarketFixture {
         uint16 id = registry.registerAgent(
             stranger, vm.addr(key), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false
         );
-        IMeterReadings.SignedReading memory r =
-            signedReading(EPOCH, id, exactRow(1), key);
+        IMeterReadings.SignedReading memory r = signedReading(EPOCH, id, exactRow(1), key);
         vm.expectRevert(abi.encodeWithSelector(IMeterReadings.AgentNotInNetwork.selector, id, networkId));
         meters.submitReadings(one(r));
     }

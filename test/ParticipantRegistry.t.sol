@@ -100,7 +100,9 @@ contract ParticipantRegistryTest is MarketFixture {
     function test_registerAgent_theLastIdFitsAndTheCountNeverWraps() public {
         jumpAgentIds(registry.MAX_AGENTS() - 1);
         vm.prank(registrar);
-        uint16 id = registry.registerAgent(stranger, newMeter, networkId, 1, IParticipantRegistry.AgentKind.Buyer, false);
+        uint16 id = registry.registerAgent(
+            stranger, newMeter, networkId, 1, IParticipantRegistry.AgentKind.Buyer, false
+        );
         assertEq(id, type(uint16).max - 1);
         assertEq(registry.agentCount(), type(uint16).max);
     }

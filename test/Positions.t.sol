@@ -121,17 +121,18 @@ contract PositionsTest is Test {
         _assertEq(harness.settle(day, _pack(s), _pack(m), t), _reference(day, s, m, t));
     }
 
-    function testFuzz_commitments_lockAndSupplyAreThoseOfAHonestSettlement(int32[24] memory s, Tariff memory t)
-        public
-        view
-    {
+    function testFuzz_commitments_lockAndSupplyAreThoseOfAHonestSettlement(
+        int32[24] memory s,
+        Tariff memory t
+    ) public view {
         s = _boundRow(s, 1e8);
         for (uint256 h; h < 24; ++h) {
             if (s[h] == MISSING) s[h] = 0;
         }
         t = _boundTariff(t);
         (uint256 lock, uint256 supplyValue, uint256 supplyWh,) = harness.commitments(_pack(s), t);
-        Position memory p = harness.settle(Day(SettlementMode.Imbalance, false, true, 0), _pack(s), _pack(s), t);
+        Position memory p =
+            harness.settle(Day(SettlementMode.Imbalance, false, true, 0), _pack(s), _pack(s), t);
         assertEq(lock, p.lock);
         assertEq(supplyValue, p.credit);
         uint256 wh;
@@ -144,10 +145,12 @@ contract PositionsTest is Test {
     /// Deviating on purpose never pays: in imbalance mode, whatever an agent meters instead of its
     /// schedule changes what it receives by at most the day-ahead value of the energy it moved plus
     /// the tolerance band (one base unit of rounding either way).
-    function testFuzz_settle_deviatingNeverPays(int32[24] memory s, int32[24] memory m, Tariff memory t, uint32 tolerance)
-        public
-        view
-    {
+    function testFuzz_settle_deviatingNeverPays(
+        int32[24] memory s,
+        int32[24] memory m,
+        Tariff memory t,
+        uint32 tolerance
+    ) public view {
         s = _boundRow(s, 1e7);
         m = _boundRow(m, 1e7);
         t = _boundTariff(t);
@@ -161,7 +164,8 @@ contract PositionsTest is Test {
         Day memory day = Day(SettlementMode.Imbalance, false, true, tol);
         Position memory honest = harness.settle(day, _pack(s), _pack(s), t);
         Position memory deviant = harness.settle(day, _pack(s), _pack(m), t);
-        int256 net = int256(deviant.credit + deviant.surplusCredit) - int256(deviant.lock + deviant.shortfallCharge);
+        int256 net =
+            int256(deviant.credit + deviant.surplusCredit) - int256(deviant.lock + deviant.shortfallCharge);
         int256 netHonest = int256(honest.credit) - int256(honest.lock);
         assertEq(honest.surplusCredit + honest.shortfallCharge, 0);
         assertLe(net - netHonest, bound_ / 1000 + 2);
@@ -178,7 +182,8 @@ contract PositionsTest is Test {
         for (uint256 h; h < 24; ++h) {
             (t.price[h], t.shortfall[h], t.surplus[h]) = (60_000, 250_000, 30_000);
         }
-        Position memory p = harness.settle(Day(SettlementMode.Imbalance, false, true, 50), _pack(s), _pack(m), t);
+        Position memory p =
+            harness.settle(Day(SettlementMode.Imbalance, false, true, 50), _pack(s), _pack(m), t);
         assertEq(p.credit, 24_000);
         assertEq(p.lock, 18_000);
         assertEq(p.shortfallCharge, (400 + 300) * 250);

@@ -10,7 +10,11 @@ contract ScheduleRowsHarness {
         return ScheduleRows.at(packed, row, hour);
     }
 
-    function leaf(uint32 epochId, uint16 agentId, bytes calldata packed, uint256 row) external pure returns (bytes32) {
+    function leaf(uint32 epochId, uint16 agentId, bytes calldata packed, uint256 row)
+        external
+        pure
+        returns (bytes32)
+    {
         return ScheduleRows.leaf(epochId, agentId, packed, row);
     }
 
@@ -33,7 +37,10 @@ contract ScheduleRowsTest is Test {
         }
     }
 
-    function testFuzz_at_readsSignedValuesOfEveryRowAndHour(int32[24] memory a, int32[24] memory b) public view {
+    function testFuzz_at_readsSignedValuesOfEveryRowAndHour(int32[24] memory a, int32[24] memory b)
+        public
+        view
+    {
         bytes memory packed = _pack(a, b);
         for (uint256 h; h < 24; ++h) {
             assertEq(harness.at(packed, 0, h), a[h]);
@@ -41,10 +48,11 @@ contract ScheduleRowsTest is Test {
         }
     }
 
-    function testFuzz_leaf_isTheStandardLeafOfTheAbiEncodedRow(uint32 epochId, uint16 agentId, int32[24] memory a)
-        public
-        view
-    {
+    function testFuzz_leaf_isTheStandardLeafOfTheAbiEncodedRow(
+        uint32 epochId,
+        uint16 agentId,
+        int32[24] memory a
+    ) public view {
         bytes32 expected = keccak256(bytes.concat(keccak256(abi.encode(epochId, agentId, a))));
         assertEq(harness.leaf(epochId, agentId, _pack(a, a), 1), expected);
     }

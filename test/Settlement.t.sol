@@ -8,8 +8,8 @@ import {ISettlement} from "../contracts/interfaces/ISettlement.sol";
 import {ScheduleRows} from "../contracts/libraries/ScheduleRows.sol";
 import {SettlementMode, Tariff} from "../contracts/types/Tariff.sol";
 import {FeeToken} from "./utils/FeeToken.sol";
-import {MarketFixture} from "./utils/MarketFixture.sol";
 import {SettleCall, TradeData} from "./utils/MarketBase.sol";
+import {MarketFixture} from "./utils/MarketFixture.sol";
 
 contract SettlementTest is MarketFixture {
     uint32 internal constant EPOCH = 7;
@@ -156,7 +156,9 @@ contract SettlementTest is MarketFixture {
         emit ISettlement.PositionSettled(EPOCH, 0, 0xffffff, 0, uint256(_dayValue(100)), 0, 0, 0, 0);
         vm.expectEmit(address(settlement));
         // One Wh beyond the tolerance is credited at the surplus price, rounded down: 30 µ$.
-        emit ISettlement.PositionSettled(EPOCH, 1, 0xffffff & ~uint24(1 << 5), 0, uint256(_dayValue(600)), 0, 30, 0, 0);
+        emit ISettlement.PositionSettled(
+            EPOCH, 1, 0xffffff & ~uint24(1 << 5), 0, uint256(_dayValue(600)), 0, 30, 0, 0
+        );
         settlement.settleAgents(EPOCH, c.batch, c.proof, c.flagBits, flatTariff());
     }
 
@@ -265,7 +267,9 @@ contract SettlementTest is MarketFixture {
         fund(3, 61);
         fund(0, reserveOf(ids(), rows, 0, t));
         vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(rows), t);
+        ledger.postEpoch{value: MIN_BOND}(
+            params(EPOCH, networkId, SettlementMode.Imbalance, 0, 0), packRows(rows), t
+        );
         submitReadings(EPOCH, rows);
         vm.warp(block.timestamp + READING_WINDOW + 1);
         SettleCall memory c = settleCall(EPOCH, ids(), rows, rows, meterAddresses(), allIndices(AGENTS));

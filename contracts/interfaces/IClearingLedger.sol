@@ -144,7 +144,11 @@ interface IClearingLedger {
     event BondReleased(uint32 indexed epochId, address indexed oracle, uint256 amount);
     /// @notice The deployment's windows, minimum bond, challenger share and treasury.
     event ParametersSet(
-        uint64 readingWindow, uint64 challengeWindow, uint128 minBond, uint16 challengerShareBps, address treasury
+        uint64 readingWindow,
+        uint64 challengeWindow,
+        uint128 minBond,
+        uint16 challengerShareBps,
+        address treasury
     );
     /// @notice The settlement contract that holds the escrow was bound (once).
     event SettlementBound(address settlement);

@@ -23,7 +23,9 @@ interface IMeterReadings {
     }
 
     /// @notice A meter's readings were stored.
-    event ReadingsSubmitted(uint32 indexed epochId, uint16 indexed agentId, address indexed meter, int32[24] energyWh);
+    event ReadingsSubmitted(
+        uint32 indexed epochId, uint16 indexed agentId, address indexed meter, int32[24] energyWh
+    );
     /// @notice A relayed reading was already on chain and was skipped.
     event ReadingSkipped(uint32 indexed epochId, uint16 indexed agentId);
     /// @notice The registrar cleared a reading signed with a key it has since retired.
@@ -63,7 +65,8 @@ interface IMeterReadings {
 
     /// @notice Clears a stored reading whose signing key the registrar has retired (revoked or
     ///         rotated out), while the reading window is open. Only the registrar role.
-    function clearReadings(uint32 epochId, uint16 agentId, address meter, int32[24] calldata energyWh) external;
+    function clearReadings(uint32 epochId, uint16 agentId, address meter, int32[24] calldata energyWh)
+        external;
 
     /// @notice The EIP-712 digest a meter signs for these readings.
     function readingDigest(uint32 epochId, uint16 agentId, int32[24] calldata energyWh)

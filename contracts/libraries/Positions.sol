@@ -84,11 +84,13 @@ library Positions {
     /// @param day How to settle it (see Day).
     /// @param rows Packed schedule rows; the agent's is at `row`.
     /// @param measured Packed readings; the agent's is at `row` (ignored without a reading).
-    function settle(Day memory day, bytes calldata rows, bytes calldata measured, uint256 row, Tariff calldata tariff)
-        internal
-        pure
-        returns (Position memory p)
-    {
+    function settle(
+        Day memory day,
+        bytes calldata rows,
+        bytes calldata measured,
+        uint256 row,
+        Tariff calldata tariff
+    ) internal pure returns (Position memory p) {
         // The amounts accumulate unrounded in `p`, then are rounded once.
         for (uint256 t; t < ScheduleRows.HOURS; ++t) {
             int256 m = day.hasReading ? ScheduleRows.at(measured, row, t) : MISSING;

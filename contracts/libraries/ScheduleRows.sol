@@ -45,7 +45,10 @@ library ScheduleRows {
             mstore(add(ptr, 0x20), agentId)
             let src := add(packed.offset, mul(row, 96))
             for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
-                mstore(add(ptr, add(0x40, shl(5, t))), signextend(3, shr(224, calldataload(add(src, shl(2, t))))))
+                mstore(
+                    add(ptr, add(0x40, shl(5, t))),
+                    signextend(3, shr(224, calldataload(add(src, shl(2, t)))))
+                )
             }
             mstore(0x00, keccak256(ptr, 0x340))
             h := keccak256(0x00, 0x20)

@@ -104,10 +104,18 @@ abstract contract MarketBase is Test {
 
     // ---------------------------------------------------------------- schedule rows
 
+    /// @notice Rows packed as the contracts take them: 24 int32 big-endian per row, back to back.
     function packRows(int32[24][] memory rows) internal pure returns (bytes memory out) {
+        out = new bytes(rows.length * 96);
         for (uint256 k; k < rows.length; ++k) {
+            int32[24] memory row = rows[k];
             for (uint256 h; h < 24; ++h) {
-                out = bytes.concat(out, abi.encodePacked(rows[k][h]));
+                uint32 v = uint32(row[h]);
+                uint256 at = k * 96 + h * 4;
+                out[at] = bytes1(uint8(v >> 24));
+                out[at + 1] = bytes1(uint8(v >> 16));
+                out[at + 2] = bytes1(uint8(v >> 8));
+                out[at + 3] = bytes1(uint8(v));
             }
         }
     }
@@ -138,11 +146,13 @@ abstract contract MarketBase is Test {
 
     // ---------------------------------------------------------------- epochs
 
-    function params(uint32 epochId, uint32 networkId, SettlementMode mode, bytes32 tradeRoot, uint32 tradeCount)
-        internal
-        pure
-        returns (IClearingLedger.EpochParams memory)
-    {
+    function params(
+        uint32 epochId,
+        uint32 networkId,
+        SettlementMode mode,
+        bytes32 tradeRoot,
+        uint32 tradeCount
+    ) internal pure returns (IClearingLedger.EpochParams memory) {
         return IClearingLedger.EpochParams({
             epochId: epochId,
             networkId: networkId,
@@ -210,23 +220,32 @@ abstract contract MarketBase is Test {
     bytes32 internal constant CONSENSUS_TYPEHASH =
         keccak256("ConsensusSchedule(uint32 epochId,uint16 agentId,int32[24] energyWh)");
 
-    function _typedDigest(string memory name, address verifier, bytes32 typeHash, uint32 epochId, uint16 agentId, int32[24] memory energyWh)
-        private
-        view
-        returns (bytes32)
-    {
-        bytes32 domain =
-            keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name)), keccak256("1"), block.chainid, verifier));
+    function _typedDigest(
+        string memory name,
+        address verifier,
+        bytes32 typeHash,
+        uint32 epochId,
+        uint16 agentId,
+        int32[24] memory energyWh
+    ) private view returns (bytes32) {
+        bytes32 domain = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name)), keccak256("1"), block.chainid, verifier)
+        );
         bytes32[] memory words = new bytes32[](24);
         for (uint256 h; h < 24; ++h) {
             words[h] = bytes32(uint256(int256(energyWh[h])));
         }
-        bytes32 structHash = keccak256(abi.encode(typeHash, epochId, agentId, keccak256(abi.encodePacked(words))));
+        bytes32 structHash =
+            keccak256(abi.encode(typeHash, epochId, agentId, keccak256(abi.encodePacked(words))));
         return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
     }
 
     /// @notice The EIP-712 digest of a meter reading, computed here independently of the contract.
-    function readingDigest(uint32 epochId, uint16 agentId, int32[24] memory energyWh) internal view returns (bytes32) {
+    function readingDigest(uint32 epochId, uint16 agentId, int32[24] memory energyWh)
+        internal
+        view
+        returns (bytes32)
+    {
         return _typedDigest("GridMarket Meter", address(meters), READING_TYPEHASH, epochId, agentId, energyWh);
     }
 
@@ -236,7 +255,9 @@ abstract contract MarketBase is Test {
         view
         returns (bytes32)
     {
-        return _typedDigest("GridMarket Clearing", address(ledger), CONSENSUS_TYPEHASH, epochId, agentId, energyWh);
+        return _typedDigest(
+            "GridMarket Clearing", address(ledger), CONSENSUS_TYPEHASH, epochId, agentId, energyWh
+        );
     }
 
     function sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
@@ -249,10 +270,16 @@ abstract contract MarketBase is Test {
         view
         returns (IMeterReadings.SignedReading memory)
     {
-        return IMeterReadings.SignedReading(epochId, agentId, values, sign(key, readingDigest(epochId, agentId, values)));
+        return IMeterReadings.SignedReading(
+            epochId, agentId, values, sign(key, readingDigest(epochId, agentId, values))
+        );
     }
 
-    function one(IMeterReadings.SignedReading memory r) internal pure returns (IMeterReadings.SignedReading[] memory b) {
+    function one(IMeterReadings.SignedReading memory r)
+        internal
+        pure
+        returns (IMeterReadings.SignedReading[] memory b)
+    {
         b = new IMeterReadings.SignedReading[](1);
         b[0] = r;
     }
@@ -300,7 +327,9 @@ abstract contract MarketBase is Test {
 
     function tradeHash(uint32 epochId, TradeData memory t) internal pure returns (bytes32) {
         return keccak256(
-            bytes.concat(keccak256(abi.encode(epochId, t.tradeIndex, t.seller, t.buyer, t.hour, t.energyWh, t.value)))
+            bytes.concat(
+                keccak256(abi.encode(epochId, t.tradeIndex, t.seller, t.buyer, t.hour, t.energyWh, t.value))
+            )
         );
     }
 

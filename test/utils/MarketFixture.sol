@@ -108,7 +108,11 @@ abstract contract MarketFixture is MarketBase {
         internal
     {
         IClearingLedger.EpochParams memory p = params(
-            epochId, networkId, mode, trades.length == 0 ? bytes32(0) : tradeTree(epochId, trades)[0], uint32(trades.length)
+            epochId,
+            networkId,
+            mode,
+            trades.length == 0 ? bytes32(0) : tradeTree(epochId, trades)[0],
+            uint32(trades.length)
         );
         vm.prank(oracle);
         ledger.postEpoch{value: MIN_BOND}(p, packRows(rows), flatTariff());

@@ -26,6 +26,7 @@ contract MarketHandler is MarketBase {
 
     uint256 internal constant MAX_EPOCHS = 4;
     uint256 internal constant ORACLE_KEY = 0x0a11ce;
+    uint8 internal constant TRADE_HOURS = 2;
 
     enum Kind {
         Honest,
@@ -61,6 +62,12 @@ contract MarketHandler is MarketBase {
     mapping(uint32 epochId => TradeData[]) internal _trades;
     mapping(uint32 epochId => int32[24]) internal _signedRow;
     mapping(uint32 epochId => mapping(uint256 index => StoredReading)) internal _readings;
+    /// @dev Per epoch and network position, computed at posting from the rows (the rule of
+    ///      Positions written again): what the agent locks, its supply value, its largest surplus
+    ///      credit, all in base units.
+    mapping(uint32 epochId => uint256[]) public lockAt;
+    mapping(uint32 epochId => uint256[]) public supplyValueAt;
+    mapping(uint32 epochId => uint256[]) public surplusCapAt;
 
     // ghost totals
     uint256 public ghost_deposited;
@@ -140,8 +147,9 @@ contract MarketHandler is MarketBase {
             rows[1][hour] += 1;
             _fundFor(rows, true);
             vm.prank(oracle);
-            try ledger.postEpoch{value: MIN_BOND}(_params(epochId, true, bytes32(0), 0), packRows(rows), flatTariff())
-            {
+            try ledger.postEpoch{value: MIN_BOND}(
+                _params(epochId, true, bytes32(0), 0), packRows(rows), flatTariff()
+            ) {
                 ghost_corruptPosted++;
             } catch {}
             return;
@@ -154,8 +162,9 @@ contract MarketHandler is MarketBase {
                 fewer[k] = rows[k];
             }
             vm.prank(oracle);
-            try ledger.postEpoch{value: MIN_BOND}(_params(epochId, true, bytes32(0), 0), packRows(fewer), flatTariff())
-            {
+            try ledger.postEpoch{value: MIN_BOND}(
+                _params(epochId, true, bytes32(0), 0), packRows(fewer), flatTariff()
+            ) {
                 ghost_corruptPosted++;
             } catch {}
             return;
@@ -234,8 +243,10 @@ contract MarketHandler is MarketBase {
         if (!ok) return;
         calls["report"]++;
         int32[24][] memory rows = _rows[g.id];
+        IMeterReadings.SignedReading[] memory batch = new IMeterReadings.SignedReading[](agentCount);
+        uint256 n;
         for (uint256 k; k < agentCount; ++k) {
-            if (_readings[g.id][k].stored) continue;
+            if (_readings[g.id][k].stored || registry.agent(members[k]).meter == address(0)) continue;
             uint256 mode = (modes >> (k * 3)) % 8;
             if (mode == 7) continue; // this meter does not report
             int32[24] memory values = rows[k];
@@ -244,8 +255,17 @@ contract MarketHandler is MarketBase {
             if (mode == 4) values[hour] += int32(TOLERANCE_WH) + 1 + int32(uint32(drift) % 500);
             if (mode == 5) values[hour] -= int32(TOLERANCE_WH) + 1 + int32(uint32(drift) % 500);
             if (mode == 6) values[hour] = type(int32).min;
-            _submit(g.id, k, values, keyOf[k]);
+            batch[n++] = signedReading(g.id, members[k], values, keyOf[k]);
         }
+        if (n == 0) return;
+        assembly ("memory-safe") {
+            mstore(batch, n)
+        }
+        try meters.submitReadings(batch) {
+            for (uint256 i; i < n; ++i) {
+                _recordReading(g.id, batch[i]);
+            }
+        } catch {}
     }
 
     /// A griefer copies one reading out of a relayer's pending batch and gets it in first; the
@@ -392,6 +412,44 @@ contract MarketHandler is MarketBase {
         return _rows[epochId];
     }
 
+    function locksOf(uint32 epochId) external view returns (uint256[] memory) {
+        return lockAt[epochId];
+    }
+
+    function supplyValuesOf(uint32 epochId) external view returns (uint256[] memory) {
+        return supplyValueAt[epochId];
+    }
+
+    function surplusCapsOf(uint32 epochId) external view returns (uint256[] memory) {
+        return surplusCapAt[epochId];
+    }
+
+    /// The ghost values of every network position in one call (the invariants run after every
+    /// action, so they read arrays instead of one mapping entry at a time).
+    function ghostsOf(uint32 epochId)
+        external
+        view
+        returns (
+            uint256[] memory credit,
+            uint256[] memory surplus,
+            uint256[] memory settledTimes,
+            bytes32[] memory commitments
+        )
+    {
+        credit = new uint256[](agentCount);
+        surplus = new uint256[](agentCount);
+        settledTimes = new uint256[](agentCount);
+        commitments = new bytes32[](agentCount);
+        for (uint256 k; k < agentCount; ++k) {
+            uint16 id = members[k];
+            credit[k] = ghost_credit[epochId][id] + ghost_forfeit[epochId][id];
+            surplus[k] = ghost_surplusCredit[epochId][id];
+            settledTimes[k] = ghost_settledTimes[epochId][id];
+            StoredReading storage r = _readings[epochId][k];
+            if (r.stored) commitments[k] = keccak256(abi.encode(r.meter, r.values));
+        }
+    }
+
     function membersList() external view returns (uint16[] memory) {
         return members;
     }
@@ -407,23 +465,48 @@ contract MarketHandler is MarketBase {
         view
         returns (IClearingLedger.EpochParams memory)
     {
-        return params(epochId, networkId, thesis ? SettlementMode.Thesis : SettlementMode.Imbalance, tradeRoot, tradeCount);
+        return params(
+            epochId,
+            networkId,
+            thesis ? SettlementMode.Thesis : SettlementMode.Imbalance,
+            tradeRoot,
+            tradeCount
+        );
     }
 
-    function _post(int32[24][] memory rows, TradeData[] memory trades, Kind kind, bool thesis, uint8 badHour, uint16 badAgent)
-        internal
-    {
+    function _post(
+        int32[24][] memory rows,
+        TradeData[] memory trades,
+        Kind kind,
+        bool thesis,
+        uint8 badHour,
+        uint16 badAgent
+    ) internal {
         uint32 epochId = uint32(epochs.length + 1);
         _fundFor(rows, !thesis);
         bytes32 root = trades.length == 0 ? bytes32(0) : tradeTree(epochId, trades)[0];
         vm.deal(oracle, oracle.balance + MIN_BOND);
         vm.prank(oracle);
-        ledger.postEpoch{value: MIN_BOND}(_params(epochId, thesis, root, uint32(trades.length)), packRows(rows), flatTariff());
-        epochs.push(
-            EpochGhost(epochId, kind, thesis ? SettlementMode.Thesis : SettlementMode.Imbalance, badHour, badAgent, false)
+        ledger.postEpoch{value: MIN_BOND}(
+            _params(epochId, thesis, root, uint32(trades.length)), packRows(rows), flatTariff()
         );
+        epochs.push(
+            EpochGhost(
+                epochId,
+                kind,
+                thesis ? SettlementMode.Thesis : SettlementMode.Imbalance,
+                badHour,
+                badAgent,
+                false
+            )
+        );
+        Tariff memory t = flatTariff();
         for (uint256 k; k < rows.length; ++k) {
             _rows[epochId].push(rows[k]);
+            lockAt[epochId].push(lockOf(rows[k], t));
+            (uint256 supply, uint256 cap) = _supplyAndCap(rows[k]);
+            supplyValueAt[epochId].push(supply);
+            surplusCapAt[epochId].push(cap);
         }
         for (uint256 i; i < trades.length; ++i) {
             _trades[epochId].push(trades[i]);
@@ -444,12 +527,17 @@ contract MarketHandler is MarketBase {
         }
     }
 
-    /// Trades explaining the rows: per hour, suppliers and consumers matched in order.
-    function _greedyTrades(uint32 epochId, int32[24][] memory rows) internal view returns (TradeData[] memory out) {
+    /// Trades explaining the first hours of the rows: suppliers and consumers matched in order. (The
+    /// trade root only explains the schedule; a few hours keep the handler fast.)
+    function _greedyTrades(uint32 epochId, int32[24][] memory rows)
+        internal
+        view
+        returns (TradeData[] memory out)
+    {
         epochId;
-        TradeData[] memory buf = new TradeData[](24 * agentCount);
+        TradeData[] memory buf = new TradeData[](TRADE_HOURS * agentCount);
         uint256 n;
-        for (uint8 h; h < 24; ++h) {
+        for (uint8 h; h < TRADE_HOURS; ++h) {
             int256[] memory left = new int256[](agentCount);
             for (uint256 k; k < agentCount; ++k) {
                 left[k] = rows[k][h];
@@ -461,7 +549,12 @@ contract MarketHandler is MarketBase {
                     if (b == agentCount) break;
                     int256 q = left[s] < -left[b] ? left[s] : -left[b];
                     buf[n] = TradeData(
-                        uint32(n), members[s], members[b], h, uint64(uint256(q)), uint120((uint256(q) * PRICE + 500) / 1000)
+                        uint32(n),
+                        members[s],
+                        members[b],
+                        h,
+                        uint64(uint256(q)),
+                        uint120((uint256(q) * PRICE + 500) / 1000)
                     );
                     ++n;
                     left[s] -= q;
@@ -495,6 +588,15 @@ contract MarketHandler is MarketBase {
         settlement.deposit(id, amount);
         vm.stopPrank();
         ghost_deposited += amount;
+    }
+
+    function _supplyAndCap(int32[24] memory row) internal pure returns (uint256 supply, uint256 cap) {
+        for (uint256 h; h < 24; ++h) {
+            int256 v = row[h];
+            if (v > 0) supply += uint256(v) * PRICE;
+            cap += uint256(v < 0 ? -v : v) * SURPLUS_PRICE;
+        }
+        (supply, cap) = (supply / 1000, cap / 1000);
     }
 
     function _pairOnBuses() internal view returns (uint256 onBus3, uint256 onBus2) {
@@ -608,8 +710,9 @@ contract MarketHandler is MarketBase {
                 uint16 agentId = uint16(uint256(logs[i].topics[2]));
                 ghost_settledTimes[epochId][agentId]++;
                 if (topic == settled) {
-                    (, , uint256 credit, uint256 forfeit, uint256 surplus,,) =
-                        abi.decode(logs[i].data, (uint24, uint256, uint256, uint256, uint256, uint256, uint256));
+                    (,, uint256 credit, uint256 forfeit, uint256 surplus,,) = abi.decode(
+                        logs[i].data, (uint24, uint256, uint256, uint256, uint256, uint256, uint256)
+                    );
                     ghost_credit[epochId][agentId] += credit;
                     ghost_forfeit[epochId][agentId] += forfeit;
                     ghost_surplusCredit[epochId][agentId] += surplus;

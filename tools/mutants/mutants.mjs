@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Mutation testing of the settlement, check and dispute rules: applies one one-line mutant at a
+// time to the contracts, runs the Foundry tests (unit, fuzz and invariant suites, default profile),
+// and reports each mutant as caught (some test failed) or survived, with the tests that caught it.
+// The table goes to stdout and to snapshots/mutants.md. Not part of `pnpm test` (about a minute
+// or two per mutant): run it with `pnpm test:mutants`.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Each mutant replaces one exact line fragment (it must occur once in the file). */
+const MUTANTS = [
+  { id: 'tolerance-1', file: 'contracts/libraries/Positions.sol', what: 'tolerance band one Wh narrower', from: 'd <= day.toleranceWh && -d <= day.toleranceWh', to: 'd < day.toleranceWh && -d < day.toleranceWh' },
+  { id: 'tolerance+1', file: 'contracts/libraries/Positions.sol', what: 'tolerance band one Wh wider', from: 'd <= day.toleranceWh && -d <= day.toleranceWh', to: 'd <= day.toleranceWh + 1 && -d <= day.toleranceWh + 1' },
+  { id: 'failed-buyer-pays-less', file: 'contracts/libraries/Positions.sol', what: "a consumer outside the tolerance escapes paying that hour", from: '} else if (s < 0) {\n                p.lock', to: '} else if (s < 0 && passed) {\n                p.lock' },
+  { id: 'consumer-credited', file: 'contracts/libraries/Positions.sol', what: 'a consumer is credited as a seller', from: 'if (s > 0) {\n                uint256 value', to: 'if (s != 0) {\n                uint256 value' },
+  { id: 'credit-rounds-up', file: 'contracts/libraries/Positions.sol', what: 'credits rounded up instead of down', from: 'p.credit /= WH_PER_KWH;', to: 'p.credit = _ceil(p.credit);' },
+  { id: 'lock-rounds-down', file: 'contracts/libraries/Positions.sol', what: 'locks rounded down instead of up', from: 'lock = _ceil(purchase);', to: 'lock = purchase / WH_PER_KWH;' },
+  { id: 'surplus-uncapped', file: 'contracts/libraries/Positions.sol', what: 'surplus credit not capped at the scheduled energy', from: '(extra < magnitude ? extra : magnitude) * tariff.surplus[t]', to: 'extra * tariff.surplus[t]' },
+  { id: 'settled-bit-not-set', file: 'contracts/Settlement.sol', what: 'the settled bit is never set', from: '            settled.set(agentId);\n', to: '\n' },
+  { id: 'voided-settles', file: 'contracts/Settlement.sol', what: 'a voided epoch settles like a live one', from: 'if (e.voided) _refund(', to: 'if (e.voided && false) _refund(' },
+  { id: 'forfeit-stays-in-pot', file: 'contracts/Settlement.sol', what: 'forfeits are paid without leaving the pot', from: 'book.pot -= SafeCast.toUint128(p.credit + p.forfeit);', to: 'book.pot -= SafeCast.toUint128(p.credit);' },
+  { id: 'charge-not-to-grid', file: 'contracts/Settlement.sol', what: 'an imbalance charge is taken but not paid to the grid agent', from: 'b.gridAccount.available + p.forfeit + collected', to: 'b.gridAccount.available + p.forfeit' },
+  { id: 'reading-not-checked', file: 'contracts/Settlement.sol', what: 'a revealed reading is not checked against the commitment', from: 'if (hasReading && _readingCommitment(', to: 'if (false && _readingCommitment(' },
+  { id: 'withdraw-locked', file: 'contracts/Settlement.sol', what: 'locked escrow counts as available for withdrawal', from: '        uint256 available = a.available;\n        if (amount > available)', to: '        uint256 available = a.available + a.locked;\n        if (amount > available)' },
+  { id: 'withdraw-pays-extra', file: 'contracts/Settlement.sol', what: 'a withdrawal sends one unit more than it debits', from: '_token.safeTransfer(to, amount);', to: '_token.safeTransfer(to, amount + 1);' },
+  { id: 'half-reserve', file: 'contracts/Settlement.sol', what: "half the grid's reserve is recorded for the epoch", from: 'book.reserve = SafeCast.toUint128(reserve);', to: 'book.reserve = SafeCast.toUint128(reserve / 2);' },
+  { id: 'pot-kept-at-close', file: 'contracts/Settlement.sol', what: 'the pot keeps its dust after paying it out at close', from: '        book.pot = 0;\n', to: '\n' },
+  { id: 'window-challenge-only', file: 'contracts/Settlement.sol', what: 'settlement opens after the challenge window only', from: 'uint64 opensAfter = e.readingsCloseAt > e.challengeEndsAt ? e.readingsCloseAt : e.challengeEndsAt;', to: 'uint64 opensAfter = e.challengeEndsAt;' },
+  { id: 'negative-imbalance-accepted', file: 'contracts/ClearingLedger.sol', what: 'an hour with more supply than demand posts', from: 'if (sum != 0) revert UnbalancedHour(t, sum);', to: 'if (sum < 0) revert UnbalancedHour(t, sum);' },
+  { id: 'bond-to-oracle', file: 'contracts/ClearingLedger.sol', what: "the challenger's reward goes to the oracle", from: 'if (reward != 0) Address.sendValue(payable(msg.sender), reward);', to: 'if (reward != 0) Address.sendValue(payable(e.oracle), reward);' },
+  { id: 'oracle-rewarded', file: 'contracts/ClearingLedger.sol', what: 'the oracle is rewarded for disputing itself', from: 'committedAt < block.number && msg.sender != e.oracle;', to: 'committedAt < block.number;' },
+  { id: 'same-block-commitment', file: 'contracts/ClearingLedger.sol', what: 'a commitment in the same block earns the reward (front-running)', from: 'committedAt != 0 && committedAt < block.number &&', to: 'committedAt != 0 &&' },
+  { id: 'trade-full-supply-disputed', file: 'contracts/ClearingLedger.sol', what: "a trade of the seller's whole supply counts as a violation", from: 'if (seller.energyWh[trade.hour] < energy)', to: 'if (seller.energyWh[trade.hour] <= energy)' },
+  { id: 'overload-one-direction', file: 'contracts/ClearingLedger.sol', what: 'only positive flows are checked against the limit', from: 'if (flow > bound || flow < -bound) {\n                int256 half', to: 'if (flow > bound) {\n                int256 half' },
+  { id: 'clear-keeps-reading', file: 'contracts/MeterReadings.sol', what: "clearing does not remove the thief's reading", from: '        delete _commitments[epochId][agentId];\n', to: '\n' },
+  { id: 'clear-any-key', file: 'contracts/MeterReadings.sol', what: 'the registrar clears readings of a key that is not retired', from: 'if (!registry.isRetiredMeter(meter)) revert MeterKeyNotRetired(meter);', to: '' },
+  { id: 'agent-id-wraps', file: 'contracts/ParticipantRegistry.sol', what: 'the 65,536th agent is accepted', from: 'if (_agents.length >= MAX_AGENTS)', to: 'if (_agents.length > MAX_AGENTS)' },
+];
+
+const args = process.argv.slice(2);
+// --check: only verify that every mutant still applies to the current sources.
+const checkOnly = args.includes('--check');
+const only = args.filter((a) => a !== '--check');
+const forge = path.join(root, 'node_modules', '.bin', 'forge');
+const rows = [];
+let current;
+const restore = () => {
+  if (current) writeFileSync(current.path, current.text);
+  current = undefined;
+};
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    restore();
+    process.exit(130);
+  });
+}
+
+const dirty = spawnSync('git', ['status', '--porcelain', '--', 'contracts'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+if (dirty && !checkOnly) {
+  console.error(`contracts/ has uncommitted changes; commit or stash them first (mutants are applied to the files in place):\n${dirty}`);
+  process.exit(2);
+}
+
+for (const m of MUTANTS) {
+  if (only.length && !only.includes(m.id)) continue;
+  const file = path.join(root, m.file);
+  const text = readFileSync(file, 'utf8');
+  const count = text.split(m.from).length - 1;
+  if (count !== 1) {
+    console.error(`mutant ${m.id}: the fragment occurs ${count} times in ${m.file}; the mutant list is out of date`);
+    process.exit(1);
+  }
+  if (checkOnly) continue;
+  current = { path: file, text };
+  writeFileSync(file, text.replace(m.from, m.to));
+  const t0 = Date.now();
+  process.stderr.write(`mutant ${m.id} (${m.what})… `);
+  try {
+    const run = spawnSync(forge, ['test', '--no-match-test', 'invariant_callSummary'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const out = `${run.stdout}\n${run.stderr}`;
+    const failed = [...out.matchAll(/\[FAIL[^\]]*\] (\w+)\(/g)].map((x) => x[1]);
+    const compileError = /Compiler run failed|Error \(\d+\)/.test(out) && failed.length === 0;
+    const caught = run.status !== 0 && !compileError;
+    const unique = [...new Set(failed)];
+    rows.push({ ...m, caught, compileError, failed: unique, seconds: Math.round((Date.now() - t0) / 1000) });
+    process.stderr.write(`${compileError ? 'does not compile' : caught ? `caught by ${unique.length} tests` : 'SURVIVED'} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+  } finally {
+    restore();
+  }
+}
+
+if (checkOnly) {
+  console.log(`${MUTANTS.length} mutants apply to the current sources`);
+  process.exit(0);
+}
+
+const invariants = (r) => r.failed.filter((t) => t.startsWith('invariant_'));
+const table = [
+  '| mutant | file | change | result | invariants that failed | other tests that failed |',
+  '|---|---|---|---|---|---|',
+  ...rows.map((r) => {
+    const inv = invariants(r);
+    const other = r.failed.filter((t) => !t.startsWith('invariant_'));
+    const shown = other.slice(0, 3).join(', ') + (other.length > 3 ? ` and ${other.length - 3} more` : '');
+    return `| ${r.id} | ${r.file.replace('contracts/', '')} | ${r.what} | ${r.compileError ? 'does not compile' : r.caught ? 'caught' : '**survived**'} | ${inv.join(', ') || '–'} | ${shown || '–'} |`;
+  }),
+];
+const caught = rows.filter((r) => r.caught).length;
+const allInvariants = [...new Set(rows.flatMap(invariants))].sort();
+const report = `# Mutation testing of the contracts\n\n${caught} of ${rows.length} one-line mutants caught. Invariants shown able to fail: ${allInvariants.length} (${allInvariants.join(', ')}).\n\n${table.join('\n')}\n`;
+process.stdout.write(report);
+if (!only.length) writeFileSync(path.join(root, 'snapshots', 'mutants.md'), report);
+process.exit(caught === rows.length ? 0 : 1);
