@@ -1,20 +1,23 @@
 // A synthetic market day on a local anvil, used by the gas table and by the on-chain tests:
-// deploy, register a network and agents, post an epoch, relay readings, check, settle, withdraw.
+// deploy, register a network and agents, deposit, post an epoch with its schedule rows, relay
+// readings, settle positions, dispute, withdraw.
 import {
   type Address,
   type Hex,
   createPublicClient,
   createTestClient,
   createWalletClient,
+  encodePacked,
   http,
   keccak256,
-  encodePacked,
   parseEther,
   type TransactionReceipt,
 } from 'viem';
 import { rng } from '@gridmarket/bench';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
+import os from 'node:os';
+import path from 'node:path';
 import {
   clearingLedgerAbi,
   meterReadingsAbi,
@@ -24,32 +27,33 @@ import {
   settlementTokenAbi,
 } from '../src/generated';
 import { type Deployment } from '../src/deployment';
-import {
-  buildScheduleTree,
-  buildTradeTree,
-  type ScheduleEntry,
-  scheduleMultiProof,
-  type TradeEntry,
-  tradeMultiProof,
-} from '../src/leaves';
+import { buildScheduleTree, buildTradeTree, packRows, scheduleMultiProof, type ScheduleTree, type TradeEntry, type TradeTree } from '../src/leaves';
 import { meterReadingTypedData } from '../src/meterReading';
+import { epochCommitments, type SettlementMode, SETTLEMENT_MODES, type Tariff, tariffArgs, tradeValue } from '../src/positions';
 import { type LocalChain, startAnvil } from '../src/anvil';
-import { deployContracts, REPO_ROOT } from '../src/deploy';
-import path from 'node:path';
-import os from 'node:os';
+import { deployContracts } from '../src/deploy';
 
 /** Anvil's first development key (public; local chains only). */
 export const DEV_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
 export const key = (label: string, i: number): Hex => keccak256(encodePacked(['string', 'uint256'], [label, BigInt(i)]));
 
+/** $0.06, $0.25 and $0.03 per kWh in micro-dollars (the local token has 6 decimals). */
+export const FLAT_TARIFF: Tariff = {
+  price: Array.from({ length: 24 }, () => 60_000n),
+  shortfall: Array.from({ length: 24 }, () => 250_000n),
+  surplus: Array.from({ length: 24 }, () => 30_000n),
+};
+
 export interface Market {
   chain: LocalChain;
   deployment: Deployment;
   publicClient: ReturnType<typeof createPublicClient>;
-  admin: ReturnType<typeof createWalletClient>;
   testClient: ReturnType<typeof createTestClient>;
   networkId: number;
+  shape: MarketShape;
+  /** The network's PTDF as registered (line-major, one entry per bus, scaled by 1e9). */
+  ptdf: number[];
   agentCount: number;
   ownerKeys: Hex[];
   meterKeys: Hex[];
@@ -70,28 +74,30 @@ export async function startMarket(shape: MarketShape, seed = 1, anvilArgs: strin
     const deployment = await deployContracts({ rpcUrl: chain.rpcUrl, out });
     const transport = http(chain.rpcUrl);
     const publicClient = createPublicClient({ chain: foundry, transport });
-    const admin = createWalletClient({ chain: foundry, transport, account: privateKeyToAccount(DEV_KEY) });
     const testClient = createTestClient({ chain: foundry, transport, mode: 'anvil' });
     const market: Market = {
       chain,
       deployment,
       publicClient,
-      admin,
       testClient,
       networkId: 0,
+      shape,
+      ptdf: [],
       agentCount: 1 + shape.sellers + shape.buyers,
       ownerKeys: [],
       meterKeys: [],
       receipts: new Map(),
     };
 
-    // A synthetic PTDF: slack bus 1 has a zero column; limits are loose so honest days are feasible.
+    // A synthetic PTDF (slack bus 1 has a zero column) with loose limits: honest days are feasible;
+    // a corrupt day overloads a line by moving hundreds of MWh (see overloadDay).
     const random = rng(seed);
     const ptdf: number[] = [];
     for (let l = 0; l < shape.lines; l++) {
       for (let b = 1; b <= shape.buses; b++) ptdf.push(b === 1 ? 0 : Math.round((random() * 2 - 1) * 1e9));
     }
-    const limits = Array.from({ length: shape.lines }, () => 1_000_000);
+    market.ptdf = ptdf;
+    const limits = Array.from({ length: shape.lines }, () => 100_000_000);
     await send(market, 'register network', {
       address: deployment.networkRegistry,
       abi: networkRegistryAbi,
@@ -109,16 +115,9 @@ export async function startMarket(shape: MarketShape, seed = 1, anvilArgs: strin
         address: deployment.participantRegistry,
         abi: participantRegistryAbi,
         functionName: 'registerAgent',
-        args: [
-          privateKeyToAccount(market.ownerKeys[i]!).address,
-          privateKeyToAccount(market.meterKeys[i]!).address,
-          1,
-          bus,
-          kind,
-          false,
-        ],
+        args: [privateKeyToAccount(market.ownerKeys[i]!).address, privateKeyToAccount(market.meterKeys[i]!).address, 1, bus, kind, false],
       });
-      await testClient.setBalance({ address: privateKeyToAccount(market.ownerKeys[i]!).address, value: parseEther('10') });
+      await testClient.setBalance({ address: ownerAddress(market, i), value: parseEther('10') });
     }
     return market;
   } catch (err) {
@@ -129,13 +128,8 @@ export async function startMarket(shape: MarketShape, seed = 1, anvilArgs: strin
 
 type WriteArgs = Parameters<ReturnType<typeof createWalletClient>['writeContract']>[0];
 
-/** Sends a transaction from `from` (the admin by default), waits, records the receipt under `label`. */
-export async function send(
-  market: Market,
-  label: string,
-  request: Omit<WriteArgs, 'chain' | 'account'>,
-  fromKey: Hex = DEV_KEY,
-): Promise<TransactionReceipt> {
+/** Sends a transaction from `fromKey` (the admin by default), waits, records the receipt under `label`. */
+export async function send(market: Market, label: string, request: Omit<WriteArgs, 'chain' | 'account'>, fromKey: Hex = DEV_KEY): Promise<TransactionReceipt> {
   const account = privateKeyToAccount(fromKey);
   const wallet = createWalletClient({ chain: foundry, transport: http(market.chain.rpcUrl), account });
   const hash = await wallet.writeContract({ ...(request as WriteArgs), account, chain: foundry });
@@ -147,65 +141,112 @@ export async function send(
 
 export interface Day {
   epochId: number;
-  schedule: ScheduleEntry[];
+  mode: SettlementMode;
+  /** Rows in network order (agent id = position here): 24 hourly Wh each. */
+  rows: number[][];
   trades: TradeEntry[];
+  tariff: Tariff;
 }
 
 /**
- * A day with `tradesPerHour` trades each hour from random sellers to random buyers; the schedule
- * is what the trades imply, so every hour balances. `imbalanceHour` adds 1 Wh to the grid there.
+ * A day of `trades` random trades spread over the hours, from random suppliers (the grid is 0) to
+ * random buyers, valued at the price; the schedule is what the trades imply, so every hour
+ * balances and every trade is justified by its parties' rows.
  */
-export function syntheticDay(market: Market, shape: MarketShape, epochId: number, tradesPerHour: number, imbalanceHour?: number): Day {
+export function syntheticDay(market: Market, shape: MarketShape, epochId: number, trades: number, mode: SettlementMode = 'imbalance'): Day {
   const random = rng(epochId);
-  const net: bigint[][] = Array.from({ length: 24 }, () => Array.from({ length: market.agentCount }, () => 0n));
-  const trades: TradeEntry[] = [];
-  for (let h = 0; h < 24; h++) {
-    for (let k = 0; k < tradesPerHour; k++) {
-      const seller = Math.floor(random() * (shape.sellers + 1)); // 0 is the grid
-      const buyer = 1 + shape.sellers + Math.floor(random() * shape.buyers);
-      const energyWh = BigInt(1 + Math.floor(random() * 400));
-      trades.push({ tradeIndex: trades.length, seller, buyer, hour: h, energyWh, value: energyWh * 60n });
-      net[h]![seller]! += energyWh;
-      net[h]![buyer]! -= energyWh;
-    }
+  const rows = Array.from({ length: market.agentCount }, () => Array.from({ length: 24 }, () => 0));
+  const out: TradeEntry[] = [];
+  for (let i = 0; i < trades; i++) {
+    const hour = Math.floor((i * 24) / trades);
+    const seller = Math.floor(random() * (shape.sellers + 1));
+    const buyer = 1 + shape.sellers + Math.floor(random() * shape.buyers);
+    const energyWh = 1 + Math.floor(random() * 400);
+    out.push({ tradeIndex: i, seller, buyer, hour, energyWh: BigInt(energyWh), value: tradeValue(BigInt(energyWh), FLAT_TARIFF.price[hour]!) });
+    rows[seller]![hour]! += energyWh;
+    rows[buyer]![hour]! -= energyWh;
   }
-  if (imbalanceHour !== undefined) net[imbalanceHour]![0]! += 1n;
-  const schedule: ScheduleEntry[] = [];
-  for (let h = 0; h < 24; h++) for (let a = 0; a < market.agentCount; a++) schedule.push({ agentId: a, hour: h, energyWh: net[h]![a]! });
-  return { epochId, schedule, trades };
+  return { epochId, mode, rows, trades: out, tariff: FLAT_TARIFF };
+}
+
+/** Each agent deposits what posting the day locks (its purchases; the grid also its reserve). */
+export async function fundDay(market: Market, day: Day, label = '') {
+  const c = epochCommitments(day.rows, 0, day.tariff, day.mode);
+  for (let agentId = 0; agentId < market.agentCount; agentId++) {
+    const amount = c.locks[agentId]! + (agentId === 0 ? c.reserve : 0n);
+    if (amount === 0n) continue;
+    await deposit(market, agentId, amount, agentId === market.agentCount - 1 ? label : '');
+  }
+}
+
+export async function deposit(market: Market, agentId: number, amount: bigint, label = '') {
+  const ownerKey = market.ownerKeys[agentId]!;
+  await send(market, '', { address: market.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'mint', args: [ownerAddress(market, agentId), amount] });
+  await send(market, '', { address: market.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'approve', args: [market.deployment.settlement, amount] }, ownerKey);
+  await send(market, label, { address: market.deployment.settlement, abi: settlementAbi, functionName: 'deposit', args: [agentId, amount] }, ownerKey);
+}
+
+export function dayTrees(day: Day): { scheduleTree: ScheduleTree; tradeTree: TradeTree } {
+  return {
+    scheduleTree: buildScheduleTree(
+      day.epochId,
+      day.rows.map((energyWh, agentId) => ({ agentId, energyWh })),
+    ),
+    tradeTree: buildTradeTree(day.epochId, day.trades),
+  };
 }
 
 export async function postDay(market: Market, day: Day, label = '') {
-  const scheduleTree = buildScheduleTree(day.epochId, day.schedule);
-  const tradeTree = buildTradeTree(day.epochId, day.trades);
+  const trees = dayTrees(day);
   await send(market, label, {
     address: market.deployment.clearingLedger,
     abi: clearingLedgerAbi,
     functionName: 'postEpoch',
+    value: market.deployment.minBond as never,
     args: [
       {
         epochId: day.epochId,
         networkId: market.networkId,
-        scheduleRoot: scheduleTree.root as Hex,
-        tradeRoot: tradeTree.root as Hex,
+        mode: SETTLEMENT_MODES.indexOf(day.mode),
+        tradeRoot: trees.tradeTree.root as Hex,
+        tradeCount: day.trades.length,
         documentHash: keccak256(encodePacked(['string', 'uint32'], ['document', day.epochId])),
         toleranceWh: 50,
-        agentCount: market.agentCount,
-        tradeCount: day.trades.length,
-        totalEnergyWh: day.trades.reduce((s, t) => s + t.energyWh, 0n),
-        totalValue: day.trades.reduce((s, t) => s + t.value, 0n),
-        documentURI: `file://${REPO_ROOT}results/${day.epochId}.json`,
+        documentURI: `http://127.0.0.1/documents/${day.epochId}`,
       },
+      packRows(day.rows),
+      tariffArgs(day.tariff),
     ],
   });
-  return { scheduleTree, tradeTree };
+  return trees;
 }
 
-export async function signedReadings(market: Market, day: Day, agents: number[]) {
+/** The honest day with `wh` Wh more moved, in `hour`, between the two agents whose buses differ
+ *  most on some line: that line overloads (limits are 100 MWh). Returns the day and the line. */
+export function overloadDay(market: Market, day: Day, hour: number, wh = 500_000_000): Day {
+  const { ptdf } = market;
+  const buses = market.shape.buses;
+  const busOf = (agentId: number) => (agentId === 0 ? 1 : 1 + (agentId % buses));
+  let best = { d: 0, from: 0, to: 0 };
+  for (let line = 0; line * buses < ptdf.length; line++) {
+    for (let a = 0; a < market.agentCount; a++) {
+      for (let b = 0; b < market.agentCount; b++) {
+        const d = ptdf[line * buses + busOf(a) - 1]! - ptdf[line * buses + busOf(b) - 1]!;
+        if (d > best.d) best = { d, from: a, to: b };
+      }
+    }
+  }
+  const rows = day.rows.map((r) => [...r]);
+  rows[best.from]![hour]! += wh;
+  rows[best.to]![hour]! -= wh;
+  return { ...day, epochId: day.epochId + 1000, rows };
+}
+
+export async function signedReadings(market: Market, day: Day, agents: number[], readings = day.rows) {
   const chainId = await market.publicClient.getChainId();
   return Promise.all(
     agents.map(async (agentId) => {
-      const energyWh = day.schedule.filter((e) => e.agentId === agentId).map((e) => Number(e.energyWh));
+      const energyWh = readings[agentId]!;
       const account = privateKeyToAccount(market.meterKeys[agentId]!);
       const typed = meterReadingTypedData(chainId, market.deployment.meterReadings, { epochId: day.epochId, agentId, energyWh });
       const signature = await account.signTypedData(typed);
@@ -214,47 +255,22 @@ export async function signedReadings(market: Market, day: Day, agents: number[])
   );
 }
 
-export async function relayReadings(market: Market, day: Day, agents: number[], label = '') {
-  const batch = await signedReadings(market, day, agents);
-  return send(market, label, {
-    address: market.deployment.meterReadings,
-    abi: meterReadingsAbi,
-    functionName: 'submitReadings',
-    args: [batch],
-  });
+export async function relayReadings(market: Market, day: Day, agents: number[], label = '', readings = day.rows) {
+  const batch = await signedReadings(market, day, agents, readings);
+  return send(market, label, { address: market.deployment.meterReadings, abi: meterReadingsAbi, functionName: 'submitReadings', args: [batch as never] });
 }
 
-export async function checkLeaves(market: Market, day: Day, tree: ReturnType<typeof buildScheduleTree>, indices: number[], label = '') {
-  const mp = scheduleMultiProof(tree, indices);
-  return send(market, label, {
-    address: market.deployment.meterReadings,
-    abi: meterReadingsAbi,
-    functionName: 'checkSchedule',
-    args: [day.epochId, mp.leaves, mp.proof, mp.proofFlagBits],
-  });
-}
-
-export async function settleRange(market: Market, day: Day, tree: ReturnType<typeof buildTradeTree>, from: number, count: number, label = '') {
-  const mp = tradeMultiProof(tree, Array.from({ length: count }, (_, i) => from + i));
+/** Settles the agents at `positions` with the readings that were relayed (`readings`, or none). */
+export async function settleAgents(market: Market, day: Day, tree: ScheduleTree, positions: number[], label = '', readings: (number[] | undefined)[] = day.rows) {
+  const mp = scheduleMultiProof(tree, positions);
+  const meters = mp.positions.map((p) => (readings[p] ? privateKeyToAccount(market.meterKeys[p]!).address : ('0x0000000000000000000000000000000000000000' as Address)));
+  const measured = packRows(mp.positions.map((p) => readings[p] ?? Array.from({ length: 24 }, () => 0)));
   return send(market, label, {
     address: market.deployment.settlement,
     abi: settlementAbi,
-    functionName: 'settleTrades',
-    args: [day.epochId, mp.words, mp.proof, mp.proofFlagBits],
+    functionName: 'settleAgents',
+    args: [day.epochId, { agentIds: mp.agentIds, scheduleWh: mp.scheduleWh, meters, measuredWh: measured }, mp.proof, mp.proofFlagBits, tariffArgs(day.tariff)],
   });
-}
-
-/** Mints and escrows enough for every buyer's trades of the day. */
-export async function fundBuyers(market: Market, day: Day) {
-  const owed = new Map<number, bigint>();
-  for (const t of day.trades) owed.set(t.buyer, (owed.get(t.buyer) ?? 0n) + t.value);
-  for (const [buyer, amount] of owed) {
-    const ownerKey = market.ownerKeys[buyer]!;
-    const owner = privateKeyToAccount(ownerKey).address;
-    await send(market, '', { address: market.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'mint', args: [owner, amount] });
-    await send(market, '', { address: market.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'approve', args: [market.deployment.settlement, amount] }, ownerKey);
-    await send(market, '', { address: market.deployment.settlement, abi: settlementAbi, functionName: 'deposit', args: [buyer, amount] }, ownerKey);
-  }
 }
 
 export async function advance(market: Market, seconds: number) {

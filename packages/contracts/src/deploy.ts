@@ -20,6 +20,10 @@ export interface DeployOptions {
   readingWindowSeconds?: number;
   challengeWindowSeconds?: number;
   minBondWei?: bigint;
+  /** Share of a voided epoch's bond paid to a committed challenger, basis points (default 5000). */
+  challengerShareBps?: number;
+  /** Receives the rest of a voided epoch's bond (default: the burn address). */
+  treasury?: `0x${string}`;
 }
 
 export class DeployError extends Error {
@@ -55,6 +59,8 @@ export async function deployContracts(options: DeployOptions): Promise<Deploymen
   if (options.readingWindowSeconds !== undefined) env.READING_WINDOW = String(options.readingWindowSeconds);
   if (options.challengeWindowSeconds !== undefined) env.CHALLENGE_WINDOW = String(options.challengeWindowSeconds);
   if (options.minBondWei !== undefined) env.MIN_BOND = options.minBondWei.toString();
+  if (options.challengerShareBps !== undefined) env.CHALLENGER_SHARE_BPS = String(options.challengerShareBps);
+  if (options.treasury) env.TREASURY = options.treasury;
   try {
     await run(
       process.execPath,

@@ -13,6 +13,8 @@ export const deploymentSchema = z.object({
   readingWindow: z.number().int().nonnegative(),
   challengeWindow: z.number().int().nonnegative(),
   minBond: z.union([z.number(), z.string()]).transform((v) => BigInt(v)),
+  challengerShareBps: z.number().int().min(0).max(10_000),
+  treasury: address,
   networkRegistry: address,
   participantRegistry: address,
   clearingLedger: address,

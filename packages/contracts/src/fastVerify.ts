@@ -6,10 +6,10 @@
 // the builder of the trees; test/fastVerify.test.ts checks that both agree, on good and bad proofs.
 import { createKeccak } from 'hash-wasm';
 import { type Hex, hexToBytes } from 'viem';
-import { type ScheduleEntry, scheduleLeafValues, type TradeEntry, tradeLeafValues } from './leaves';
+import { type ScheduleRow, scheduleRowValues, type TradeEntry, tradeLeafValues } from './leaves';
 
 export interface ProofVerifier {
-  schedule(root: Hex, epochId: number, entry: ScheduleEntry, proof: readonly Hex[]): boolean;
+  schedule(root: Hex, epochId: number, row: ScheduleRow, proof: readonly Hex[]): boolean;
   trade(root: Hex, epochId: number, trade: TradeEntry, proof: readonly Hex[]): boolean;
 }
 
@@ -60,7 +60,8 @@ export async function createProofVerifier(): Promise<ProofVerifier> {
     return equal(node, hexToBytes(root));
   };
   return {
-    schedule: (root, epochId, entry, proof) => verify(root, scheduleLeafValues(epochId, entry), proof),
+    // A row's leaf abi-encodes (uint32, uint16, int32[24]): 26 static words.
+    schedule: (root, epochId, row, proof) => verify(root, scheduleRowValues(epochId, row).flat(), proof),
     trade: (root, epochId, trade, proof) => verify(root, tradeLeafValues(epochId, trade), proof),
   };
 }

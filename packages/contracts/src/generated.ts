@@ -19,8 +19,17 @@ export const clearingLedgerAbi = [
         type: 'uint64',
       },
       { name: 'minimumBond', internalType: 'uint128', type: 'uint128' },
+      { name: 'challengerShare', internalType: 'uint16', type: 'uint16' },
+      { name: 'treasuryAddress', internalType: 'address', type: 'address' },
     ],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'CONSENSUS_TYPEHASH',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'view',
   },
   {
     type: 'function',
@@ -38,6 +47,19 @@ export const clearingLedgerAbi = [
   },
   {
     type: 'function',
+    inputs: [
+      {
+        name: 'settlementContract',
+        internalType: 'contract ISettlement',
+        type: 'address',
+      },
+    ],
+    name: 'bindSettlement',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [],
     name: 'challengeWindow',
     outputs: [{ name: '', internalType: 'uint64', type: 'uint64' }],
@@ -45,32 +67,15 @@ export const clearingLedgerAbi = [
   },
   {
     type: 'function',
-    inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      {
-        name: 'first',
-        internalType: 'struct ScheduleLeaf',
-        type: 'tuple',
-        components: [
-          { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-          { name: 'hour', internalType: 'uint8', type: 'uint8' },
-          { name: 'energyWh', internalType: 'int64', type: 'int64' },
-        ],
-      },
-      { name: 'firstProof', internalType: 'bytes32[]', type: 'bytes32[]' },
-      {
-        name: 'second',
-        internalType: 'struct ScheduleLeaf',
-        type: 'tuple',
-        components: [
-          { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-          { name: 'hour', internalType: 'uint8', type: 'uint8' },
-          { name: 'energyWh', internalType: 'int64', type: 'int64' },
-        ],
-      },
-      { name: 'secondProof', internalType: 'bytes32[]', type: 'bytes32[]' },
-    ],
-    name: 'disputeConflictingSchedule',
+    inputs: [],
+    name: 'challengerShareBps',
+    outputs: [{ name: '', internalType: 'uint16', type: 'uint16' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'commitment', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'commitChallenge',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -78,21 +83,96 @@ export const clearingLedgerAbi = [
     type: 'function',
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
+      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+      { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
+    ],
+    name: 'consensusDigest',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
       { name: 'hour', internalType: 'uint8', type: 'uint8' },
+      { name: 'scheduleWh', internalType: 'bytes', type: 'bytes' },
+      { name: 'salt', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'disputeLineOverload',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
+      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+      { name: 'signedWh', internalType: 'int32[24]', type: 'int32[24]' },
+      { name: 'signature', internalType: 'bytes', type: 'bytes' },
       {
-        name: 'leaves',
-        internalType: 'struct ScheduleLeaf[]',
-        type: 'tuple[]',
+        name: 'posted',
+        internalType: 'struct IClearingLedger.RowProof',
+        type: 'tuple',
         components: [
-          { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-          { name: 'hour', internalType: 'uint8', type: 'uint8' },
-          { name: 'energyWh', internalType: 'int64', type: 'int64' },
+          { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
+          { name: 'proof', internalType: 'bytes32[]', type: 'bytes32[]' },
         ],
       },
-      { name: 'proof', internalType: 'bytes32[]', type: 'bytes32[]' },
-      { name: 'proofFlagBits', internalType: 'uint256[]', type: 'uint256[]' },
+      { name: 'salt', internalType: 'bytes32', type: 'bytes32' },
     ],
-    name: 'disputeHour',
+    name: 'disputeSignedSchedule',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
+      {
+        name: 'trade',
+        internalType: 'struct IClearingLedger.TradeLeaf',
+        type: 'tuple',
+        components: [
+          { name: 'tradeIndex', internalType: 'uint32', type: 'uint32' },
+          { name: 'seller', internalType: 'uint16', type: 'uint16' },
+          { name: 'buyer', internalType: 'uint16', type: 'uint16' },
+          { name: 'hour', internalType: 'uint8', type: 'uint8' },
+          { name: 'energyWh', internalType: 'uint64', type: 'uint64' },
+          { name: 'value', internalType: 'uint120', type: 'uint120' },
+        ],
+      },
+      { name: 'tradeProof', internalType: 'bytes32[]', type: 'bytes32[]' },
+      {
+        name: 'seller',
+        internalType: 'struct IClearingLedger.RowProof',
+        type: 'tuple',
+        components: [
+          { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
+          { name: 'proof', internalType: 'bytes32[]', type: 'bytes32[]' },
+        ],
+      },
+      {
+        name: 'buyer',
+        internalType: 'struct IClearingLedger.RowProof',
+        type: 'tuple',
+        components: [
+          { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
+          { name: 'proof', internalType: 'bytes32[]', type: 'bytes32[]' },
+        ],
+      },
+      {
+        name: 'tariff',
+        internalType: 'struct Tariff',
+        type: 'tuple',
+        components: [
+          { name: 'price', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'shortfall', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'surplus', internalType: 'uint64[24]', type: 'uint64[24]' },
+        ],
+      },
+      { name: 'salt', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'disputeTrade',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -101,6 +181,21 @@ export const clearingLedgerAbi = [
     inputs: [{ name: 'epochId', internalType: 'uint32', type: 'uint32' }],
     name: 'documentURI',
     outputs: [{ name: '', internalType: 'string', type: 'string' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'eip712Domain',
+    outputs: [
+      { name: 'fields', internalType: 'bytes1', type: 'bytes1' },
+      { name: 'name', internalType: 'string', type: 'string' },
+      { name: 'version', internalType: 'string', type: 'string' },
+      { name: 'chainId', internalType: 'uint256', type: 'uint256' },
+      { name: 'verifyingContract', internalType: 'address', type: 'address' },
+      { name: 'salt', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'extensions', internalType: 'uint256[]', type: 'uint256[]' },
+    ],
     stateMutability: 'view',
   },
   {
@@ -116,6 +211,7 @@ export const clearingLedgerAbi = [
           { name: 'scheduleRoot', internalType: 'bytes32', type: 'bytes32' },
           { name: 'tradeRoot', internalType: 'bytes32', type: 'bytes32' },
           { name: 'documentHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'tariffHash', internalType: 'bytes32', type: 'bytes32' },
           { name: 'oracle', internalType: 'address', type: 'address' },
           { name: 'postedAt', internalType: 'uint64', type: 'uint64' },
           { name: 'readingsCloseAt', internalType: 'uint64', type: 'uint64' },
@@ -124,10 +220,14 @@ export const clearingLedgerAbi = [
           { name: 'toleranceWh', internalType: 'uint32', type: 'uint32' },
           { name: 'tradeCount', internalType: 'uint32', type: 'uint32' },
           { name: 'agentCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'gridAgent', internalType: 'uint16', type: 'uint16' },
+          { name: 'mode', internalType: 'enum SettlementMode', type: 'uint8' },
           { name: 'voided', internalType: 'bool', type: 'bool' },
           { name: 'bondReleased', internalType: 'bool', type: 'bool' },
-          { name: 'totalEnergyWh', internalType: 'uint64', type: 'uint64' },
-          { name: 'totalValue', internalType: 'uint128', type: 'uint128' },
+          { name: 'supplyWh', internalType: 'uint64', type: 'uint64' },
+          { name: 'supplyValue', internalType: 'uint128', type: 'uint128' },
+          { name: 'lockedValue', internalType: 'uint128', type: 'uint128' },
+          { name: 'reserve', internalType: 'uint128', type: 'uint128' },
           { name: 'bond', internalType: 'uint128', type: 'uint128' },
         ],
       },
@@ -186,6 +286,13 @@ export const clearingLedgerAbi = [
   },
   {
     type: 'function',
+    inputs: [],
+    name: 'payTreasury',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [
       {
         name: 'p',
@@ -194,15 +301,23 @@ export const clearingLedgerAbi = [
         components: [
           { name: 'epochId', internalType: 'uint32', type: 'uint32' },
           { name: 'networkId', internalType: 'uint32', type: 'uint32' },
-          { name: 'scheduleRoot', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'mode', internalType: 'enum SettlementMode', type: 'uint8' },
           { name: 'tradeRoot', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'tradeCount', internalType: 'uint32', type: 'uint32' },
           { name: 'documentHash', internalType: 'bytes32', type: 'bytes32' },
           { name: 'toleranceWh', internalType: 'uint32', type: 'uint32' },
-          { name: 'agentCount', internalType: 'uint16', type: 'uint16' },
-          { name: 'tradeCount', internalType: 'uint32', type: 'uint32' },
-          { name: 'totalEnergyWh', internalType: 'uint64', type: 'uint64' },
-          { name: 'totalValue', internalType: 'uint128', type: 'uint128' },
           { name: 'documentURI', internalType: 'string', type: 'string' },
+        ],
+      },
+      { name: 'scheduleWh', internalType: 'bytes', type: 'bytes' },
+      {
+        name: 'tariff',
+        internalType: 'struct Tariff',
+        type: 'tuple',
+        components: [
+          { name: 'price', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'shortfall', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'surplus', internalType: 'uint64[24]', type: 'uint64[24]' },
         ],
       },
     ],
@@ -259,9 +374,32 @@ export const clearingLedgerAbi = [
   },
   {
     type: 'function',
+    inputs: [],
+    name: 'settlement',
+    outputs: [
+      { name: '', internalType: 'contract ISettlement', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
     inputs: [{ name: 'interfaceId', internalType: 'bytes4', type: 'bytes4' }],
     name: 'supportsInterface',
     outputs: [{ name: '', internalType: 'bool', type: 'bool' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'treasury',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'treasuryOwed',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
     stateMutability: 'view',
   },
   {
@@ -289,6 +427,26 @@ export const clearingLedgerAbi = [
     ],
     name: 'BondReleased',
   },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'challenger',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'commitment',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+    ],
+    name: 'ChallengeCommitted',
+  },
+  { type: 'event', anonymous: false, inputs: [], name: 'EIP712DomainChanged' },
   {
     type: 'event',
     anonymous: false,
@@ -336,13 +494,13 @@ export const clearingLedgerAbi = [
         indexed: false,
       },
       {
-        name: 'toleranceWh',
-        internalType: 'uint32',
-        type: 'uint32',
+        name: 'mode',
+        internalType: 'enum SettlementMode',
+        type: 'uint8',
         indexed: false,
       },
       {
-        name: 'tradeCount',
+        name: 'toleranceWh',
         internalType: 'uint32',
         type: 'uint32',
         indexed: false,
@@ -357,6 +515,17 @@ export const clearingLedgerAbi = [
         name: 'challengeEndsAt',
         internalType: 'uint64',
         type: 'uint64',
+        indexed: false,
+      },
+      {
+        name: 'tariff',
+        internalType: 'struct Tariff',
+        type: 'tuple',
+        components: [
+          { name: 'price', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'shortfall', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'surplus', internalType: 'uint64[24]', type: 'uint64[24]' },
+        ],
         indexed: false,
       },
     ],
@@ -384,27 +553,69 @@ export const clearingLedgerAbi = [
         type: 'uint8',
         indexed: false,
       },
-      { name: 'hour', internalType: 'uint8', type: 'uint8', indexed: false },
       {
-        name: 'line',
+        name: 'detail',
         internalType: 'uint256',
         type: 'uint256',
         indexed: false,
       },
       {
-        name: 'amountWh',
+        name: 'amount',
         internalType: 'int256',
         type: 'int256',
         indexed: false,
       },
       {
-        name: 'bondPaid',
+        name: 'reward',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+      {
+        name: 'burned',
         internalType: 'uint256',
         type: 'uint256',
         indexed: false,
       },
     ],
     name: 'EpochVoided',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'readingWindow',
+        internalType: 'uint64',
+        type: 'uint64',
+        indexed: false,
+      },
+      {
+        name: 'challengeWindow',
+        internalType: 'uint64',
+        type: 'uint64',
+        indexed: false,
+      },
+      {
+        name: 'minBond',
+        internalType: 'uint128',
+        type: 'uint128',
+        indexed: false,
+      },
+      {
+        name: 'challengerShareBps',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: false,
+      },
+      {
+        name: 'treasury',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+    ],
+    name: 'ParametersSet',
   },
   {
     type: 'event',
@@ -471,25 +682,13 @@ export const clearingLedgerAbi = [
     anonymous: false,
     inputs: [
       {
-        name: 'readingWindow',
-        internalType: 'uint64',
-        type: 'uint64',
-        indexed: false,
-      },
-      {
-        name: 'challengeWindow',
-        internalType: 'uint64',
-        type: 'uint64',
-        indexed: false,
-      },
-      {
-        name: 'minBond',
-        internalType: 'uint128',
-        type: 'uint128',
+        name: 'settlement',
+        internalType: 'address',
+        type: 'address',
         indexed: false,
       },
     ],
-    name: 'WindowsSet',
+    name: 'SettlementBound',
   },
   { type: 'error', inputs: [], name: 'AccessControlBadConfirmation' },
   {
@@ -499,19 +698,6 @@ export const clearingLedgerAbi = [
       { name: 'neededRole', internalType: 'bytes32', type: 'bytes32' },
     ],
     name: 'AccessControlUnauthorizedAccount',
-  },
-  {
-    type: 'error',
-    inputs: [
-      { name: 'declared', internalType: 'uint16', type: 'uint16' },
-      { name: 'networkAgents', internalType: 'uint16', type: 'uint16' },
-    ],
-    name: 'AgentCountMismatch',
-  },
-  {
-    type: 'error',
-    inputs: [{ name: 'agentId', internalType: 'uint16', type: 'uint16' }],
-    name: 'AgentNotCoverable',
   },
   {
     type: 'error',
@@ -542,6 +728,17 @@ export const clearingLedgerAbi = [
     ],
     name: 'ChallengeWindowOpen',
   },
+  { type: 'error', inputs: [], name: 'ECDSAInvalidSignature' },
+  {
+    type: 'error',
+    inputs: [{ name: 'length', internalType: 'uint256', type: 'uint256' }],
+    name: 'ECDSAInvalidSignatureLength',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 's', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ECDSAInvalidSignatureS',
+  },
   { type: 'error', inputs: [], name: 'EmptyCommitment' },
   {
     type: 'error',
@@ -567,38 +764,38 @@ export const clearingLedgerAbi = [
   {
     type: 'error',
     inputs: [
-      { name: 'revealed', internalType: 'uint256', type: 'uint256' },
-      { name: 'required', internalType: 'uint16', type: 'uint16' },
-    ],
-    name: 'IncompleteHour',
-  },
-  {
-    type: 'error',
-    inputs: [
       { name: 'balance', internalType: 'uint256', type: 'uint256' },
       { name: 'needed', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InsufficientBalance',
   },
-  { type: 'error', inputs: [], name: 'InvalidMultiProof' },
   { type: 'error', inputs: [], name: 'InvalidScheduleProof' },
+  { type: 'error', inputs: [], name: 'InvalidShortString' },
+  { type: 'error', inputs: [], name: 'InvalidTradeProof' },
   {
     type: 'error',
-    inputs: [
-      { name: 'leafHour', internalType: 'uint8', type: 'uint8' },
-      { name: 'hour', internalType: 'uint8', type: 'uint8' },
-    ],
-    name: 'LeafHourMismatch',
+    inputs: [{ name: 'networkId', internalType: 'uint32', type: 'uint32' }],
+    name: 'NetworkNotPostable',
   },
   {
     type: 'error',
-    inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'hour', internalType: 'uint8', type: 'uint8' },
-    ],
+    inputs: [{ name: 'epochId', internalType: 'uint32', type: 'uint32' }],
     name: 'NoViolation',
   },
+  {
+    type: 'error',
+    inputs: [{ name: 'signer', internalType: 'address', type: 'address' }],
+    name: 'NotSignedByOracle',
+  },
   { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'rows', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RowsLengthMismatch',
+  },
   {
     type: 'error',
     inputs: [
@@ -609,9 +806,39 @@ export const clearingLedgerAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'settlement', internalType: 'address', type: 'address' }],
+    name: 'SettlementBinding',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'bps', internalType: 'uint16', type: 'uint16' }],
+    name: 'ShareTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'str', internalType: 'string', type: 'string' }],
+    name: 'StringTooLong',
+  },
+  { type: 'error', inputs: [], name: 'TariffMismatch' },
+  {
+    type: 'error',
+    inputs: [{ name: 'hour', internalType: 'uint256', type: 'uint256' }],
+    name: 'TariffOutOfOrder',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'tradeCount', internalType: 'uint32', type: 'uint32' }],
     name: 'TradeRootMismatch',
   },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'hour', internalType: 'uint256', type: 'uint256' },
+      { name: 'sumWh', internalType: 'int256', type: 'int256' },
+    ],
+    name: 'UnbalancedHour',
+  },
+  { type: 'error', inputs: [], name: 'ZeroAddress' },
   { type: 'error', inputs: [], name: 'ZeroEpochId' },
 ] as const
 
@@ -655,31 +882,22 @@ export const meterReadingsAbi = [
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+      { name: 'meter', internalType: 'address', type: 'address' },
+      { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
     ],
-    name: 'checkBits',
-    outputs: [{ name: '', internalType: 'uint48', type: 'uint48' }],
-    stateMutability: 'view',
+    name: 'clearReadings',
+    outputs: [],
+    stateMutability: 'nonpayable',
   },
   {
     type: 'function',
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      {
-        name: 'leaves',
-        internalType: 'struct ScheduleLeaf[]',
-        type: 'tuple[]',
-        components: [
-          { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-          { name: 'hour', internalType: 'uint8', type: 'uint8' },
-          { name: 'energyWh', internalType: 'int64', type: 'int64' },
-        ],
-      },
-      { name: 'proof', internalType: 'bytes32[]', type: 'bytes32[]' },
-      { name: 'proofFlagBits', internalType: 'uint256[]', type: 'uint256[]' },
+      { name: 'agentIds', internalType: 'uint16[]', type: 'uint16[]' },
     ],
-    name: 'checkSchedule',
-    outputs: [],
-    stateMutability: 'nonpayable',
+    name: 'commitments',
+    outputs: [{ name: 'out', internalType: 'bytes32[]', type: 'bytes32[]' }],
+    stateMutability: 'view',
   },
   {
     type: 'function',
@@ -708,23 +926,6 @@ export const meterReadingsAbi = [
   },
   {
     type: 'function',
-    inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-      { name: 'hour', internalType: 'uint8', type: 'uint8' },
-    ],
-    name: 'hourCheck',
-    outputs: [
-      {
-        name: '',
-        internalType: 'enum IMeterReadings.HourCheck',
-        type: 'uint8',
-      },
-    ],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
     inputs: [],
     name: 'ledger',
     outputs: [
@@ -735,22 +936,22 @@ export const meterReadingsAbi = [
   {
     type: 'function',
     inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+      { name: 'meter', internalType: 'address', type: 'address' },
       { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
     ],
-    name: 'readingDigest',
+    name: 'readingCommitment',
     outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
-    stateMutability: 'view',
+    stateMutability: 'pure',
   },
   {
     type: 'function',
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+      { name: 'energyWh', internalType: 'int32[24]', type: 'int32[24]' },
     ],
-    name: 'readings',
-    outputs: [{ name: 'values', internalType: 'int32[24]', type: 'int32[24]' }],
+    name: 'readingDigest',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
     stateMutability: 'view',
   },
   {
@@ -802,45 +1003,8 @@ export const meterReadingsAbi = [
         type: 'uint16',
         indexed: true,
       },
-      {
-        name: 'meter',
-        internalType: 'address',
-        type: 'address',
-        indexed: true,
-      },
     ],
-    name: 'ReadingsSubmitted',
-  },
-  {
-    type: 'event',
-    anonymous: false,
-    inputs: [
-      {
-        name: 'epochId',
-        internalType: 'uint32',
-        type: 'uint32',
-        indexed: true,
-      },
-      {
-        name: 'checked',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-      {
-        name: 'passed',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-      {
-        name: 'failed',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-    ],
-    name: 'SchedulesChecked',
+    name: 'ReadingSkipped',
   },
   {
     type: 'event',
@@ -858,21 +1022,45 @@ export const meterReadingsAbi = [
         type: 'uint16',
         indexed: true,
       },
-      { name: 'hour', internalType: 'uint8', type: 'uint8', indexed: false },
       {
-        name: 'scheduledWh',
-        internalType: 'int64',
-        type: 'int64',
-        indexed: false,
+        name: 'meter',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'ReadingsCleared',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'epochId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
       },
       {
-        name: 'measuredWh',
-        internalType: 'int32',
-        type: 'int32',
+        name: 'agentId',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: true,
+      },
+      {
+        name: 'meter',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'energyWh',
+        internalType: 'int32[24]',
+        type: 'int32[24]',
         indexed: false,
       },
     ],
-    name: 'ToleranceFailed',
+    name: 'ReadingsSubmitted',
   },
   {
     type: 'error',
@@ -900,20 +1088,18 @@ export const meterReadingsAbi = [
   },
   {
     type: 'error',
-    inputs: [{ name: 'hour', internalType: 'uint256', type: 'uint256' }],
-    name: 'HourOutOfRange',
-  },
-  {
-    type: 'error',
     inputs: [
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
       { name: 'recovered', internalType: 'address', type: 'address' },
     ],
     name: 'InvalidMeterSignature',
   },
-  { type: 'error', inputs: [], name: 'InvalidMultiProof' },
-  { type: 'error', inputs: [], name: 'InvalidScheduleProof' },
   { type: 'error', inputs: [], name: 'InvalidShortString' },
+  {
+    type: 'error',
+    inputs: [{ name: 'meter', internalType: 'address', type: 'address' }],
+    name: 'MeterKeyNotRetired',
+  },
   {
     type: 'error',
     inputs: [{ name: 'agentId', internalType: 'uint16', type: 'uint16' }],
@@ -921,11 +1107,16 @@ export const meterReadingsAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'caller', internalType: 'address', type: 'address' }],
+    name: 'NotRegistrar',
+  },
+  {
+    type: 'error',
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
     ],
-    name: 'ReadingAlreadySubmitted',
+    name: 'ReadingNotStored',
   },
   {
     type: 'error',
@@ -934,14 +1125,6 @@ export const meterReadingsAbi = [
       { name: 'closedAt', internalType: 'uint64', type: 'uint64' },
     ],
     name: 'ReadingWindowClosed',
-  },
-  {
-    type: 'error',
-    inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'closesAt', internalType: 'uint64', type: 'uint64' },
-    ],
-    name: 'ReadingWindowOpen',
   },
   {
     type: 'error',
@@ -1310,6 +1493,13 @@ export const participantRegistryAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'MAX_AGENTS',
+    outputs: [{ name: '', internalType: 'uint16', type: 'uint16' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'REGISTRAR_ROLE',
     outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
     stateMutability: 'view',
@@ -1374,6 +1564,16 @@ export const participantRegistryAbi = [
     name: 'grantRole',
     outputs: [],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'networkId', internalType: 'uint32', type: 'uint32' }],
+    name: 'gridAgent',
+    outputs: [
+      { name: 'exists', internalType: 'bool', type: 'bool' },
+      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+    ],
+    stateMutability: 'view',
   },
   {
     type: 'function',
@@ -1702,6 +1902,14 @@ export const participantRegistryAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'networkId', internalType: 'uint32', type: 'uint32' },
+      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+    ],
+    name: 'GridAgentExists',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'meter', internalType: 'address', type: 'address' },
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
     ],
@@ -1768,8 +1976,18 @@ export const settlementAbi = [
   {
     type: 'function',
     inputs: [{ name: 'agentId', internalType: 'uint16', type: 'uint16' }],
-    name: 'claimableOf',
-    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    name: 'accountOf',
+    outputs: [
+      {
+        name: '',
+        internalType: 'struct ISettlement.Account',
+        type: 'tuple',
+        components: [
+          { name: 'available', internalType: 'uint128', type: 'uint128' },
+          { name: 'locked', internalType: 'uint128', type: 'uint128' },
+        ],
+      },
+    ],
     stateMutability: 'view',
   },
   {
@@ -1785,17 +2003,29 @@ export const settlementAbi = [
   {
     type: 'function',
     inputs: [{ name: 'epochId', internalType: 'uint32', type: 'uint32' }],
-    name: 'epochSettlement',
+    name: 'epochBook',
     outputs: [
       {
         name: '',
-        internalType: 'struct ISettlement.EpochSettlement',
+        internalType: 'struct ISettlement.EpochBook',
         type: 'tuple',
         components: [
-          { name: 'settled', internalType: 'uint32', type: 'uint32' },
-          { name: 'rejected', internalType: 'uint32', type: 'uint32' },
-          { name: 'settledEnergyWh', internalType: 'uint64', type: 'uint64' },
-          { name: 'settledValue', internalType: 'uint128', type: 'uint128' },
+          { name: 'pot', internalType: 'uint128', type: 'uint128' },
+          { name: 'reserve', internalType: 'uint128', type: 'uint128' },
+          { name: 'settledAgents', internalType: 'uint32', type: 'uint32' },
+          { name: 'credited', internalType: 'uint128', type: 'uint128' },
+          { name: 'forfeited', internalType: 'uint128', type: 'uint128' },
+          { name: 'surplusCredited', internalType: 'uint128', type: 'uint128' },
+          {
+            name: 'shortfallCharged',
+            internalType: 'uint128',
+            type: 'uint128',
+          },
+          {
+            name: 'shortfallUncollected',
+            internalType: 'uint128',
+            type: 'uint128',
+          },
         ],
       },
     ],
@@ -1803,9 +2033,12 @@ export const settlementAbi = [
   },
   {
     type: 'function',
-    inputs: [{ name: 'agentId', internalType: 'uint16', type: 'uint16' }],
-    name: 'escrowOf',
-    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    inputs: [
+      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
+      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
+    ],
+    name: 'isSettled',
+    outputs: [{ name: '', internalType: 'bool', type: 'bool' }],
     stateMutability: 'view',
   },
   {
@@ -1816,6 +2049,19 @@ export const settlementAbi = [
       { name: '', internalType: 'contract IClearingLedger', type: 'address' },
     ],
     stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
+      { name: 'agentIds', internalType: 'uint16[]', type: 'uint16[]' },
+      { name: 'locks', internalType: 'uint256[]', type: 'uint256[]' },
+      { name: 'gridAgent', internalType: 'uint16', type: 'uint16' },
+      { name: 'reserve', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'lockEpoch',
+    outputs: [],
+    stateMutability: 'nonpayable',
   },
   {
     type: 'function',
@@ -1843,11 +2089,31 @@ export const settlementAbi = [
     type: 'function',
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'trades', internalType: 'uint256[]', type: 'uint256[]' },
+      {
+        name: 'batch',
+        internalType: 'struct ISettlement.AgentDays',
+        type: 'tuple',
+        components: [
+          { name: 'agentIds', internalType: 'uint16[]', type: 'uint16[]' },
+          { name: 'scheduleWh', internalType: 'bytes', type: 'bytes' },
+          { name: 'meters', internalType: 'address[]', type: 'address[]' },
+          { name: 'measuredWh', internalType: 'bytes', type: 'bytes' },
+        ],
+      },
       { name: 'proof', internalType: 'bytes32[]', type: 'bytes32[]' },
       { name: 'proofFlagBits', internalType: 'uint256[]', type: 'uint256[]' },
+      {
+        name: 'tariff',
+        internalType: 'struct Tariff',
+        type: 'tuple',
+        components: [
+          { name: 'price', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'shortfall', internalType: 'uint64[24]', type: 'uint64[24]' },
+          { name: 'surplus', internalType: 'uint64[24]', type: 'uint64[24]' },
+        ],
+      },
     ],
-    name: 'settleTrades',
+    name: 'settleAgents',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -1861,50 +2127,11 @@ export const settlementAbi = [
   {
     type: 'function',
     inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'tradeIndex', internalType: 'uint32', type: 'uint32' },
-    ],
-    name: 'tradeStatus',
-    outputs: [
-      { name: '', internalType: 'enum ISettlement.TradeStatus', type: 'uint8' },
-    ],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
-    inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'from', internalType: 'uint32', type: 'uint32' },
-      { name: 'count', internalType: 'uint32', type: 'uint32' },
-    ],
-    name: 'tradeStatuses',
-    outputs: [
-      {
-        name: 'out',
-        internalType: 'enum ISettlement.TradeStatus[]',
-        type: 'uint8[]',
-      },
-    ],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
-    inputs: [
-      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-      { name: 'to', internalType: 'address', type: 'address' },
-    ],
-    name: 'withdraw',
-    outputs: [{ name: 'amount', internalType: 'uint256', type: 'uint256' }],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    inputs: [
       { name: 'agentId', internalType: 'uint16', type: 'uint16' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
       { name: 'to', internalType: 'address', type: 'address' },
     ],
-    name: 'withdrawEscrow',
+    name: 'withdraw',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -1931,25 +2158,7 @@ export const settlementAbi = [
         indexed: false,
       },
       {
-        name: 'rejected',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-      {
-        name: 'unpaid',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-      {
         name: 'skipped',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-      {
-        name: 'value',
         internalType: 'uint256',
         type: 'uint256',
         indexed: false,
@@ -1982,12 +2191,42 @@ export const settlementAbi = [
     anonymous: false,
     inputs: [
       {
+        name: 'epochId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+      {
+        name: 'dust',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+      {
+        name: 'reserveReturned',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'EpochClosed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'epochId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+      {
         name: 'agentId',
         internalType: 'uint16',
         type: 'uint16',
         indexed: true,
       },
-      { name: 'to', internalType: 'address', type: 'address', indexed: true },
       {
         name: 'amount',
         internalType: 'uint256',
@@ -1995,7 +2234,7 @@ export const settlementAbi = [
         indexed: false,
       },
     ],
-    name: 'EscrowWithdrawn',
+    name: 'Locked',
   },
   {
     type: 'event',
@@ -2008,45 +2247,80 @@ export const settlementAbi = [
         indexed: true,
       },
       {
-        name: 'tradeIndex',
-        internalType: 'uint32',
-        type: 'uint32',
+        name: 'agentId',
+        internalType: 'uint16',
+        type: 'uint16',
         indexed: true,
       },
       {
-        name: 'reason',
-        internalType: 'enum ISettlement.RejectReason',
-        type: 'uint8',
+        name: 'passedMask',
+        internalType: 'uint24',
+        type: 'uint24',
         indexed: false,
       },
-    ],
-    name: 'TradeRejected',
-  },
-  {
-    type: 'event',
-    anonymous: false,
-    inputs: [
       {
-        name: 'epochId',
-        internalType: 'uint32',
-        type: 'uint32',
-        indexed: true,
+        name: 'lock',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
       },
       {
-        name: 'tradeIndex',
-        internalType: 'uint32',
-        type: 'uint32',
-        indexed: true,
+        name: 'credit',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
       },
-      { name: 'buyer', internalType: 'uint16', type: 'uint16', indexed: true },
       {
-        name: 'value',
+        name: 'forfeit',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+      {
+        name: 'surplusCredit',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+      {
+        name: 'shortfallCharged',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+      {
+        name: 'shortfallUncollected',
         internalType: 'uint256',
         type: 'uint256',
         indexed: false,
       },
     ],
-    name: 'TradeUnpaid',
+    name: 'PositionSettled',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'epochId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+      {
+        name: 'agentId',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: true,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'Refunded',
   },
   {
     type: 'event',
@@ -2073,20 +2347,8 @@ export const settlementAbi = [
     inputs: [{ name: 'agentId', internalType: 'uint16', type: 'uint16' }],
     name: 'AgentInactive',
   },
-  {
-    type: 'error',
-    inputs: [
-      { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'endsAt', internalType: 'uint64', type: 'uint64' },
-    ],
-    name: 'ChallengeWindowOpen',
-  },
+  { type: 'error', inputs: [], name: 'BatchShapeMismatch' },
   { type: 'error', inputs: [], name: 'EmptyBatch' },
-  {
-    type: 'error',
-    inputs: [{ name: 'epochId', internalType: 'uint32', type: 'uint32' }],
-    name: 'EpochIsVoided',
-  },
   {
     type: 'error',
     inputs: [
@@ -2097,7 +2359,7 @@ export const settlementAbi = [
     name: 'InsufficientBalance',
   },
   { type: 'error', inputs: [], name: 'InvalidMultiProof' },
-  { type: 'error', inputs: [], name: 'InvalidTradeProof' },
+  { type: 'error', inputs: [], name: 'InvalidScheduleProof' },
   {
     type: 'error',
     inputs: [
@@ -2106,7 +2368,25 @@ export const settlementAbi = [
     ],
     name: 'NotAgentOwner',
   },
+  {
+    type: 'error',
+    inputs: [{ name: 'caller', internalType: 'address', type: 'address' }],
+    name: 'NotLedger',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'agentId', internalType: 'uint16', type: 'uint16' }],
+    name: 'ReadingMismatch',
+  },
   { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'rows', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RowsLengthMismatch',
+  },
   {
     type: 'error',
     inputs: [
@@ -2124,35 +2404,11 @@ export const settlementAbi = [
     type: 'error',
     inputs: [
       { name: 'epochId', internalType: 'uint32', type: 'uint32' },
-      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-      { name: 'hour', internalType: 'uint8', type: 'uint8' },
+      { name: 'opensAfter', internalType: 'uint64', type: 'uint64' },
     ],
-    name: 'ScheduleNotChecked',
+    name: 'SettlementNotOpen',
   },
-  {
-    type: 'error',
-    inputs: [
-      { name: 'tradeIndex', internalType: 'uint32', type: 'uint32' },
-      { name: 'agentId', internalType: 'uint16', type: 'uint16' },
-    ],
-    name: 'TradeAgentUnknown',
-  },
-  {
-    type: 'error',
-    inputs: [
-      { name: 'tradeIndex', internalType: 'uint32', type: 'uint32' },
-      { name: 'hour', internalType: 'uint8', type: 'uint8' },
-    ],
-    name: 'TradeHourOutOfRange',
-  },
-  {
-    type: 'error',
-    inputs: [
-      { name: 'tradeIndex', internalType: 'uint32', type: 'uint32' },
-      { name: 'tradeCount', internalType: 'uint32', type: 'uint32' },
-    ],
-    name: 'TradeIndexOutOfRange',
-  },
+  { type: 'error', inputs: [], name: 'TariffMismatch' },
   { type: 'error', inputs: [], name: 'ZeroAmount' },
 ] as const
 

@@ -4,3 +4,4 @@ export * from './deployment';
 export * from './leaves';
 export * from './meterReading';
 export * from './fastVerify';
+export * from './positions';

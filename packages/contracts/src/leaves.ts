@@ -1,18 +1,23 @@
 // The on-chain encoding of schedules and trades: StandardMerkleTree leaf types identical to
-// contracts/libraries/Leaves.sol, the one-word calldata packing of a trade, and tree builders.
+// contracts/libraries/ScheduleRows.sol and ClearingLedger's trade leaf, the packed rows the
+// contracts take as calldata, tree builders and proofs.
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import type { Hex } from 'viem';
+import { bytesToHex, type Hex } from 'viem';
 
-/** Leaf types of the schedule tree: (epochId, agentId, hour, energyWh). */
-export const SCHEDULE_LEAF_TYPES = ['uint32', 'uint16', 'uint8', 'int64'] as const;
+/** Leaf types of the schedule tree: one row per agent (epochId, agentId, 24 hourly Wh). */
+export const SCHEDULE_LEAF_TYPES = ['uint32', 'uint16', 'int32[24]'] as const;
 /** Leaf types of the trade tree: (epochId, tradeIndex, seller, buyer, hour, energyWh, value). */
 export const TRADE_LEAF_TYPES = ['uint32', 'uint32', 'uint16', 'uint16', 'uint8', 'uint64', 'uint120'] as const;
 
-/** One agent's scheduled net injection for one hour, in Wh (positive = supplies energy). */
-export interface ScheduleEntry {
+/** Hours of a market day. */
+export const HOURS = 24;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** One agent's scheduled net injection for each hour of the day, in Wh (positive = supplies). */
+export interface ScheduleRow {
   agentId: number;
-  hour: number;
-  energyWh: bigint;
+  energyWh: readonly number[];
 }
 
 /** One bilateral trade as committed on chain; `value` is in settlement-token base units. */
@@ -25,15 +30,13 @@ export interface TradeEntry {
   value: bigint;
 }
 
-export type ScheduleLeafValues = [number, number, number, bigint];
+export type ScheduleRowValues = [number, number, number[]];
 export type TradeLeafValues = [number, number, number, number, number, bigint, bigint];
 
 const U16 = 0xffff;
 const U32 = 0xffffffff;
 const U64 = (1n << 64n) - 1n;
 const U120 = (1n << 120n) - 1n;
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
 
 export class LeafEncodingError extends Error {
   override name = 'LeafEncodingError';
@@ -49,12 +52,19 @@ function checkBig(field: string, value: bigint, min: bigint, max: bigint): void 
   if (value < min || value > max) throw new LeafEncodingError(`${field} must be in [${min}, ${max}], got ${value}`);
 }
 
-export function scheduleLeafValues(epochId: number, e: ScheduleEntry): ScheduleLeafValues {
+/** Checks that `values` are 24 int32 (the unit of a schedule row or a meter reading). */
+export function checkHourly(field: string, values: readonly number[]): void {
+  if (values.length !== HOURS) throw new LeafEncodingError(`${field} must hold ${HOURS} hourly values, got ${values.length}`);
+  values.forEach((v, h) => {
+    if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new LeafEncodingError(`${field}[${h}] must be an int32, got ${v}`);
+  });
+}
+
+export function scheduleRowValues(epochId: number, row: ScheduleRow): ScheduleRowValues {
   checkUint('epochId', epochId, U32);
-  checkUint('agentId', e.agentId, U16);
-  checkUint('hour', e.hour, 23);
-  checkBig('energyWh', e.energyWh, I64_MIN, I64_MAX);
-  return [epochId, e.agentId, e.hour, e.energyWh];
+  checkUint('agentId', row.agentId, U16);
+  checkHourly(`agent ${row.agentId} energyWh`, row.energyWh);
+  return [epochId, row.agentId, [...row.energyWh]];
 }
 
 export function tradeLeafValues(epochId: number, t: TradeEntry): TradeLeafValues {
@@ -68,46 +78,30 @@ export function tradeLeafValues(epochId: number, t: TradeEntry): TradeLeafValues
   return [epochId, t.tradeIndex, t.seller, t.buyer, t.hour, t.energyWh, t.value];
 }
 
-/**
- * Packs a trade into the calldata word Settlement.settleTrades takes, least significant bits
- * first: tradeIndex (32) | seller (16) | buyer (16) | hour (8) | energyWh (64) | value (120).
- */
-export function packTrade(t: TradeEntry): bigint {
-  tradeLeafValues(0, t);
-  return (
-    BigInt(t.tradeIndex) |
-    (BigInt(t.seller) << 32n) |
-    (BigInt(t.buyer) << 48n) |
-    (BigInt(t.hour) << 64n) |
-    (t.energyWh << 72n) |
-    (t.value << 136n)
-  );
+/** Rows packed as the contracts take them: 24 int32 big-endian per row, back to back. */
+export function packRows(rows: readonly (readonly number[])[]): Hex {
+  const out = new Uint8Array(rows.length * HOURS * 4);
+  const view = new DataView(out.buffer);
+  rows.forEach((row, k) => {
+    checkHourly(`row ${k}`, row);
+    row.forEach((v, h) => view.setInt32((k * HOURS + h) * 4, v, false));
+  });
+  return bytesToHex(out);
 }
 
-export function unpackTrade(word: bigint): TradeEntry {
-  return {
-    tradeIndex: Number(word & BigInt(U32)),
-    seller: Number((word >> 32n) & BigInt(U16)),
-    buyer: Number((word >> 48n) & BigInt(U16)),
-    hour: Number((word >> 64n) & 0xffn),
-    energyWh: (word >> 72n) & U64,
-    value: (word >> 136n) & U120,
-  };
-}
-
-// Trees keep insertion order (sortLeaves: false): a trade's tree position follows its index, so a
-// batch of consecutive trades has a short multiproof and reaches the contract in ascending index
-// order, which keeps its bitmap word cached. The contract is told the leaves in proof order by
-// getMultiProof, so it never needs to replicate an ordering itself.
+// Trees keep insertion order (sortLeaves: false): the schedule's rows in the network's agent
+// order, which is also the order in which the ledger computes the root from the posted rows; the
+// trades by index, so that consecutive trades have short proofs.
 const TREE_OPTIONS = { sortLeaves: false };
 
-export type ScheduleTree = StandardMerkleTree<ScheduleLeafValues>;
+export type ScheduleTree = StandardMerkleTree<ScheduleRowValues>;
 export type TradeTree = StandardMerkleTree<TradeLeafValues>;
 
-export function buildScheduleTree(epochId: number, entries: readonly ScheduleEntry[]): ScheduleTree {
-  if (entries.length === 0) throw new LeafEncodingError('a schedule tree needs at least one entry');
+/** The schedule tree of an epoch: `rows` in the network's agent order. */
+export function buildScheduleTree(epochId: number, rows: readonly ScheduleRow[]): ScheduleTree {
+  if (rows.length === 0) throw new LeafEncodingError('a schedule tree needs at least one row');
   return StandardMerkleTree.of(
-    entries.map((e) => scheduleLeafValues(epochId, e)),
+    rows.map((r) => scheduleRowValues(epochId, r)),
     [...SCHEDULE_LEAF_TYPES],
     TREE_OPTIONS,
   );
@@ -134,33 +128,33 @@ export function packProofFlags(flags: readonly boolean[]): bigint[] {
   return words;
 }
 
-/** A schedule multiproof in the argument shape of checkSchedule and disputeHour. */
-export function scheduleMultiProof(tree: ScheduleTree, indices: readonly number[]) {
-  const mp = tree.getMultiProof([...indices]);
+/**
+ * A multiproof of some rows (by network position) in the shape settlement takes: the rows in
+ * proof order, their agents and packed values, the proof and its packed flags. `positions` says
+ * which network position each proof-order row is.
+ */
+export function scheduleMultiProof(tree: ScheduleTree, positions: readonly number[]) {
+  const mp = tree.getMultiProof([...positions]);
+  const rows = mp.leaves.map(([, agentId, energyWh]) => ({ agentId, energyWh }));
   return {
-    leaves: mp.leaves.map(([, agentId, hour, energyWh]) => ({ agentId, hour, energyWh: BigInt(energyWh) })),
+    positions: mp.leaves.map((leaf) => tree.leafLookup(leaf)),
+    agentIds: rows.map((r) => r.agentId),
+    rows: rows.map((r) => r.energyWh),
+    scheduleWh: packRows(rows.map((r) => r.energyWh)),
     proof: mp.proof as Hex[],
     proofFlagBits: packProofFlags(mp.proofFlags),
   };
 }
 
-/** A trade multiproof in the argument shape of settleTrades (packed words in proof order). */
-export function tradeMultiProof(tree: TradeTree, indices: readonly number[]) {
-  const mp = tree.getMultiProof([...indices]);
-  const trades = mp.leaves.map(([, tradeIndex, seller, buyer, hour, energyWh, value]) => ({
-    tradeIndex,
-    seller,
-    buyer,
-    hour,
-    energyWh: BigInt(energyWh),
-    value: BigInt(value),
-  }));
-  return { trades, words: trades.map(packTrade), proof: mp.proof as Hex[], proofFlagBits: packProofFlags(mp.proofFlags) };
+/** A row with its single proof, in the shape the ledger's disputes take (RowProof). */
+export function rowProof(tree: ScheduleTree, position: number) {
+  const [, , energyWh] = tree.at(position)!;
+  return { energyWh: energyWh as unknown as readonly number[] & { length: 24 }, proof: tree.getProof(position) as Hex[] };
 }
 
-/** Checks a schedule leaf's single proof against a schedule root. */
-export function verifyScheduleLeaf(root: Hex, epochId: number, entry: ScheduleEntry, proof: readonly Hex[]): boolean {
-  return StandardMerkleTree.verify(root, [...SCHEDULE_LEAF_TYPES], scheduleLeafValues(epochId, entry), [...proof]);
+/** Checks a schedule row's single proof against a schedule root. */
+export function verifyScheduleRow(root: Hex, epochId: number, row: ScheduleRow, proof: readonly Hex[]): boolean {
+  return StandardMerkleTree.verify(root, [...SCHEDULE_LEAF_TYPES], scheduleRowValues(epochId, row), [...proof]);
 }
 
 /** Checks a trade leaf's single proof against a trade root. */

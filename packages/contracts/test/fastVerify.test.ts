@@ -1,17 +1,19 @@
 // The fast proof verifier against the reference (StandardMerkleTree.verify): same verdict on every
-// proof of random trees, and on proofs with a changed value, sibling, root or length.
+// proof of random trees (schedule rows and trades), and on proofs with a changed value, sibling,
+// root or length.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng } from '@gridmarket/bench';
 import type { Hex } from 'viem';
-import { buildScheduleTree, buildTradeTree, createProofVerifier, type ScheduleEntry, type TradeEntry, verifyScheduleLeaf, verifyTradeLeaf } from '../src/index';
+import { buildScheduleTree, buildTradeTree, createProofVerifier, type ScheduleRow, type TradeEntry, verifyScheduleRow, verifyTradeLeaf } from '../src/index';
 
 
 describe('createProofVerifier', async () => {
   const v = await createProofVerifier();
   const r = rng(42);
-  const schedule: ScheduleEntry[] = Array.from({ length: 300 }, (_, i) => ({ agentId: i % 25, hour: Math.floor(i / 25) % 24, energyWh: BigInt(Math.round((r() - 0.5) * 2e6)) }));
-  schedule.push({ agentId: 65535, hour: 23, energyWh: -(1n << 63n) }, { agentId: 0, hour: 0, energyWh: (1n << 63n) - 1n });
+  const hourly = () => Array.from({ length: 24 }, () => Math.round((r() - 0.5) * 2e6));
+  const schedule: ScheduleRow[] = Array.from({ length: 300 }, (_, i) => ({ agentId: i, energyWh: hourly() }));
+  schedule.push({ agentId: 65535, energyWh: Array.from({ length: 24 }, (_, h) => (h % 2 ? -(2 ** 31) : 2 ** 31 - 1)) });
   const trades: TradeEntry[] = Array.from({ length: 517 }, (_, i) => ({
     tradeIndex: i,
     seller: 1 + Math.floor(r() * 12),
@@ -30,8 +32,8 @@ describe('createProofVerifier', async () => {
   it('accepts every proof the reference accepts', () => {
     schedule.forEach((e, i) => {
       const proof = sTree.getProof(i) as Hex[];
-      assert.equal(verifyScheduleLeaf(sRoot, epochId, e, proof), true);
-      assert.equal(v.schedule(sRoot, epochId, e, proof), true, `schedule leaf ${i}`);
+      assert.equal(verifyScheduleRow(sRoot, epochId, e, proof), true);
+      assert.equal(v.schedule(sRoot, epochId, e, proof), true, `schedule row ${i}`);
     });
     trades.forEach((t, i) => {
       const proof = tTree.getProof(i) as Hex[];
@@ -62,8 +64,10 @@ describe('createProofVerifier', async () => {
     }
     const e = schedule[3]!;
     const proof = sTree.getProof(3) as Hex[];
-    assert.equal(v.schedule(sRoot, epochId, { ...e, energyWh: -e.energyWh }, proof), verifyScheduleLeaf(sRoot, epochId, { ...e, energyWh: -e.energyWh }, proof));
-    assert.equal(v.schedule(sRoot, epochId, { ...e, energyWh: -e.energyWh }, proof), false);
+    const changed = { ...e, energyWh: e.energyWh.map((v, h) => (h === 17 ? v + 1 : v)) };
+    assert.equal(v.schedule(sRoot, epochId, changed, proof), verifyScheduleRow(sRoot, epochId, changed, proof));
+    assert.equal(v.schedule(sRoot, epochId, changed, proof), false);
+    assert.equal(v.schedule(sRoot, epochId, { ...e, agentId: e.agentId + 1 }, proof), false);
   });
 
   it('rejects malformed roots and siblings instead of throwing', () => {

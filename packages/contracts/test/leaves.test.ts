@@ -1,50 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeAbiParameters, keccak256, parseAbiParameters } from 'viem';
+import { encodeAbiParameters, hexToBytes, keccak256, parseAbiParameters } from 'viem';
 import {
   buildScheduleTree,
   buildTradeTree,
   LeafEncodingError,
   packProofFlags,
-  packTrade,
+  packRows,
+  scheduleMultiProof,
   type TradeEntry,
-  tradeMultiProof,
-  unpackTrade,
 } from '../src/leaves';
 
 const trade: TradeEntry = { tradeIndex: 7, seller: 1, buyer: 3, hour: 12, energyWh: 500n, value: 30_000n };
-
-describe('trade packing', () => {
-  it('packs the fields at the documented bit offsets', () => {
-    const word = packTrade(trade);
-    assert.equal(word & 0xffffffffn, 7n);
-    assert.equal((word >> 32n) & 0xffffn, 1n);
-    assert.equal((word >> 48n) & 0xffffn, 3n);
-    assert.equal((word >> 64n) & 0xffn, 12n);
-    assert.equal((word >> 72n) & ((1n << 64n) - 1n), 500n);
-    assert.equal(word >> 136n, 30_000n);
-  });
-
-  it('round-trips extreme values', () => {
-    const max: TradeEntry = {
-      tradeIndex: 2 ** 32 - 1,
-      seller: 65535,
-      buyer: 65535,
-      hour: 23,
-      energyWh: (1n << 64n) - 1n,
-      value: (1n << 120n) - 1n,
-    };
-    assert.deepEqual(unpackTrade(packTrade(max)), max);
-    assert.deepEqual(unpackTrade(packTrade(trade)), trade);
-  });
-
-  it('names the field that does not fit', () => {
-    assert.throws(() => packTrade({ ...trade, hour: 24 }), (e: Error) => e instanceof LeafEncodingError && /hour/.test(e.message));
-    assert.throws(() => packTrade({ ...trade, value: 1n << 120n }), /value/);
-    assert.throws(() => packTrade({ ...trade, energyWh: -1n }), /energyWh/);
-    assert.throws(() => packTrade({ ...trade, seller: 70000 }), /seller/);
-  });
-});
 
 describe('leaves', () => {
   it('hash like the contract: keccak256(keccak256(abi.encode(values)))', () => {
@@ -56,21 +23,41 @@ describe('leaves', () => {
     assert.equal(tree.root, keccak256(inner));
   });
 
-  it('keep insertion order so that consecutive trades come out ascending', () => {
-    const trades = Array.from({ length: 50 }, (_, i) => ({ ...trade, tradeIndex: i, energyWh: BigInt(i + 1) }));
-    const mp = tradeMultiProof(buildTradeTree(1, trades), [10, 11, 12, 13, 14, 15, 16, 17]);
-    assert.deepEqual(
-      mp.trades.map((t) => t.tradeIndex),
-      [10, 11, 12, 13, 14, 15, 16, 17],
-    );
+  it('hash a schedule row like the contract: the abi encoding of (uint32, uint16, int32[24])', () => {
+    const energyWh = Array.from({ length: 24 }, (_, h) => (h - 12) * 1000);
+    const tree = buildScheduleTree(9, [{ agentId: 4, energyWh }]);
+    const inner = keccak256(encodeAbiParameters(parseAbiParameters('uint32, uint16, int32[24]'), [9, 4, energyWh as never]));
+    assert.equal(tree.root, keccak256(inner));
+  });
+
+  it("give a multiproof's rows in proof order with their network positions", () => {
+    const rows = Array.from({ length: 9 }, (_, k) => ({ agentId: 100 + k, energyWh: Array.from({ length: 24 }, () => k) }));
+    const mp = scheduleMultiProof(buildScheduleTree(1, rows), [7, 2, 5]);
+    assert.deepEqual([...mp.positions].sort(), [2, 5, 7]);
+    mp.positions.forEach((p, i) => {
+      assert.equal(mp.agentIds[i], 100 + p);
+      assert.deepEqual(mp.rows[i], rows[p]!.energyWh);
+    });
+    assert.equal(mp.scheduleWh, packRows(mp.rows));
   });
 
   it('refuse trades whose index is not their position', () => {
     assert.throws(() => buildTradeTree(1, [{ ...trade, tradeIndex: 1 }]), /position 0 has tradeIndex 1/);
   });
 
-  it('refuse an empty schedule', () => {
+  it('refuse an empty schedule and rows that are not 24 int32', () => {
     assert.throws(() => buildScheduleTree(1, []), LeafEncodingError);
+    assert.throws(() => buildScheduleTree(1, [{ agentId: 1, energyWh: [1, 2] }]), /agent 1 energyWh must hold 24/);
+    assert.throws(() => buildScheduleTree(1, [{ agentId: 1, energyWh: Array.from({ length: 24 }, (_, h) => (h === 3 ? 2 ** 31 : 0)) }]), /energyWh\[3\] must be an int32/);
+  });
+});
+
+describe('packed rows', () => {
+  it("are 24 int32 big-endian per row, negative values in two's complement", () => {
+    const bytes = hexToBytes(packRows([Array.from({ length: 24 }, (_, h) => (h === 0 ? -2 : h === 23 ? 258 : 0))]));
+    assert.equal(bytes.length, 96);
+    assert.deepEqual([...bytes.slice(0, 4)], [0xff, 0xff, 0xff, 0xfe]);
+    assert.deepEqual([...bytes.slice(92, 96)], [0, 0, 1, 2]);
   });
 });
 

@@ -1,22 +1,26 @@
-// Cross-language check on a real node: trees built with @openzeppelin/merkle-tree, readings signed
-// with viem's EIP-712, and flags packed in TypeScript are accepted by the deployed contracts, and
-// a tampered input is refused.
+// Cross-language check on a real node: the trees built with @openzeppelin/merkle-tree, the rows
+// packed in TypeScript, the readings signed with viem's EIP-712 and the settlement rule written in
+// TypeScript (src/positions.ts) agree with what the deployed contracts compute, and a tampered
+// input is refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BaseError, ContractFunctionRevertedError } from 'viem';
+import { BaseError, ContractFunctionRevertedError, decodeEventLog, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { clearingLedgerAbi, meterReadingsAbi, settlementAbi } from '../src/generated';
-import { scheduleMultiProof, tradeMultiProof } from '../src/leaves';
+import { packRows, scheduleMultiProof } from '../src/leaves';
+import { epochCommitments, passedHours, readingCommitment, settlePosition, type SettlementMode, tariffArgs, tariffHash } from '../src/positions';
 import {
   advance,
-  checkLeaves,
   type Day,
-  fundBuyers,
+  dayTrees,
+  fundDay,
   type Market,
   type MarketShape,
+  overloadDay,
   postDay,
   relayReadings,
   send,
-  settleRange,
+  settleAgents,
   signedReadings,
   startMarket,
   syntheticDay,
@@ -30,113 +34,133 @@ function revertName(err: unknown): string | undefined {
   return reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined;
 }
 
+/** Readings that keep to the schedule except where `deviate` moves them (and who has none). */
+function readingsFor(day: Day, deviate: (agent: number, hour: number) => number, silent: number[] = []): (number[] | undefined)[] {
+  return day.rows.map((row, a) => (silent.includes(a) ? undefined : row.map((wh, h) => wh + deviate(a, h))));
+}
+
 describe('contracts on anvil, driven from TypeScript', () => {
   let market: Market;
-  let day: Day;
-  let trees: Awaited<ReturnType<typeof postDay>>;
+  const agents = () => Array.from({ length: market.agentCount }, (_, i) => i);
 
   before(async () => {
     market = await startMarket(SHAPE);
-    day = syntheticDay(market, SHAPE, 42, 6);
-    trees = await postDay(market, day);
   });
   after(async () => market?.chain.stop());
 
-  it('stores the roots the TypeScript trees compute', async () => {
-    const epoch = await market.publicClient.readContract({
-      address: market.deployment.clearingLedger,
-      abi: clearingLedgerAbi,
-      functionName: 'epoch',
-      args: [day.epochId],
-    });
-    assert.equal(epoch.scheduleRoot, trees.scheduleTree.root);
-    assert.equal(epoch.tradeRoot, trees.tradeTree.root);
+  const epoch = (epochId: number) =>
+    market.publicClient.readContract({ address: market.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'epoch', args: [epochId] });
+
+  it('stores the schedule root of the TypeScript tree, the tariff hash and the commitments computed here', async () => {
+    const day = syntheticDay(market, SHAPE, 1, 200);
+    await fundDay(market, day);
+    const trees = await postDay(market, day);
+    const e = await epoch(day.epochId);
+    assert.equal(e.scheduleRoot, trees.scheduleTree.root);
+    assert.equal(e.tradeRoot, trees.tradeTree.root);
+    assert.equal(e.tariffHash, tariffHash(day.tariff));
+    const c = epochCommitments(day.rows, 0, day.tariff, day.mode);
+    assert.equal(e.lockedValue, c.lockedValue);
+    assert.equal(e.supplyValue, c.supplyValue);
+    assert.equal(e.supplyWh, c.supplyWh);
+    assert.equal(e.reserve, c.reserve);
   });
 
-  it('computes the same EIP-712 digest for a reading as viem signs', async () => {
+  it('stores the reading commitment computed here, and skips a copied reading instead of reverting', async () => {
+    const day = syntheticDay(market, SHAPE, 2, 100);
+    await fundDay(market, day);
+    await postDay(market, day);
     const [reading] = await signedReadings(market, day, [1]);
-    await relayReadings(market, day, [1, 2, 3, 4, 5, 6, 7, 0]);
-    const stored = await market.publicClient.readContract({
+    await relayReadings(market, day, [1]);
+    const [stored] = await market.publicClient.readContract({
       address: market.deployment.meterReadings,
       abi: meterReadingsAbi,
-      functionName: 'readings',
-      args: [day.epochId, 1],
+      functionName: 'commitments',
+      args: [day.epochId, [1]],
     });
-    assert.deepEqual([...stored], reading!.energyWh);
+    assert.equal(stored, readingCommitment(privateKeyToAccount(market.meterKeys[1]!).address, reading!.energyWh));
+    const receipt = await relayReadings(market, day, [1, 2]);
+    const skipped = receipt.logs.flatMap((l) => {
+      try {
+        const ev = decodeEventLog({ abi: meterReadingsAbi, data: l.data, topics: l.topics });
+        return ev.eventName === 'ReadingSkipped' ? [ev.args.agentId] : [];
+      } catch {
+        return [];
+      }
+    });
+    assert.deepEqual(skipped, [1]);
   });
 
-  it('refuses a replayed reading with its specific error', async () => {
-    await assert.rejects(relayReadings(market, day, [1]), (err) => revertName(err) === 'ReadingAlreadySubmitted');
-  });
-
-  it('verifies a schedule multiproof and records every hour as passed', async () => {
-    await advance(market, 2 * 3600 + 1);
-    await checkLeaves(market, day, trees.scheduleTree, day.schedule.map((_, i) => i));
-    for (const agentId of [0, 3, 7]) {
-      const bits = await market.publicClient.readContract({
-        address: market.deployment.meterReadings,
-        abi: meterReadingsAbi,
-        functionName: 'checkBits',
-        args: [day.epochId, agentId],
+  for (const mode of ['imbalance', 'thesis'] as SettlementMode[]) {
+    it(`settles every position (${mode} mode) exactly as settlePosition computes it`, async () => {
+      const day = syntheticDay(market, SHAPE, mode === 'imbalance' ? 3 : 4, 300, mode);
+      await fundDay(market, day);
+      // Spare balance for imbalance charges.
+      const trees = await postDay(market, day);
+      // Agent 1 short by 400 Wh at hour 2, agent 5 takes 300 Wh more at hour 7, agent 6 drifts within
+      // the tolerance, agent 7's meter never reports, the grid (0) is off by 900 Wh.
+      const readings = readingsFor(day, (a, h) => (a === 1 && h === 2 ? -400 : a === 5 && h === 7 ? -300 : a === 6 ? 40 : a === 0 && h === 1 ? 900 : 0), [7]);
+      const reporting = agents().filter((a) => readings[a]);
+      await relayReadings(market, day, reporting, '', readings as number[][]);
+      await advance(market, 2 * 3600 + 1);
+      const receipt = await settleAgents(market, day, trees.scheduleTree, agents(), '', readings);
+      const events = receipt.logs.flatMap((l) => {
+        try {
+          const ev = decodeEventLog({ abi: settlementAbi, data: l.data, topics: l.topics });
+          return ev.eventName === 'PositionSettled' ? [ev.args] : [];
+        } catch {
+          return [];
+        }
       });
-      assert.equal(BigInt(bits), (1n << 48n) - 1n);
-    }
-  });
+      assert.equal(events.length, market.agentCount);
+      const e = await epoch(day.epochId);
+      for (const ev of events) {
+        const p = settlePosition({ mode, isGrid: ev.agentId === 0, toleranceWh: e.toleranceWh, row: day.rows[ev.agentId]!, measured: readings[ev.agentId], tariff: day.tariff });
+        assert.deepEqual(
+          { lock: ev.lock, credit: ev.credit, forfeit: ev.forfeit, surplusCredit: ev.surplusCredit, charge: ev.shortfallCharged + ev.shortfallUncollected, passed: passedHours(ev.passedMask) },
+          { lock: p.lock, credit: p.credit, forfeit: p.forfeit, surplusCredit: p.surplusCredit, charge: p.shortfallCharge, passed: p.passed },
+          `agent ${ev.agentId}`,
+        );
+      }
+      if (mode === 'imbalance') assert.ok(events.some((ev) => ev.shortfallCharged + ev.shortfallUncollected > 0n), 'some imbalance was charged');
+      else assert.ok(events.some((ev) => ev.forfeit > 0n), 'some hour was forfeited');
+    });
+  }
 
-  it('refuses a trade whose value was changed after the tree was built', async () => {
-    const mp = tradeMultiProof(trees.tradeTree, [0, 1, 2]);
-    mp.words[1] = mp.words[1]! + (1n << 136n);
+  it('refuses a row changed after the tree was built', async () => {
+    const day = syntheticDay(market, SHAPE, 5, 100);
+    await fundDay(market, day);
+    const trees = await postDay(market, day);
+    await advance(market, 2 * 3600 + 1);
+    const mp = scheduleMultiProof(trees.scheduleTree, [1, 2]);
+    const rows = mp.rows.map((r) => [...r]);
+    rows[0]![0]! += 1;
     await assert.rejects(
       send(market, '', {
         address: market.deployment.settlement,
         abi: settlementAbi,
-        functionName: 'settleTrades',
-        args: [day.epochId, mp.words, mp.proof, mp.proofFlagBits],
+        functionName: 'settleAgents',
+        args: [day.epochId, { agentIds: mp.agentIds, scheduleWh: packRows(rows), meters: mp.agentIds.map(() => '0x0000000000000000000000000000000000000000' as Hex), measuredWh: packRows(rows) }, mp.proof, mp.proofFlagBits, tariffArgs(day.tariff)],
       }),
-      (err) => revertName(err) === 'InvalidTradeProof',
+      (err) => revertName(err) === 'InvalidScheduleProof',
     );
   });
 
-  it('settles every trade of the day in two batches and pays each seller its trades', async () => {
-    await fundBuyers(market, day);
-    await settleRange(market, day, trees.tradeTree, 0, 50);
-    await settleRange(market, day, trees.tradeTree, 50, day.trades.length - 50);
-    const progress = await market.publicClient.readContract({
-      address: market.deployment.settlement,
-      abi: settlementAbi,
-      functionName: 'epochSettlement',
-      args: [day.epochId],
-    });
-    assert.equal(progress.settled, day.trades.length);
-    const due = new Map<number, bigint>();
-    for (const t of day.trades) due.set(t.seller, (due.get(t.seller) ?? 0n) + t.value);
-    for (const [seller, value] of due) {
-      const claimable = await market.publicClient.readContract({
-        address: market.deployment.settlement,
-        abi: settlementAbi,
-        functionName: 'claimableOf',
-        args: [seller],
-      });
-      assert.equal(claimable, value);
-    }
-  });
-
-  it('voids a day whose hour does not balance, from a TypeScript-built multiproof', async () => {
-    const bad = syntheticDay(market, SHAPE, 43, 6, 5);
-    const badTrees = await postDay(market, bad);
-    const mp = scheduleMultiProof(badTrees.scheduleTree, bad.schedule.flatMap((e, i) => (e.hour === 5 ? [i] : [])));
+  it('voids a day that overloads a line, from rows packed in TypeScript', async () => {
+    const bad = overloadDay(market, syntheticDay(market, SHAPE, 6, 100), 5);
+    await fundDay(market, bad);
+    await postDay(market, bad);
     await send(market, '', {
       address: market.deployment.clearingLedger,
       abi: clearingLedgerAbi,
-      functionName: 'disputeHour',
-      args: [bad.epochId, 5, mp.leaves, mp.proof, mp.proofFlagBits],
+      functionName: 'disputeLineOverload',
+      args: [bad.epochId, 5, packRows(bad.rows), `0x${'00'.repeat(32)}`],
     });
-    const epoch = await market.publicClient.readContract({
-      address: market.deployment.clearingLedger,
-      abi: clearingLedgerAbi,
-      functionName: 'epoch',
-      args: [bad.epochId],
-    });
-    assert.equal(epoch.voided, true);
+    assert.equal((await epoch(bad.epochId)).voided, true);
+    // Every lock comes back to its agent.
+    await settleAgents(market, bad, dayTrees(bad).scheduleTree, agents(), '', bad.rows.map(() => undefined));
+    const book = await market.publicClient.readContract({ address: market.deployment.settlement, abi: settlementAbi, functionName: 'epochBook', args: [bad.epochId] });
+    assert.equal(book.pot, 0n);
+    assert.equal(book.credited, 0n);
   });
 });
