@@ -45,7 +45,8 @@ const args = process.argv.slice(2);
 // --check: only verify that every mutant still applies to the current sources.
 const checkOnly = args.includes('--check');
 const only = args.filter((a) => a !== '--check');
-const forge = path.join(root, 'node_modules', '.bin', 'forge');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const foundry = path.join(root, 'packages', 'contracts', 'scripts', 'foundry.ts');
 const rows = [];
 let current;
 const restore = () => {
@@ -80,7 +81,7 @@ for (const m of MUTANTS) {
   const t0 = Date.now();
   process.stderr.write(`mutant ${m.id} (${m.what})… `);
   try {
-    const run = spawnSync(forge, ['test', '--no-match-test', 'invariant_callSummary'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const run = spawnSync(tsx, [foundry, 'forge', 'test', '--no-match-test', 'invariant_callSummary'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
     const out = `${run.stdout}\n${run.stderr}`;
     const failed = [...out.matchAll(/\[FAIL[^\]]*\] (\w+)\(/g)].map((x) => x[1]);
     const compileError = /Compiler run failed|Error \(\d+\)/.test(out) && failed.length === 0;

@@ -1,8 +1,7 @@
 // Starts and stops a local anvil from its npm package on a free loopback port.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { foundryBinary } from './foundry';
 import net from 'node:net';
-import path from 'node:path';
 
 export interface LocalChain {
   rpcUrl: string;
@@ -28,20 +27,6 @@ export interface StartAnvilOptions {
 
 export class AnvilError extends Error {
   override name = 'AnvilError';
-}
-
-/** Path of the anvil binary shipped by @foundry-rs/anvil for this platform. */
-export function anvilBinary(): string {
-  const require = createRequire(import.meta.url);
-  const wrapper = require.resolve('@foundry-rs/anvil/package.json');
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  const platformPackage = `@foundry-rs/anvil-${process.platform}-${arch}/package.json`;
-  const fromWrapper = createRequire(wrapper);
-  try {
-    return path.join(path.dirname(fromWrapper.resolve(platformPackage)), 'bin', 'anvil');
-  } catch {
-    throw new AnvilError(`no anvil binary for ${process.platform}-${arch} (${platformPackage} is not installed)`);
-  }
 }
 
 export function freePort(): Promise<number> {
@@ -82,7 +67,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Local
   if (options.blockTime !== undefined) args.push('--block-time', String(options.blockTime));
   if (options.gasLimit !== undefined) args.push('--gas-limit', options.gasLimit.toString());
   if (options.extraArgs) args.push(...options.extraArgs);
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(foundryBinary('anvil'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   const rpcUrl = `http://127.0.0.1:${port}`;

@@ -1,10 +1,10 @@
 // Deploys the market with script/Deploy.s.sol through forge, and writes the deployment atomically.
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Deployment, parseDeployment } from './deployment';
+import { foundryBinary } from './foundry';
 
 /** The repository root (foundry.toml lives there). */
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -30,11 +30,6 @@ export class DeployError extends Error {
   override name = 'DeployError';
 }
 
-export function forgeBinary(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@foundry-rs/forge/package.json')), 'bin.mjs');
-}
-
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +46,7 @@ export async function deployContracts(options: DeployOptions): Promise<Deploymen
   await mkdir(path.join(REPO_ROOT, 'deployments'), { recursive: true });
   const dir = await mkdtemp(path.join(REPO_ROOT, 'deployments', '.staging-'));
   const tmp = path.join(dir, 'deployment.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, DEPLOYMENT_OUT: tmp, TARGET_TOOL: 'forge' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DEPLOYMENT_OUT: tmp };
   if (options.deployerPrivateKey) env.DEPLOYER_PRIVATE_KEY = options.deployerPrivateKey;
   if (options.oracle) env.ORACLE_ADDRESS = options.oracle;
   if (options.registrar) env.REGISTRAR_ADDRESS = options.registrar;
@@ -63,8 +58,8 @@ export async function deployContracts(options: DeployOptions): Promise<Deploymen
   if (options.treasury) env.TREASURY = options.treasury;
   try {
     await run(
-      process.execPath,
-      [forgeBinary(), 'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', options.rpcUrl, '--broadcast', '--slow'],
+      foundryBinary('forge'),
+      ['script', 'script/Deploy.s.sol:Deploy', '--rpc-url', options.rpcUrl, '--broadcast', '--slow'],
       env,
       REPO_ROOT,
     );

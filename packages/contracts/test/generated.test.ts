@@ -6,13 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { forgeBinary, REPO_ROOT } from '../src/deploy';
+import { REPO_ROOT } from '../src/deploy';
+import { foundryBinary } from '../src/foundry';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 describe('generated ABIs', () => {
   it('match a fresh generation from the forge artifacts', async () => {
-    const build = spawnSync(process.execPath, [forgeBinary(), 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TARGET_TOOL: 'forge' } });
+    const build = spawnSync(foundryBinary('forge'), ['build'], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gridmarket-abi-'));
     try {
