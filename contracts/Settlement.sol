@@ -34,12 +34,16 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     mapping(uint32 epochId => EpochBook) private _books;
     mapping(uint32 epochId => BitMaps.BitMap) private _settled;
 
-    /// @dev One batch's context, in memory to keep the stack shallow.
+    /// @dev One batch's context, in memory to keep the stack shallow. The grid agent's account and
+    ///      the book's movements are kept here and written once per batch.
     struct Batch {
         uint32 epochId;
         uint16 grid;
         Account gridAccount;
         bytes32[] commitments;
+        uint256 potOut;
+        uint256 reserveOut;
+        EpochBook moved;
     }
 
     constructor(
@@ -131,7 +135,8 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         b.gridAccount = _accounts[e.gridAgent];
         b.commitments = meters.commitments(epochId, batch.agentIds);
         EpochBook storage book = _books[epochId];
-        uint256 done = _settleEach(b, book, e, batch, tariff);
+        uint256 done = _settleEach(b, e, batch, tariff);
+        _writeBook(book, b);
         uint32 settledAgents = book.settledAgents + uint32(done);
         book.settledAgents = settledAgents;
         if (done != 0 && settledAgents == e.agentCount) _close(b, book, e.reserve);
@@ -163,7 +168,6 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     ///      returns how many.
     function _settleEach(
         Batch memory b,
-        EpochBook storage book,
         IClearingLedger.Epoch memory e,
         AgentDays calldata batch,
         Tariff calldata tariff
@@ -174,8 +178,8 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             if (settled.get(agentId)) continue;
             settled.set(agentId);
             ++done;
-            if (e.voided) _refund(b, book, agentId, batch, i, tariff);
-            else _settle(b, book, e, agentId, batch, i, tariff);
+            if (e.voided) _refund(b, agentId, batch, i, tariff);
+            else _settle(b, e, agentId, batch, i, tariff);
         }
     }
 
@@ -207,7 +211,6 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     ///      pot and the reserve, its forfeits and imbalance charges go to the grid agent.
     function _settle(
         Batch memory b,
-        EpochBook storage book,
         IClearingLedger.Epoch memory e,
         uint16 agentId,
         AgentDays calldata batch,
@@ -226,10 +229,8 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
             i,
             tariff
         );
-        // Checked: the pot and the reserve cover every credit by construction (Positions); a
-        // failure here would be a bug, and reverting keeps other epochs' funds untouched.
-        book.pot -= SafeCast.toUint128(p.credit + p.forfeit);
-        book.reserve -= SafeCast.toUint128(p.surplusCredit);
+        b.potOut += p.credit + p.forfeit;
+        b.reserveOut += p.surplusCredit;
 
         Account memory a = isGrid ? b.gridAccount : _accounts[agentId];
         a.locked -= SafeCast.toUint128(p.lock);
@@ -243,25 +244,20 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         }
         b.gridAccount.available = SafeCast.toUint128(b.gridAccount.available + p.forfeit + collected);
 
-        _record(book, b.epochId, agentId, p, collected);
+        _record(b, agentId, p, collected);
     }
 
-    /// @dev Adds a settled position to the epoch's book and reports it.
-    function _record(
-        EpochBook storage book,
-        uint32 epochId,
-        uint16 agentId,
-        Position memory p,
-        uint256 collected
-    ) private {
+    /// @dev Adds a settled position to the batch's movements and reports it.
+    function _record(Batch memory b, uint16 agentId, Position memory p, uint256 collected) private {
         uint256 uncollected = p.shortfallCharge - collected;
-        book.credited += SafeCast.toUint128(p.credit);
-        book.forfeited += SafeCast.toUint128(p.forfeit);
-        book.surplusCredited += SafeCast.toUint128(p.surplusCredit);
-        book.shortfallCharged += SafeCast.toUint128(collected);
-        book.shortfallUncollected += SafeCast.toUint128(uncollected);
+        EpochBook memory moved = b.moved;
+        moved.credited += SafeCast.toUint128(p.credit);
+        moved.forfeited += SafeCast.toUint128(p.forfeit);
+        moved.surplusCredited += SafeCast.toUint128(p.surplusCredit);
+        moved.shortfallCharged += SafeCast.toUint128(collected);
+        moved.shortfallUncollected += SafeCast.toUint128(uncollected);
         emit PositionSettled(
-            epochId,
+            b.epochId,
             agentId,
             uint24(p.passedMask),
             p.lock,
@@ -276,20 +272,33 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     /// @dev A voided epoch gives the agent's lock back.
     function _refund(
         Batch memory b,
-        EpochBook storage book,
         uint16 agentId,
         AgentDays calldata batch,
         uint256 i,
         Tariff calldata tariff
     ) private {
         (uint256 lock,,,) = Positions.commitments(batch.scheduleWh, i, tariff);
-        book.pot -= SafeCast.toUint128(lock);
+        b.potOut += lock;
         Account memory a = agentId == b.grid ? b.gridAccount : _accounts[agentId];
         a.locked -= SafeCast.toUint128(lock);
         a.available = SafeCast.toUint128(a.available + lock);
         if (agentId == b.grid) b.gridAccount = a;
         else _accounts[agentId] = a;
         emit Refunded(b.epochId, agentId, lock);
+    }
+
+    /// @dev Applies a batch's movements to the epoch's book. Checked: the pot and the reserve
+    ///      cover every credit and refund by construction (Positions); a failure here would be a bug,
+    ///      and reverting keeps other epochs' funds untouched.
+    function _writeBook(EpochBook storage book, Batch memory b) private {
+        EpochBook memory moved = b.moved;
+        book.pot -= SafeCast.toUint128(b.potOut);
+        book.reserve -= SafeCast.toUint128(b.reserveOut);
+        book.credited += moved.credited;
+        book.forfeited += moved.forfeited;
+        book.surplusCredited += moved.surplusCredited;
+        book.shortfallCharged += moved.shortfallCharged;
+        book.shortfallUncollected += moved.shortfallUncollected;
     }
 
     /// @dev Every agent is settled: the grid agent's reserve is unlocked, and what is left in the

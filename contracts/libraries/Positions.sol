@@ -46,7 +46,7 @@ struct Day {
 ///      hour balances exactly (Σ supply = Σ consumption), the rounded locks of an epoch always
 ///      cover its rounded credits; the difference (at most one base unit per agent) is rounding
 ///      dust, paid to the grid agent when the epoch closes. Products fit easily: |Wh| < 2^31,
-///      prices < 2^64, 24 hours, so no sum approaches 2^256 (the unchecked blocks rely on it).
+///      prices < 2^64, 24 hours, so no sum approaches 2^256 (the assembly loops rely on it).
 library Positions {
     /// @notice Wh per kWh: the denominator of every amount.
     uint256 internal constant WH_PER_KWH = 1000;
@@ -61,29 +61,41 @@ library Positions {
         pure
         returns (uint256 lock, uint256 supplyValue, uint256 supplyWh, uint256 surplusCap)
     {
-        unchecked {
-            uint256 purchase;
-            uint256 supply;
-            for (uint256 t; t < ScheduleRows.HOURS; ++t) {
-                int256 s = ScheduleRows.at(rows, row, t);
-                if (s > 0) {
-                    supply += uint256(s) * tariff.price[t];
-                    supplyWh += uint256(s);
-                    surplusCap += uint256(s) * tariff.surplus[t];
-                } else if (s < 0) {
-                    purchase += uint256(-s) * tariff.price[t];
-                    surplusCap += uint256(-s) * tariff.surplus[t];
+        // Hot path of posting (once per agent and hour): the row and the tariff are read straight
+        // from calldata; lock and supplyValue sum unrounded, then are rounded. Prices are masked to
+        // their uint64 width, so a word with dirty high bits reads as the value the tariff hash
+        // commits to.
+        assembly ("memory-safe") {
+            let src := add(rows.offset, mul(row, 96))
+            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
+                let s := signextend(3, shr(224, calldataload(add(src, shl(2, t)))))
+                let price := and(calldataload(add(tariff, shl(5, t))), 0xffffffffffffffff)
+                switch sgt(s, 0)
+                case 1 {
+                    supplyValue := add(supplyValue, mul(s, price))
+                    supplyWh := add(supplyWh, s)
                 }
+                default {
+                    s := sub(0, s)
+                    lock := add(lock, mul(s, price))
+                }
+                surplusCap := add(
+                    surplusCap,
+                    mul(s, and(calldataload(add(tariff, add(1536, shl(5, t)))), 0xffffffffffffffff))
+                )
             }
-            lock = _ceil(purchase);
-            supplyValue = supply / WH_PER_KWH;
         }
+        lock = _ceil(lock);
+        supplyValue /= WH_PER_KWH;
     }
 
     /// @notice The agent's position once its readings are known.
     /// @param day How to settle it (see Day).
     /// @param rows Packed schedule rows; the agent's is at `row`.
     /// @param measured Packed readings; the agent's is at `row` (ignored without a reading).
+    /// @dev Settlement's hot path, once per agent and hour, in assembly: the sums stay on the stack
+    ///      and every value is read straight from calldata (prices masked to uint64, as in
+    ///      commitments). test/Positions.t.sol fuzzes it against the rule written again in Solidity.
     function settle(
         Day memory day,
         bytes calldata rows,
@@ -91,11 +103,28 @@ library Positions {
         uint256 row,
         Tariff calldata tariff
     ) internal pure returns (Position memory p) {
-        // The amounts accumulate unrounded in `p`, then are rounded once.
-        for (uint256 t; t < ScheduleRows.HOURS; ++t) {
-            int256 m = day.hasReading ? ScheduleRows.at(measured, row, t) : MISSING;
-            _hour(p, day, ScheduleRows.at(rows, row, t), m, t, tariff);
+        uint256 flags = (day.mode == SettlementMode.Thesis ? 1 : 0) | (day.isGrid ? 2 : 0)
+            | (day.hasReading ? 4 : 0);
+        _scan(_rowAt(rows, row), _rowAt(measured, row), _offsetOf(tariff), flags, day.toleranceWh, p);
+        _round(p);
+    }
+
+    /// @dev Calldata offset of row `row` of packed rows.
+    function _rowAt(bytes calldata packed, uint256 row) private pure returns (uint256 offset) {
+        assembly ("memory-safe") {
+            offset := add(packed.offset, mul(row, 96))
         }
+    }
+
+    /// @dev Calldata offset of a tariff: its price, shortfall and surplus arrays follow from it.
+    function _offsetOf(Tariff calldata tariff) private pure returns (uint256 offset) {
+        assembly ("memory-safe") {
+            offset := tariff
+        }
+    }
+
+    /// @dev Rounds the sums of `_scan`: what the agent pays up, what it receives down.
+    function _round(Position memory p) private pure {
         p.lock = _ceil(p.lock);
         p.credit /= WH_PER_KWH;
         p.forfeit /= WH_PER_KWH;
@@ -103,32 +132,81 @@ library Positions {
         p.shortfallCharge = _ceil(p.shortfallCharge);
     }
 
-    /// @dev One hour of `settle`: scheduled `s`, measured `m` (MISSING if none).
-    function _hour(Position memory p, Day memory day, int256 s, int256 m, uint256 t, Tariff calldata tariff)
-        private
-        pure
-    {
-        unchecked {
-            int256 d = m - s;
-            bool passed = m != MISSING && d <= day.toleranceWh && -d <= day.toleranceWh;
-            if (passed) p.passedMask |= 1 << t;
-            uint256 magnitude = uint256(s < 0 ? -s : s);
-            if (s > 0) {
-                uint256 value = magnitude * tariff.price[t];
-                if (day.mode == SettlementMode.Thesis && !passed && !day.isGrid) p.forfeit += value;
-                else p.credit += value;
-            } else if (s < 0) {
-                p.lock += magnitude * tariff.price[t];
-            }
-            if (day.mode != SettlementMode.Imbalance || day.isGrid || passed) return;
-            if (m == MISSING) {
-                // No measurement: charged as if the whole scheduled energy went the costly way.
-                p.shortfallCharge += magnitude * tariff.shortfall[t];
-            } else if (d > day.toleranceWh) {
-                uint256 extra = uint256(d - day.toleranceWh);
-                p.surplusCredit += (extra < magnitude ? extra : magnitude) * tariff.surplus[t];
-            } else {
-                p.shortfallCharge += uint256(-d - day.toleranceWh) * tariff.shortfall[t];
+    /// @dev The 24 hours of `settle`, summed unrounded into p: lock, credit, forfeit,
+    ///      surplusCredit, shortfallCharge at words 0..4, passedMask at word 5 (p is the last
+    ///      parameter: the one the loop touches most sits nearest the top of the stack). `schedule`,
+    ///      `reading` and `prices` are calldata offsets of the row, the reading and the tariff;
+    ///      flags: 1 thesis mode, 2 the grid agent, 4 the agent has a reading.
+    function _scan(
+        uint256 schedule,
+        uint256 reading,
+        uint256 prices,
+        uint256 flags,
+        int256 tol,
+        Position memory p
+    ) private pure {
+        assembly ("memory-safe") {
+            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
+                let s := signextend(3, shr(224, calldataload(add(schedule, shl(2, t)))))
+                let magnitude := s
+                {
+                    // Day-ahead: lock (word 0) for consumption, credit (word 1) for supply.
+                    let word := add(p, 32)
+                    if slt(s, 0) {
+                        magnitude := sub(0, s)
+                        word := p
+                    }
+                    let value := mul(magnitude, and(calldataload(add(prices, shl(5, t))), 0xffffffffffffffff))
+                    mstore(word, add(mload(word), value))
+                }
+                // The meter: passed when it has the hour and |measured - scheduled| <= tolerance.
+                let missing := 1
+                let d := 0
+                if and(flags, 4) {
+                    let m := signextend(3, shr(224, calldataload(add(reading, shl(2, t)))))
+                    // type(int32).min, sign-extended, marks a missing hour.
+                    missing := eq(m, not(0x7fffffff))
+                    d := sub(m, s)
+                }
+                let outside := missing
+                if iszero(missing) {
+                    let absD := d
+                    if slt(d, 0) { absD := sub(0, d) }
+                    outside := sgt(absD, tol)
+                }
+                switch outside
+                case 0 { mstore(add(p, 160), or(mload(add(p, 160)), shl(t, 1))) }
+                default {
+                    // Outside the tolerance. Thesis mode: a supplier other than the grid is not
+                    // paid for the hour (its credit moves to forfeit, word 2).
+                    if and(and(flags, 1), and(sgt(s, 0), iszero(and(flags, 2)))) {
+                        let value :=
+                            mul(magnitude, and(calldataload(add(prices, shl(5, t))), 0xffffffffffffffff))
+                        mstore(add(p, 32), sub(mload(add(p, 32)), value))
+                        mstore(add(p, 64), add(mload(add(p, 64)), value))
+                    }
+                    // Imbalance mode, not the grid: a surplus (word 3) or a shortfall (word 4).
+                    if iszero(and(flags, 3)) {
+                        switch sgt(d, tol)
+                        case 1 {
+                            // Surplus beyond the tolerance, credited up to the scheduled energy.
+                            let extra := sub(d, tol)
+                            if gt(extra, magnitude) { extra := magnitude }
+                            let spare :=
+                                and(calldataload(add(prices, add(1536, shl(5, t)))), 0xffffffffffffffff)
+                            mstore(add(p, 96), add(mload(add(p, 96)), mul(extra, spare)))
+                        }
+                        default {
+                            // Shortfall beyond the tolerance; with no measurement, the whole
+                            // scheduled energy, as if it all went the costly way.
+                            let short := magnitude
+                            if iszero(missing) { short := sub(sub(0, d), tol) }
+                            let shortPrice :=
+                                and(calldataload(add(prices, add(768, shl(5, t)))), 0xffffffffffffffff)
+                            mstore(add(p, 128), add(mload(add(p, 128)), mul(short, shortPrice)))
+                        }
+                    }
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 // and reports each mutant as caught (some test failed) or survived, with the tests that caught it.
 // The table goes to stdout and to snapshots/mutants.md. Not part of `pnpm test` (about a minute
 // or two per mutant): run it with `pnpm test:mutants`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,14 +49,30 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const foundry = path.join(root, 'packages', 'contracts', 'scripts', 'foundry.ts');
 const rows = [];
 let current;
+let child;
 const restore = () => {
   if (current) writeFileSync(current.path, current.text);
   current = undefined;
 };
+// The tests run asynchronously so that Ctrl-C (or a kill) can stop them and put the file back.
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    child?.kill('SIGTERM');
     restore();
     process.exit(130);
+  });
+}
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    let out = '';
+    child = spawn(cmd, args, { cwd: root });
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (status) => {
+      child = undefined;
+      resolve({ status, out });
+    });
   });
 }
 
@@ -81,11 +97,10 @@ for (const m of MUTANTS) {
   const t0 = Date.now();
   process.stderr.write(`mutant ${m.id} (${m.what})… `);
   try {
-    const run = spawnSync(tsx, [foundry, 'forge', 'test', '--no-match-test', 'invariant_callSummary'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const out = `${run.stdout}\n${run.stderr}`;
+    const { status, out } = await run(tsx, [foundry, 'forge', 'test', '--no-match-test', 'invariant_callSummary']);
     const failed = [...out.matchAll(/\[FAIL[^\]]*\] (\w+)\(/g)].map((x) => x[1]);
     const compileError = /Compiler run failed|Error \(\d+\)/.test(out) && failed.length === 0;
-    const caught = run.status !== 0 && !compileError;
+    const caught = status !== 0 && !compileError;
     const unique = [...new Set(failed)];
     rows.push({ ...m, caught, compileError, failed: unique, seconds: Math.round((Date.now() - t0) / 1000) });
     process.stderr.write(`${compileError ? 'does not compile' : caught ? `caught by ${unique.length} tests` : 'SURVIVED'} (${Math.round((Date.now() - t0) / 1000)} s)\n`);

@@ -1,7 +1,7 @@
 // The market the browser tests, screenshots and bench run against: four 14-bus days on a local
 // anvil, each left in a state a page must show.
-//   epoch 1 — settled by the operator (with a failing meter, so some trades are rejected);
-//   epoch 2 — buyers have escrowed, nothing settled: participants claim it themselves;
+//   epoch 1 — settled by the operator (with a failing meter: its positions are charged imbalance);
+//   epoch 2 — readings relayed and both windows over, nothing settled: participants claim it themselves;
 //   epoch 3 — a faulty oracle posted an overloaded line and no watcher disputed it (yet);
 //   epoch 4 — posted normally; a test may tamper with its stored document.
 import path from 'node:path';
@@ -31,7 +31,7 @@ export async function buildScenario(workDir: string, log: (line: string) => void
   const stopChain = first.stopChain!;
   try {
     const onChain = { rpcUrl: first.rpcUrl, deploymentFile: path.join(workDir, 'deployments', `${first.chainId}.json`) };
-    await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.claimable, firstDay: 1, stopAfter: 'deposits' });
+    await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.claimable, firstDay: 1, stopAfter: 'windows' });
     await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.corrupt, firstDay: 2, corrupt: [{ day: 0, kind: 'overload' }], watch: false, stopAfter: 'post' });
     await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.tamperable, firstDay: 3, stopAfter: 'post' });
     return { rpcUrl: first.rpcUrl, workDir, deployment: first.deployment, stopChain };

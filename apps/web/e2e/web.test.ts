@@ -5,8 +5,8 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatUsd } from '@gridmarket/clearing/money';
-import { clearingLedgerAbi, settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
-import { ChainContext, DocumentStore, loadEpochData, tradeStatuses } from '@gridmarket/oracle';
+import { clearingLedgerAbi, settlementAbi, settlementTokenAbi, settlePosition } from '@gridmarket/contracts';
+import { ChainContext, DocumentStore, loadEpochData, readStoredReadings } from '@gridmarket/oracle';
 import type { Page } from 'playwright-core';
 import { serveApp } from '../serve/index';
 import { connectDevAccount, drawAllFigures, openParticipant } from './pages';
@@ -50,7 +50,7 @@ describe('every page', () => {
 });
 
 describe('a participant', () => {
-  it('opens its trades, sees every proof verified, claims, and its token balance rises by what it sold', async () => {
+  it('opens its trades, sees every proof verified, claims, and its token balance rises by exactly its position', async () => {
     const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
     const errors = collectErrors(page);
     const agentId = 1; // S1, a seller
@@ -58,7 +58,7 @@ describe('a participant', () => {
     const [verified, total] = (await page.locator('[data-testid=proofs-verified]').textContent())!.split(' / ').map(Number);
     const rows = await page.locator('[data-testid=trades] tbody tr').count();
     assert.ok(rows > 100, `${rows} trades`);
-    assert.equal(total, rows + 24);
+    assert.equal(total, rows + 1); // the schedule row and every trade
     assert.equal(verified, total);
     assert.equal(await page.locator('[data-testid=trades] .badge', { hasText: 'NOT verified' }).count(), 0);
 
@@ -70,16 +70,17 @@ describe('a participant', () => {
     await page.waitForSelector('[data-testid=claim-success]', { timeout: 120_000 });
     await page.waitForFunction((old) => document.querySelector('[data-testid=token-balance]')?.textContent !== old, shownBefore);
 
-    const { onchain } = await loadEpochData(ctx, new DocumentStore(path.join(stack.scenario.workDir, 'store')), EPOCHS.claimable);
-    const statuses = await tradeStatuses(ctx, EPOCHS.claimable, onchain.trades.length);
-    const earned = onchain.trades.reduce((s, t, i) => (t.seller === agentId && statuses[i] === 'settled' ? s + t.value : s), 0n);
-    assert.ok(earned > 0n);
-    assert.equal((await balance()) - before, earned);
-    assert.equal(await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'claimableOf', args: [agentId] }), 0n);
-    assert.equal(await page.locator('[data-testid=open-trades]').textContent(), '0');
+    const { onchain, epoch } = await loadEpochData(ctx, new DocumentStore(path.join(stack.scenario.workDir, 'store')), EPOCHS.claimable);
+    const readings = await readStoredReadings(ctx, EPOCHS.claimable, [agentId]);
+    const k = onchain.agentIds.indexOf(agentId);
+    const p = settlePosition({ mode: onchain.mode, isGrid: false, toleranceWh: epoch.toleranceWh, row: onchain.rows[k]!, measured: readings.get(agentId)?.energyWh, tariff: onchain.tariff });
+    assert.ok(p.credit > 0n);
+    assert.equal((await balance()) - before, p.credit + p.surplusCredit - p.shortfallCharge);
+    assert.equal(await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'isSettled', args: [EPOCHS.claimable, agentId] }), true);
+    assert.equal((await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'accountOf', args: [agentId] })).available, 0n);
     assert.equal(await page.locator('[data-testid=claimable]').textContent(), '$0.00');
     assert.ok(await page.locator('[data-testid=claim]').isDisabled());
-    assert.match((await page.locator('[data-testid=claim-why]').textContent())!, /^Nothing to claim: every trade of this agent in epoch \d+ is decided/);
+    assert.match((await page.locator('[data-testid=claim-why]').textContent())!, /^Nothing to claim: this agent's position in epoch \d+ is settled/);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -164,8 +165,8 @@ describe('money and time', () => {
     const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
     await open(page, `/epochs/${EPOCHS.settled}`);
     const epoch = await ctx.publicClient.readContract({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'epoch', args: [EPOCHS.settled] });
-    const value = page.locator('.stat', { hasText: /^value/ }).first().locator('.value');
-    assert.equal(await value.textContent(), formatUsd({ units: epoch.totalValue, decimals: 6 }));
+    const value = page.locator('.stat', { hasText: /^day-ahead value/ }).first().locator('.value');
+    assert.equal(await value.textContent(), formatUsd({ units: epoch.supplyValue, decimals: 6 }));
     assert.match((await page.locator('[data-testid=chain-time]').textContent())!, /chain time.*advanced .* ahead of the wall clock/);
 
     await open(page, '/auditor');

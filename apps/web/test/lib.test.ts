@@ -6,17 +6,17 @@ import { formatDetails } from '../src/lib/records';
 import { epochStatus } from '../src/lib/status';
 
 describe('epochStatus', () => {
-  const epoch = { voided: false, challengeEndsAt: 100n, tradeCount: 10 };
+  const epoch = { voided: false, challengeEndsAt: 100n, agentCount: 10 };
   it('follows an epoch from posting to settlement', () => {
-    assert.equal(epochStatus(epoch, { settled: 0, rejected: 0 }, 50n), 'challenge window');
-    assert.equal(epochStatus(epoch, { settled: 0, rejected: 0 }, 100n), 'challenge window');
-    assert.equal(epochStatus(epoch, { settled: 0, rejected: 0 }, 101n), 'posted');
-    assert.equal(epochStatus(epoch, { settled: 3, rejected: 1 }, 101n), 'settling');
-    assert.equal(epochStatus(epoch, { settled: 8, rejected: 2 }, 101n), 'settled');
+    assert.equal(epochStatus(epoch, { settledAgents: 0 }, 50n), 'challenge window');
+    assert.equal(epochStatus(epoch, { settledAgents: 0 }, 100n), 'challenge window');
+    assert.equal(epochStatus(epoch, { settledAgents: 0 }, 101n), 'posted');
+    assert.equal(epochStatus(epoch, { settledAgents: 4 }, 101n), 'settling');
+    assert.equal(epochStatus(epoch, { settledAgents: 10 }, 101n), 'settled');
   });
-  it('calls a voided epoch voided whatever else holds, and an epoch without trades settled once its window closes', () => {
-    assert.equal(epochStatus({ ...epoch, voided: true }, { settled: 0, rejected: 0 }, 50n), 'voided');
-    assert.equal(epochStatus({ ...epoch, tradeCount: 0 }, { settled: 0, rejected: 0 }, 101n), 'settled');
+  it('calls a voided epoch voided whatever else holds', () => {
+    assert.equal(epochStatus({ ...epoch, voided: true }, { settledAgents: 0 }, 50n), 'voided');
+    assert.equal(epochStatus({ ...epoch, voided: true }, { settledAgents: 10 }, 101n), 'voided');
   });
 });
 
@@ -50,14 +50,19 @@ describe('fmtDuration and fmtRelative', () => {
 
 describe('formatDetails', () => {
   it("writes the settlement token's amounts in dollars and bonds in ETH", () => {
-    assert.equal(formatDetails({ contract: 'Settlement', details: 'from=0xabcdef0123… amount=15809000' }, 6), 'from=0xabcdef0123… amount=$15.81');
-    assert.equal(formatDetails({ contract: 'Settlement', details: 'caller=0x12… settled=12 rejected=0 unpaid=1 skipped=0 value=2500000' }, 6), 'caller=0x12… settled=12 rejected=0 unpaid=1 skipped=0 value=$2.50');
-    assert.equal(formatDetails({ contract: 'SettlementToken', details: 'from=0x1… to=0x2… value=1000000' }, 6), 'from=0x1… to=0x2… value=$1.00');
-    assert.equal(formatDetails({ contract: 'ClearingLedger', details: 'oracle=0x3… amount=100000000000000000' }, 6), 'oracle=0x3… amount=0.1 ETH');
+    assert.equal(formatDetails({ contract: 'Settlement', event: 'Deposited', details: 'from=0xabcdef0123… amount=15809000' }, 6), 'from=0xabcdef0123… amount=$15.81');
+    assert.equal(
+      formatDetails({ contract: 'Settlement', event: 'PositionSettled', details: 'passedMask=16777215 lock=0 credit=2500000 forfeit=0 surplusCredit=30 shortfallCharged=0 shortfallUncollected=0' }, 6),
+      'passedMask=16777215 lock=$0.00 credit=$2.50 forfeit=$0.00 surplusCredit=$0.00 shortfallCharged=$0.00 shortfallUncollected=$0.00',
+    );
+    assert.equal(formatDetails({ contract: 'SettlementToken', event: 'Transfer', details: 'from=0x1… to=0x2… value=1000000' }, 6), 'from=0x1… to=0x2… value=$1.00');
+    assert.equal(formatDetails({ contract: 'ClearingLedger', event: 'BondReleased', details: 'oracle=0x3… amount=100000000000000000' }, 6), 'oracle=0x3… amount=0.1 ETH');
+    assert.equal(formatDetails({ contract: 'ClearingLedger', event: 'EpochVoided', details: 'violation=0 detail=786432 amount=-933 reward=50000000000000000 burned=50000000000000000' }, 6), 'violation=0 detail=786432 amount=-933 reward=0.05 ETH burned=0.05 ETH');
   });
 
-  it('leaves counts, other contracts and values it cannot read as they are', () => {
-    assert.equal(formatDetails({ contract: 'MeterReadings', details: 'checked=24 passed=23 failed=1' }, 6), 'checked=24 passed=23 failed=1');
-    assert.equal(formatDetails({ contract: 'Settlement', details: 'tradeIndex=3 value=1234567890…' }, 6), 'tradeIndex=3 value=1234567890…');
+  it('leaves counts, other events and values it cannot read as they are', () => {
+    assert.equal(formatDetails({ contract: 'MeterReadings', event: 'ReadingsSubmitted', details: 'meter=0x1… energyWh=[24]' }, 6), 'meter=0x1… energyWh=[24]');
+    assert.equal(formatDetails({ contract: 'Settlement', event: 'BatchSettled', details: 'caller=0x1… settled=12 skipped=0' }, 6), 'caller=0x1… settled=12 skipped=0');
+    assert.equal(formatDetails({ contract: 'Settlement', event: 'Deposited', details: 'amount=1234567890…' }, 6), 'amount=1234567890…');
   });
 });

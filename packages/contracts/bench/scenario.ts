@@ -73,7 +73,8 @@ export async function startMarket(shape: MarketShape, seed = 1, anvilArgs: strin
     const out = path.join(os.tmpdir(), `gridmarket-bench-${chain.port}.json`);
     const deployment = await deployContracts({ rpcUrl: chain.rpcUrl, out });
     const transport = http(chain.rpcUrl);
-    const publicClient = createPublicClient({ chain: foundry, transport });
+    // Receipts polled every 50 ms: viem's default (4 s) would dominate a local chain's timings.
+    const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval: 50 });
     const testClient = createTestClient({ chain: foundry, transport, mode: 'anvil' });
     const market: Market = {
       chain,

@@ -1,9 +1,15 @@
-// Public API of the oracle package: the read side (also its own entry point, `./read`) and what
-// posts, meters, relays and runs the pipeline.
+// Public API of the oracle package: the read side (also its own entry point, `./read`) and the
+// actions of each role (operator, agents, meters, relayer, settler, watcher) and the pipeline that
+// composes them.
 export * from './read';
-export * from './registration';
-export * from './meters';
-export * from './relay';
-export * from './faults';
-export * from './batching';
-export * from './pipeline';
+export * from './chain/batching';
+export * from './operator/registration';
+export * from './operator/postEpoch';
+export * from './agent/fund';
+export * from './agent/withdraw';
+export * from './meter/meters';
+export * from './relayer/relay';
+export * from './pipeline/faults';
+export * from './pipeline/clock';
+export * from './pipeline/report';
+export * from './pipeline/pipeline';

@@ -12,8 +12,8 @@ export interface Sandbox {
   done(): Promise<void>;
 }
 
-export async function sandbox(options: { gasLimit?: bigint } = {}): Promise<Sandbox> {
-  const chain = await startAnvil(options.gasLimit ? { gasLimit: options.gasLimit } : {});
+export async function sandbox(): Promise<Sandbox> {
+  const chain = await startAnvil();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-oracle-'));
   return {
     chain,
@@ -25,15 +25,22 @@ export async function sandbox(options: { gasLimit?: bigint } = {}): Promise<Sand
   };
 }
 
-/** Token held by the settlement contract, and the escrow and claimable balances it owes. */
-export async function tokenBooks(ctx: ChainContext, agentIds: readonly number[]) {
-  const read = <T>(functionName: 'escrowOf' | 'claimableOf', id: number) =>
-    ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName, args: [id] }) as Promise<T>;
-  let escrow = 0n;
-  let claimable = 0n;
+/**
+ * Token books of an epoch's agents: what the settlement contract holds, the agents' available and
+ * locked balances, every epoch's pot and reserve, the token's supply and what the owners hold.
+ */
+export async function tokenBooks(ctx: ChainContext, agentIds: readonly number[], epochIds: readonly number[]) {
+  let available = 0n;
+  let locked = 0n;
   for (const id of agentIds) {
-    escrow += await read<bigint>('escrowOf', id);
-    claimable += await read<bigint>('claimableOf', id);
+    const a = await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'accountOf', args: [id] });
+    available += a.available;
+    locked += a.locked;
+  }
+  let pots = 0n;
+  for (const e of epochIds) {
+    const b = await ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'epochBook', args: [e] });
+    pots += b.pot + b.reserve;
   }
   const held = await ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [ctx.deployment.settlement] });
   const supply = await ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'totalSupply' });
@@ -41,5 +48,5 @@ export async function tokenBooks(ctx: ChainContext, agentIds: readonly number[])
   for (const id of agentIds) {
     owners += await ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [ctx.owner(id).address] });
   }
-  return { escrow, claimable, held, supply, owners };
+  return { available, locked, pots, held, supply, owners };
 }

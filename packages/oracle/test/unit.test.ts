@@ -4,22 +4,35 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildResult, loadCase, runAdmm } from '@gridmarket/clearing';
-import { checkConservation, ConservationError, DocumentStore, simulateReadings, StoreError, tokenUnitsPerMicroUsd, toOnchain } from '../src/index';
+import { checkTariff, tradeValue } from '@gridmarket/contracts';
+import { checkConservation, ConservationError, DocumentStore, type EpochPositions, simulateReadings, StoreError, tokenUnitsPerMicroUsd, toOnchain, tradeStatuses } from '../src/index';
 
 const market = loadCase('ieee14');
 const doc = buildResult(market, runAdmm(market, { constrained: true }), {});
 const ids = market.agents.map((_, i) => 100 + i);
 
 describe('on-chain form', () => {
-  it('maps agents to on-chain ids and values to token units, conserving energy and money', () => {
-    const e = toOnchain(doc, { epochId: 7, agentIds: ids, tokenDecimals: 18 });
-    assert.equal(e.schedule.length, market.agents.length * 24);
+  it('maps agents to on-chain ids, prices to token units and values by the contract rule, conserving energy', () => {
+    const e = toOnchain(doc, { epochId: 7, agentIds: ids, tokenDecimals: 18, mode: 'imbalance' });
+    assert.equal(e.rows.length, market.agents.length);
     assert.equal(e.trades.length, doc.trades.length);
     assert.equal(e.trades[5]!.seller, 100 + doc.trades[5]!.seller);
-    assert.equal(e.trades[5]!.value, BigInt(doc.trades[5]!.valueMicroUsd) * 10n ** 12n);
-    assert.equal(e.totalEnergyWh, BigInt(doc.totals.energyWh));
-    assert.equal(e.totalValue, BigInt(doc.totals.valueMicroUsd) * 10n ** 12n);
-    for (let h = 0; h < 24; h++) assert.equal(e.schedule.filter((l) => l.hour === h).reduce((s, l) => s + l.energyWh, 0n), 0n);
+    const t = doc.trades[5]!;
+    const price = BigInt(doc.tariff.priceMicroUsdPerKwh[t.hour]!) * 10n ** 12n;
+    assert.equal(e.tariff.price[t.hour], price);
+    assert.equal(e.trades[5]!.value, tradeValue(BigInt(t.energyWh), price));
+    // With 6 decimals a trade's value is the document's, to the micro-dollar.
+    const six = toOnchain(doc, { epochId: 7, agentIds: ids, tokenDecimals: 6, mode: 'imbalance' });
+    six.trades.forEach((tr, i) => assert.equal(tr.value, BigInt(doc.trades[i]!.valueMicroUsd)));
+    for (let h = 0; h < 24; h++) assert.equal(e.rows.reduce((sum, r) => sum + r[h]!, 0), 0);
+    assert.equal(e.gridPosition, 0);
+    assert.equal(e.commitments.supplyWh, BigInt(doc.totals.energyWh));
+  });
+
+  it('has a tariff in which no deviation pays: surplus ≤ price ≤ shortfall every hour', () => {
+    const e = toOnchain(doc, { epochId: 7, agentIds: ids, tokenDecimals: 6, mode: 'imbalance' });
+    assert.doesNotThrow(() => checkTariff(e.tariff));
+    assert.ok(e.tariff.shortfall.every((s, h) => s >= e.tariff.price[h]! && e.tariff.price[h]! >= e.tariff.surplus[h]!));
   });
 
   it('refuses tokens that cannot hold micro-dollars exactly', () => {
@@ -33,7 +46,40 @@ describe('on-chain form', () => {
     assert.throws(() => checkConservation(bad), ConservationError);
     const unbalanced = structuredClone(doc);
     unbalanced.schedule.wh[1]![3]! += 1;
-    assert.throws(() => toOnchain(unbalanced, { epochId: 1, agentIds: ids, tokenDecimals: 6 }), /hour 3: the schedule sums to 1 Wh/);
+    assert.throws(() => toOnchain(unbalanced, { epochId: 1, agentIds: ids, tokenDecimals: 6, mode: 'imbalance' }), /hour 3: the schedule sums to 1 Wh/);
+  });
+});
+
+describe('trade statuses', () => {
+  const e = toOnchain(doc, { epochId: 7, agentIds: ids, tokenDecimals: 6, mode: 'thesis' });
+  const everyone = (passed: (id: number, hour: number) => boolean): EpochPositions => ({
+    settled: new Map(
+      ids.map((id) => [
+        id,
+        { agentId: id, passed: Array.from({ length: 24 }, (_, h) => passed(id, h)), lock: 0n, credit: 0n, forfeit: 0n, surplusCredit: 0n, shortfallCharged: 0n, shortfallUncollected: 0n },
+      ]),
+    ),
+    refunded: new Set(),
+  });
+  const seller = e.trades.find((t) => t.seller !== ids[0])!;
+
+  it('follow the positions: in thesis mode a failed seller rejects its trades, a failed buyer does not', () => {
+    const sellerFails = tradeStatuses(e.trades, everyone((id) => id !== seller.seller), { voided: false, settlementMode: 'thesis', gridAgent: ids[0]! });
+    e.trades.forEach((t, i) => assert.equal(sellerFails[i]!.status, t.seller === seller.seller ? 'rejected' : 'settled'));
+    const buyerFails = tradeStatuses(e.trades, everyone((id) => id !== seller.buyer), { voided: false, settlementMode: 'thesis', gridAgent: ids[0]! });
+    e.trades.forEach((t, i) => {
+      assert.equal(buyerFails[i]!.status, 'settled');
+      assert.equal(buyerFails[i]!.verified, t.buyer !== seller.buyer && t.seller !== seller.buyer);
+    });
+  });
+
+  it('settle every trade in imbalance mode, and none of a voided epoch', () => {
+    const all = tradeStatuses(e.trades, everyone(() => false), { voided: false, settlementMode: 'imbalance', gridAgent: ids[0]! });
+    assert.ok(all.every((s) => s.status === 'settled' && !s.verified));
+    const voided = tradeStatuses(e.trades, everyone(() => true), { voided: true, settlementMode: 'imbalance', gridAgent: ids[0]! });
+    assert.ok(voided.every((s) => s.status === 'voided'));
+    const open = tradeStatuses(e.trades, { settled: new Map(), refunded: new Set() }, { voided: false, settlementMode: 'imbalance', gridAgent: ids[0]! });
+    assert.ok(open.every((s) => s.status === 'open'));
   });
 });
 

@@ -31,8 +31,8 @@ export default async function EpochsPage() {
                 <th className="num">Trades</th>
                 <th className="num">Energy</th>
                 <th className="num">Value</th>
-                <th className="num">Settled</th>
-                <th className="num">Rejected</th>
+                <th className="num">Positions settled</th>
+                <th className="num">Imbalance</th>
                 <th>Challenge window (chain time)</th>
               </tr>
             </thead>
@@ -47,10 +47,12 @@ export default async function EpochsPage() {
                   </td>
                   <td className="num">{e.agentCount}</td>
                   <td className="num">{fmtInt(e.tradeCount)}</td>
-                  <td className="num">{fmtKwh(e.totalEnergyWh)}</td>
-                  <td className="num">{fmtUsd(e.totalValue, decimals)}</td>
-                  <td className="num">{fmtInt(e.settled)}</td>
-                  <td className="num">{fmtInt(e.rejected)}</td>
+                  <td className="num">{fmtKwh(e.supplyWh)}</td>
+                  <td className="num">{fmtUsd(e.supplyValue, decimals)}</td>
+                  <td className="num">
+                    {fmtInt(e.settledAgents)} / {fmtInt(e.agentCount)}
+                  </td>
+                  <td className="num">{fmtUsd((BigInt(e.shortfallCharged) + BigInt(e.shortfallUncollected)).toString(), decimals)}</td>
                   <td>{e.voided ? 'voided by a dispute' : `${e.challengeEndsAt >= Number(c.now) ? 'closes' : 'closed'} ${fmtRelative(e.challengeEndsAt, c.now)}`}</td>
                 </tr>
               ))}

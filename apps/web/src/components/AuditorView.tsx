@@ -1,6 +1,7 @@
 'use client';
-// Verifying epochs (roots, balance and flows, settlement against readings) and raising a dispute
-// from the wallet when an hour is infeasible; the chain's event records with filters.
+// Verifying epochs (roots and tariff, line flows and trades, settled positions against the meter
+// readings) and raising a dispute from the wallet when an epoch is faulty; the chain's event
+// records with filters.
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import type { Hex } from 'viem';
@@ -22,17 +23,25 @@ function checksOf(r: AuditResponse): Check[] {
   const v = a.violations;
   return [
     { name: 'document matches the hash on chain', ok: a.document.matchesChain, detail: a.document.uri },
-    { name: 'Merkle roots recomputed from the document', ok: a.roots.match, detail: `schedule ${shortHex(a.roots.schedule.recomputed)} vs ${shortHex(a.roots.schedule.chain)}; trades ${shortHex(a.roots.trades.recomputed)} vs ${shortHex(a.roots.trades.chain)}` },
     {
-      name: 'power balance and line limits, every hour',
-      ok: v.length === 0,
-      detail: v.length === 0 ? '24 hours balance, no line over its limit' : v.map((x) => `hour ${x.hour}: ${x.kind === 'imbalance' ? `imbalance ${x.amountWh} Wh` : `line ${Number(x.line) + 1} carries ${x.amountWh} Wh, limit ${x.limitWh} Wh`}`).join('; '),
+      name: 'roots and tariff recomputed from the document',
+      ok: a.roots.match,
+      detail: `schedule ${shortHex(a.roots.schedule.recomputed)} vs ${shortHex(a.roots.schedule.chain)}; trades ${shortHex(a.roots.trades.recomputed)} vs ${shortHex(a.roots.trades.chain)}; tariff ${shortHex(a.roots.tariff.recomputed)} vs ${shortHex(a.roots.tariff.chain)}`,
     },
-    { name: 'trades add up to the schedule (conservation)', ok: a.conservation === null, detail: a.conservation ?? 'exact' },
+    { name: 'escrow locked and supply value recomputed', ok: a.commitments.match, detail: a.commitments.match ? 'as on chain' : 'differ from the chain' },
     {
-      name: 'settlement agrees with the meter readings',
+      name: 'line limits every hour, and every trade justified by its schedules and price',
+      ok: v.length === 0,
+      detail:
+        v.length === 0
+          ? 'no line over its limit; every trade within its parties\u2019 schedules, at the price'
+          : v.map((x) => (x.kind === 'overload' ? `hour ${x.hour}: line ${x.line + 1} carries ${x.amountWh} Wh, limit ${x.limitWh} Wh` : `trade ${x.tradeIndex} (hour ${x.hour}): ${x.fault}`)).join('; '),
+    },
+    { name: 'every hour balances and trades add up to the schedule', ok: a.conservation === null, detail: a.conservation ?? 'exact' },
+    {
+      name: 'settled positions agree with the settlement rule and the meter readings',
       ok: a.settlement.disagreements.length === 0,
-      detail: `${a.settlement.settled} settled, ${a.settlement.rejected} rejected, ${a.settlement.open} open${a.settlement.disagreements.length ? `; ${a.settlement.disagreements.length} disagree` : ''}`,
+      detail: `${a.settlement.settled} settled, ${a.settlement.refunded} refunded of ${a.settlement.agents}${a.settlement.disagreements.length ? `; ${a.settlement.disagreements.length} disagree` : ''}`,
     },
   ];
 }
@@ -87,7 +96,8 @@ function AuditRow({ epoch, now }: { epoch: EpochSummary; now: number }) {
     if (!violation || !publicClient) return;
     setState({ busy: 'preparing the dispute…' });
     try {
-      const { tx } = await getJson<{ tx: { to: Hex; data: Hex } }>(`/api/epochs/${epoch.id}/dispute?hour=${violation.hour}`);
+      const query = violation.kind === 'overload' ? `?hour=${violation.hour}` : '';
+      const { tx } = await getJson<{ tx: { to: Hex; data: Hex } }>(`/api/epochs/${epoch.id}/dispute${query}`);
       setState({ busy: 'confirm in your wallet…' });
       const hash = await sendTransactionAsync({ to: tx.to, data: tx.data });
       setState({ busy: `waiting for ${hash.slice(0, 10)}…` });

@@ -74,7 +74,7 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
   const { sendTransactionAsync } = useSendTransaction();
   const data = useQuery({ queryKey: ['participant', epochId, agent.id], queryFn: () => getJson<ParticipantEpoch>(`/api/epochs/${epochId}/agents/${agent.id}`) });
   const epoch = useReadContract({ address: addresses.clearingLedger, abi: clearingLedgerAbi, functionName: 'epoch', args: [epochId] });
-  const claimable = useReadContract({ address: addresses.settlement, abi: settlementAbi, functionName: 'claimableOf', args: [agent.id] });
+  const account = useReadContract({ address: addresses.settlement, abi: settlementAbi, functionName: 'accountOf', args: [agent.id] });
   const balance = useReadContract({ address: addresses.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [owner] });
   const verifier = useQuery({ queryKey: ['proof-verifier'], queryFn: createProofVerifier, staleTime: Infinity });
   const [claim, setClaim] = useState<ClaimState>({ state: 'idle' });
@@ -96,10 +96,9 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
         const plan = await getJson<ClaimPlan>(`/api/epochs/${epochId}/agents/${agent.id}/claim`);
         const next = plan.next;
         if (next.kind === 'done' || next.kind === 'wait') {
-          const settled = plan.trades.settled;
           setClaim(
             done.length > 0
-              ? { state: 'success', message: `Claimed: ${done.join(', ')}. ${settled} of ${plan.trades.total} trades settled. ${next.kind === 'wait' ? next.description : ''}` }
+              ? { state: 'success', message: `Claimed: ${done.join(', ')}. ${plan.settled ? 'The position is settled.' : ''} ${next.kind === 'wait' ? next.description : ''}` }
               : { state: 'info', message: `Nothing to claim now: ${next.description}.` },
           );
           break;
@@ -116,7 +115,7 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
     } catch (err) {
       setClaim({ state: 'error', message: (err as Error).message.split('\n')[0] ?? 'the claim failed' });
     } finally {
-      await Promise.all([claimable.refetch(), balance.refetch(), queryClient.invalidateQueries({ queryKey: ['participant', epochId, agent.id] })]);
+      await Promise.all([account.refetch(), balance.refetch(), queryClient.invalidateQueries({ queryKey: ['participant', epochId, agent.id] })]);
     }
   };
 
@@ -124,8 +123,9 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
   if (!data.data) return <p className="muted">Loading epoch {epochId}…</p>;
   const p = data.data;
   const sold = p.trades.filter((t) => t.role === 'seller');
-  const open = p.trades.filter((t) => t.status === 'open').length;
-  const nothingToClaim = open === 0 && claimable.data === 0n;
+  const pos = p.position;
+  const net = BigInt(pos.credit) + BigInt(pos.surplusCredit) - BigInt(pos.lock) - BigInt(pos.shortfallCharge);
+  const nothingToClaim = pos.settled && account.data?.available === 0n;
   return (
     <>
       <div className="stats">
@@ -147,12 +147,18 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
           </div>
         </div>
         <div className="stat">
-          <div className="label">not yet settled</div>
-          <div className="value" data-testid="open-trades">{fmtInt(open)}</div>
+          <div className="label">position ({pos.settled ? 'settled' : 'not settled yet'})</div>
+          <div className="value" data-testid="position-net">
+            {fmtUsd(net, decimals)}
+          </div>
+          <div className="muted">
+            paid {fmtUsd(pos.credit, decimals)} for supply, {fmtUsd(pos.lock, decimals)} for consumption; imbalance +{fmtUsd(pos.surplusCredit, decimals)} / −{fmtUsd(pos.shortfallCharge, decimals)}
+          </div>
         </div>
         <div className="stat">
-          <div className="label">claimable (settlement contract)</div>
-          <div className="value" data-testid="claimable">{claimable.data === undefined ? '…' : fmtUsd(claimable.data, decimals)}</div>
+          <div className="label">available (settlement contract)</div>
+          <div className="value" data-testid="claimable">{account.data === undefined ? '…' : fmtUsd(account.data.available, decimals)}</div>
+          {account.data && account.data.locked > 0n && <div className="muted">{fmtUsd(account.data.locked, decimals)} locked in open epochs</div>}
         </div>
         <div className="stat">
           <div className="label">token balance (wallet; one token is $1)</div>
@@ -165,8 +171,8 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
         </button>
         <span className="muted" id="claim-why" data-testid="claim-why">
           {nothingToClaim
-            ? `Nothing to claim: every trade of this agent in epoch ${epochId} is decided and its balance in the settlement contract is ${fmtUsd(0n, decimals)}.`
-            : "Settles this agent's decidable trades with Merkle proofs (revealing the meter checks they need first), then withdraws its proceeds."}
+            ? `Nothing to claim: this agent's position in epoch ${epochId} is settled and its balance in the settlement contract is ${fmtUsd(0n, decimals)}.`
+            : "Settles this agent's position (its schedule row with a Merkle proof, against its meter reading on chain) once the reading and challenge windows are over, then withdraws its available balance."}
         </span>
       </div>
       {claim.state !== 'idle' && (
@@ -188,7 +194,10 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
           />
         </section>
         <section className="card scroll">
-          <h2 style={{ marginTop: 0 }}>Meter checks (tolerance {p.toleranceWh} Wh)</h2>
+          <h2 style={{ marginTop: 0 }}>
+            Meter checks (tolerance {p.toleranceWh} Wh){' '}
+            <span className="muted">schedule row proof: {verification ? <ProofBadge ok={verification.schedule} /> : '…'}</span>
+          </h2>
           <table data-testid="meter-checks">
             <thead>
               <tr>
@@ -196,19 +205,17 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
                 <th className="num">scheduled Wh</th>
                 <th className="num">measured Wh</th>
                 <th>check</th>
-                <th>proof</th>
               </tr>
             </thead>
             <tbody>
-              {p.meter.map((m, h) => (
+              {p.meter.map((m) => (
                 <tr key={m.hour}>
                   <td>{m.hour}</td>
                   <td className="num">{fmtInt(m.scheduledWh)}</td>
                   <td className="num">{m.measuredWh === null ? 'missing' : fmtInt(m.measuredWh)}</td>
                   <td>
-                    <span className={`badge ${!m.checked ? '' : m.passed ? 'ok' : 'bad'}`}>{!m.checked ? 'not checked yet' : m.passed ? 'within tolerance' : 'failed'}</span>
+                    <span className={`badge ${m.passed ? 'ok' : 'bad'}`}>{m.passed ? 'within tolerance' : m.measuredWh === null ? 'no reading' : 'outside'}</span>
                   </td>
-                  <td>{verification ? <ProofBadge ok={verification.schedule[h]} /> : '…'}</td>
                 </tr>
               ))}
             </tbody>
@@ -240,7 +247,8 @@ function AgentEpoch({ agent, epochId, owner, decimals, addresses }: { agent: Age
                 <td className="num">{fmtKwh(t.energyWh)}</td>
                 <td className="num">{fmtUsd(t.value, p.tokenDecimals, 4)}</td>
                 <td>
-                  <span className={`badge ${t.status === 'settled' ? 'ok' : t.status === 'rejected' ? 'bad' : ''}`}>{t.status}</span>
+                  <span className={`badge ${t.status === 'settled' ? 'ok' : t.status === 'rejected' || t.status === 'voided' ? 'bad' : ''}`}>{t.status}</span>
+                  {t.status === 'settled' && !t.verified && <span className="muted"> (a meter outside the tolerance)</span>}
                 </td>
                 <td>{verification ? <ProofBadge ok={verification.trades[i]} /> : '…'}</td>
               </tr>

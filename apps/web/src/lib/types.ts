@@ -4,6 +4,8 @@ import type { EpochStatus } from './status';
 export interface EpochSummary {
   id: number;
   status: EpochStatus;
+  /** How positions settle: imbalance (two-settlement) or thesis. */
+  mode: 'imbalance' | 'thesis';
   networkId: number;
   oracle: string;
   postedAt: number;
@@ -12,12 +14,20 @@ export interface EpochSummary {
   toleranceWh: number;
   agentCount: number;
   tradeCount: number;
-  totalEnergyWh: string;
-  totalValue: string;
-  settled: number;
-  rejected: number;
-  settledEnergyWh: string;
-  settledValue: string;
+  /** Scheduled supply of the day (Wh) and what the epoch pays for it at most (token base units). */
+  supplyWh: string;
+  supplyValue: string;
+  /** Locked from consumers at posting, and the grid agent's surplus reserve (base units). */
+  lockedValue: string;
+  reserve: string;
+  /** Positions settled (or refunded, if voided) so far. */
+  settledAgents: number;
+  /** Paid so far (base units): day-ahead credits, forfeits, imbalance charges and credits. */
+  credited: string;
+  forfeited: string;
+  shortfallCharged: string;
+  shortfallUncollected: string;
+  surplusCredited: string;
   voided: boolean;
   scheduleRoot: string;
   tradeRoot: string;
@@ -62,8 +72,10 @@ export interface AgentInfo {
 export interface ParticipantEpoch {
   epochId: number;
   agentId: number;
+  mode: 'imbalance' | 'thesis';
   tokenDecimals: number;
-  schedule: { hour: number; energyWh: string; proof: string[] }[];
+  /** The agent's schedule row (24 hourly Wh) and its proof against the schedule root. */
+  schedule: { energyWh: number[]; proof: string[] };
   trades: {
     tradeIndex: number;
     role: 'seller' | 'buyer';
@@ -72,10 +84,16 @@ export interface ParticipantEpoch {
     hour: number;
     energyWh: string;
     value: string;
-    status: 'open' | 'settled' | 'rejected';
+    status: 'open' | 'settled' | 'rejected' | 'voided';
+    verified: boolean;
     proof: string[];
   }[];
-  meter: { hour: number; scheduledWh: number; measuredWh: number | null; checked: boolean; passed: boolean }[];
+  /** Per hour: scheduled and metered Wh, and whether the hour was within the tolerance. */
+  meter: { hour: number; scheduledWh: number; measuredWh: number | null; passed: boolean }[];
+  /** Whether the meter reported at all (a reading is stored on chain). */
+  reported: boolean;
+  /** The position as settled on chain, or as the settlement rule computes it from the readings. */
+  position: { settled: boolean; lock: string; credit: string; forfeit: string; surplusCredit: string; shortfallCharge: string };
   toleranceWh: number;
 }
 

@@ -6,7 +6,8 @@ import type { Hex } from 'viem';
 import type { ParticipantEpoch } from './types';
 
 export interface Verification {
-  schedule: boolean[];
+  /** The agent's schedule row against the schedule root. */
+  schedule: boolean;
   trades: boolean[];
   verified: number;
   total: number;
@@ -15,7 +16,7 @@ export interface Verification {
 
 export function verifyParticipant(verifier: ProofVerifier, p: ParticipantEpoch, roots: { scheduleRoot: Hex; tradeRoot: Hex }): Verification {
   const t0 = performance.now();
-  const schedule = p.schedule.map((s) => verifier.schedule(roots.scheduleRoot, p.epochId, { agentId: p.agentId, hour: s.hour, energyWh: BigInt(s.energyWh) }, s.proof as Hex[]));
+  const schedule = verifier.schedule(roots.scheduleRoot, p.epochId, { agentId: p.agentId, energyWh: p.schedule.energyWh }, p.schedule.proof as Hex[]);
   const trades = p.trades.map((t) =>
     verifier.trade(
       roots.tradeRoot,
@@ -32,6 +33,6 @@ export function verifyParticipant(verifier: ProofVerifier, p: ParticipantEpoch, 
     ),
   );
   const ms = performance.now() - t0;
-  const verified = schedule.filter(Boolean).length + trades.filter(Boolean).length;
-  return { schedule, trades, verified, total: schedule.length + trades.length, ms };
+  const verified = Number(schedule) + trades.filter(Boolean).length;
+  return { schedule, trades, verified, total: 1 + trades.length, ms };
 }

@@ -2,8 +2,8 @@
 // the committed hash) and the series behind the thesis's figures.
 import 'server-only';
 import type { ResultDocument } from '@gridmarket/clearing/result';
-import { clearingLedgerAbi, settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
-import { type ChainContext, type DocumentStore, findEpoch, StoreError, tradeStatuses, type TradeStatusName } from '@gridmarket/oracle/read';
+import { clearingLedgerAbi, settlementTokenAbi } from '@gridmarket/contracts';
+import { type ChainContext, type DocumentStore, findEpoch, loadEpochData, readEpochBook, readEpochPositions, StoreError, tradeStatuses, type TradeStatusName } from '@gridmarket/oracle/read';
 import { epochStatus } from '@/lib/status';
 import type { DocumentState, EpochCharts, EpochSummary } from '@/lib/types';
 
@@ -16,13 +16,14 @@ export async function epochIds(ctx: ChainContext): Promise<number[]> {
 export async function epochSummary(ctx: ChainContext, id: number, now: bigint): Promise<EpochSummary | undefined> {
   const e = await findEpoch(ctx, id);
   if (!e) return undefined;
-  const [s, documentURI] = await Promise.all([
-    ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'epochSettlement', args: [id] }),
+  const [book, documentURI] = await Promise.all([
+    readEpochBook(ctx, id),
     ctx.publicClient.readContract({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'documentURI', args: [id] }),
   ]);
   return {
     id,
-    status: epochStatus(e, s, now),
+    status: epochStatus(e, book, now),
+    mode: e.settlementMode,
     networkId: e.networkId,
     oracle: e.oracle,
     postedAt: Number(e.postedAt),
@@ -31,12 +32,16 @@ export async function epochSummary(ctx: ChainContext, id: number, now: bigint): 
     toleranceWh: e.toleranceWh,
     agentCount: e.agentCount,
     tradeCount: e.tradeCount,
-    totalEnergyWh: e.totalEnergyWh.toString(),
-    totalValue: e.totalValue.toString(),
-    settled: s.settled,
-    rejected: s.rejected,
-    settledEnergyWh: s.settledEnergyWh.toString(),
-    settledValue: s.settledValue.toString(),
+    supplyWh: e.supplyWh.toString(),
+    supplyValue: e.supplyValue.toString(),
+    lockedValue: e.lockedValue.toString(),
+    reserve: e.reserve.toString(),
+    settledAgents: book.settledAgents,
+    credited: book.credited.toString(),
+    forfeited: book.forfeited.toString(),
+    shortfallCharged: book.shortfallCharged.toString(),
+    shortfallUncollected: book.shortfallUncollected.toString(),
+    surplusCredited: book.surplusCredited.toString(),
     voided: e.voided,
     scheduleRoot: e.scheduleRoot,
     tradeRoot: e.tradeRoot,
@@ -65,8 +70,10 @@ export function readDocument(store: DocumentStore, e: EpochSummary): { doc: Resu
   }
 }
 
-export async function statusesOf(ctx: ChainContext, e: EpochSummary): Promise<TradeStatusName[]> {
-  return tradeStatuses(ctx, e.id, e.tradeCount);
+/** Where each trade of the epoch stands, from its parties' settled positions (the shared rule). */
+export async function statusesOf(ctx: ChainContext, store: DocumentStore, e: EpochSummary): Promise<TradeStatusName[]> {
+  const { epoch, onchain } = await loadEpochData(ctx, store, e.id);
+  return tradeStatuses(onchain.trades, await readEpochPositions(ctx, e.id), epoch).map((t) => t.status);
 }
 
 const sum = (xs: readonly number[] | undefined, t: number) => (xs ? (xs[t] ?? 0) : 0);
@@ -129,7 +136,7 @@ export function epochCharts(doc: ResultDocument, statuses: readonly TradeStatusN
     if (status === 'settled') {
       h.settledKwh += kwh;
       h.settledUsd += tr.valueMicroUsd / 1e6;
-    } else if (status === 'rejected') h.rejectedKwh += kwh;
+    } else if (status === 'rejected' || status === 'voided') h.rejectedKwh += kwh;
     else h.openKwh += kwh;
   });
   const cells = (m: Map<string, number>) =>

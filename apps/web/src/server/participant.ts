@@ -1,10 +1,11 @@
 // What a participant's page needs from the server: the registered agents (to find the connected
-// account's), and per epoch its schedule and trade leaves with their Merkle proofs, the statuses of
-// its trades and its meter checks. The proofs are verified in the browser against the roots the
-// browser reads from the chain itself.
+// account's), and per epoch its schedule row and trades with their Merkle proofs, the statuses of
+// its trades, its meter readings against the schedule, and its position (as settled, or as the
+// shared settlement rule computes it from the readings on chain). The proofs are verified in the
+// browser against the roots the browser reads from the chain itself.
 import 'server-only';
-import { MISSING_READING, meterReadingsAbi, participantRegistryAbi } from '@gridmarket/contracts';
-import { type ChainContext, checkBitsOf, type DocumentStore, isChecked, isPassed, loadEpochData, tradeStatuses } from '@gridmarket/oracle/read';
+import { MISSING_READING, participantRegistryAbi, settlePosition } from '@gridmarket/contracts';
+import { type ChainContext, type DocumentStore, loadEpochData, readEpochPositions, readStoredReadings, tradeStatuses } from '@gridmarket/oracle/read';
 import type { AgentInfo, ParticipantEpoch } from '@/lib/types';
 import { tokenDecimalsOf } from './epochs';
 
@@ -25,19 +26,19 @@ export async function participantEpoch(ctx: ChainContext, store: DocumentStore, 
   const pos = onchain.agentIds.indexOf(agentId);
   if (pos < 0) throw new RangeError(`agent ${agentId} is not in epoch ${epochId}`);
   const nameOf = new Map(onchain.agentIds.map((id, i) => [id, doc.case.agents[i]?.id ?? `agent ${id}`]));
-  const [statuses, [bits], has, decimals] = await Promise.all([
-    tradeStatuses(ctx, epochId, onchain.trades.length),
-    checkBitsOf(ctx, epochId, [agentId]),
-    ctx.publicClient.readContract({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, functionName: 'hasReadings', args: [epochId, agentId] }),
-    tokenDecimalsOf(ctx),
-  ]);
-  const readings = has ? await ctx.publicClient.readContract({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, functionName: 'readings', args: [epochId, agentId] }) : undefined;
+  const [positions, readings, decimals] = await Promise.all([readEpochPositions(ctx, epochId), readStoredReadings(ctx, epochId, [agentId]), tokenDecimalsOf(ctx)]);
+  const statuses = tradeStatuses(onchain.trades, positions, epoch);
+  const measured = readings.get(agentId)?.energyWh;
+  const settled = positions.settled.get(agentId);
+  const rule = settlePosition({ mode: onchain.mode, isGrid: pos === onchain.gridPosition, toleranceWh: epoch.toleranceWh, row: onchain.rows[pos]!, measured, tariff: onchain.tariff });
+  const passed = settled?.passed ?? rule.passed;
   return {
     epochId,
     agentId,
+    mode: onchain.mode,
     tokenDecimals: decimals,
     toleranceWh: epoch.toleranceWh,
-    schedule: onchain.schedule.flatMap((leaf, i) => (leaf.agentId === agentId ? [{ hour: leaf.hour, energyWh: leaf.energyWh.toString(), proof: onchain.scheduleTree.getProof(i) }] : [])),
+    schedule: { energyWh: onchain.rows[pos]!, proof: onchain.scheduleTree.getProof(pos) },
     trades: onchain.trades.flatMap((t, i) => {
       if (t.seller !== agentId && t.buyer !== agentId) return [];
       const counterparty = t.seller === agentId ? t.buyer : t.seller;
@@ -50,20 +51,33 @@ export async function participantEpoch(ctx: ChainContext, store: DocumentStore, 
           hour: t.hour,
           energyWh: t.energyWh.toString(),
           value: t.value.toString(),
-          status: statuses[i]!,
+          status: statuses[i]!.status,
+          verified: statuses[i]!.verified,
           proof: onchain.tradeTree!.getProof(i),
         },
       ];
     }),
     meter: Array.from({ length: 24 }, (_, h) => {
-      const r = readings?.[h];
-      return {
-        hour: h,
-        scheduledWh: doc.schedule.wh[pos]![h]!,
-        measuredWh: r === undefined || r === MISSING_READING ? null : r,
-        checked: isChecked(bits!, h),
-        passed: isPassed(bits!, h),
-      };
+      const r = measured?.[h];
+      return { hour: h, scheduledWh: onchain.rows[pos]![h]!, measuredWh: r === undefined || r === MISSING_READING ? null : r, passed: passed[h]! };
     }),
+    reported: measured !== undefined,
+    position: settled
+      ? {
+          settled: true,
+          lock: settled.lock.toString(),
+          credit: settled.credit.toString(),
+          forfeit: settled.forfeit.toString(),
+          surplusCredit: settled.surplusCredit.toString(),
+          shortfallCharge: (settled.shortfallCharged + settled.shortfallUncollected).toString(),
+        }
+      : {
+          settled: false,
+          lock: rule.lock.toString(),
+          credit: rule.credit.toString(),
+          forfeit: rule.forfeit.toString(),
+          surplusCredit: rule.surplusCredit.toString(),
+          shortfallCharge: rule.shortfallCharge.toString(),
+        },
   };
 }

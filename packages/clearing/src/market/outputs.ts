@@ -8,9 +8,14 @@
 // energy is accounted for. Quantities are whole Wh (rounding.ts): the minimum trade is 1 Wh, every
 // seller's trades add up to its scheduled supply and every buyer's to its scheduled demand, exactly.
 //
-// Values are in micro-dollars (the settlement token's base unit, 6 decimals), rounded half up:
-// v = round(q[Wh] · π[USD/kWh] · 1000). A trade's value is paid as one integer, so what buyers pay
-// is exactly what sellers receive.
+// Tariff (what the epoch commits on chain, in micro-dollars per kWh): the price of each hour is π(t)
+// rounded to the nearest µUSD/kWh; an agent's metered shortfall settles at the grid's import price
+// (at least the hour's price) and its metered surplus at half the hour's price, rounded down, so
+// that surplus ≤ price ≤ shortfall in every hour and no deviation earns more than the schedule.
+//
+// Values are in micro-dollars (the settlement token's base unit, 6 decimals), computed from the
+// committed integer price exactly as the contracts do: v = ⌊(q[Wh] · p[µUSD/kWh] + 500) / 1000⌋
+// (half up). Trades only explain the schedule: money on chain follows each agent's position.
 import type { Market } from '../case/market';
 import { marginalCost } from '../model/welfare';
 import type { ClearingSolution } from '../solution';
@@ -25,10 +30,18 @@ export interface Trade {
   valueMicroUsd: number;
 }
 
+/** Integer prices per hour in µUSD/kWh, committed on chain as the epoch's tariff. */
+export interface Tariff {
+  priceMicroUsdPerKwh: number[];
+  shortfallMicroUsdPerKwh: number[];
+  surplusMicroUsdPerKwh: number[];
+}
+
 export interface MarketOutputs {
   scheduleWh: number[][];
   /** π(t) of (5-2), USD/kWh; the system price where no seller generates. */
   settlementPriceUsdPerKwh: number[];
+  tariff: Tariff;
   trades: Trade[];
   totals: {
     trades: number;
@@ -66,11 +79,27 @@ export function settlementPrice(
   });
 }
 
+/** The tariff of a day (see the top of this file). */
+export function tariff(market: Market, priceUsdPerKwh: readonly number[]): Tariff {
+  const grid = market.params.find((p) => p.kind === 'grid');
+  const importMicro = grid && grid.kind === 'grid' ? Math.round(grid.importCostUsdPerKwh * 1e6) : 0;
+  const price = priceUsdPerKwh.map((p) => Math.max(0, Math.round(p * 1e6)));
+  return {
+    priceMicroUsdPerKwh: price,
+    shortfallMicroUsdPerKwh: price.map((p) => Math.max(p, importMicro)),
+    surplusMicroUsdPerKwh: price.map((p) => Math.floor(p / 2)),
+  };
+}
+
+/** A trade's value at an integer price: ⌊(q · p + 500) / 1000⌋, as the contracts compute it. */
+export const tradeValueMicroUsd = (energyWh: number, priceMicroUsdPerKwh: number) => Math.floor((energyWh * priceMicroUsdPerKwh + 500) / 1000);
+
 export function marketOutputs(market: Market, solution: ClearingSolution): MarketOutputs {
   const marginalCosts = solution.reportedMarginalCostUsdPerKwh;
   const T = market.hours;
   const scheduleWh = roundScheduleWh(solution.dispatch.map((d) => d.netKw));
   const price = settlementPrice(market, solution, marginalCosts);
+  const committed = tariff(market, price);
   const trades: Trade[] = [];
   const tradesPerHour = new Array<number>(T).fill(0);
   const energyWhPerHour = new Array<number>(T).fill(0);
@@ -91,7 +120,7 @@ export function marketOutputs(market: Market, solution: ClearingSolution): Marke
       buyers.forEach((b, j) => {
         const energyWh = split[i]![j]!;
         if (energyWh === 0) return;
-        const valueMicroUsd = Math.floor(energyWh * price[t]! * 1000 + 0.5);
+        const valueMicroUsd = tradeValueMicroUsd(energyWh, committed.priceMicroUsdPerKwh[t]!);
         trades.push({ index: trades.length, seller: s, buyer: b, hour: t, energyWh, valueMicroUsd });
         tradesPerHour[t]!++;
         energyWhPerHour[t]! += energyWh;
@@ -104,6 +133,7 @@ export function marketOutputs(market: Market, solution: ClearingSolution): Marke
   return {
     scheduleWh,
     settlementPriceUsdPerKwh: price,
+    tariff: committed,
     trades,
     totals: {
       trades: trades.length,

@@ -40,6 +40,7 @@ export function buildResult(
       nodalUsdPerKwh: solution.nodalPriceUsdPerKwh,
       lineDualUsdPerKwh: solution.lineDualUsdPerKwh,
     },
+    tariff: outputs.tariff,
     network: {
       flowsKw: solution.flowsKw,
       maxUtilization: util.utilization,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ResultDocumentError } from '../errors';
 
-export const RESULT_FORMAT = 'gridmarket-clearing/1';
+export const RESULT_FORMAT = 'gridmarket-clearing/2';
 
 const series = z.array(z.number());
 const matrix = z.array(series);
@@ -65,6 +65,12 @@ export const resultSchema = z.object({
     systemUsdPerKwh: series,
     nodalUsdPerKwh: matrix,
     lineDualUsdPerKwh: matrix,
+  }),
+  /** The integer prices the epoch commits on chain (µUSD/kWh per hour; see market/outputs.ts). */
+  tariff: z.object({
+    priceMicroUsdPerKwh: z.array(z.number().int().nonnegative()).length(24),
+    shortfallMicroUsdPerKwh: z.array(z.number().int().nonnegative()).length(24),
+    surplusMicroUsdPerKwh: z.array(z.number().int().nonnegative()).length(24),
   }),
   network: z.object({
     flowsKw: matrix,

@@ -3,7 +3,8 @@
 // transactions per day and wall time per stage.
 import type { Command } from 'commander';
 import { THESIS } from '@gridmarket/clearing';
-import { type Corruption, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
+import { type Corruption, CORRUPTIONS, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
+import { SETTLEMENT_MODES, type SettlementMode } from '@gridmarket/contracts';
 import { ensureBuilt, serveApp } from '@gridmarket/web/serve';
 import type { Hex } from 'viem';
 import { loadConfig } from '../config';
@@ -28,20 +29,17 @@ export function reportText(r: PipelineReport): string {
   const th = THESIS.settlement;
   const t = r.totals;
   const one = r.days.length === 1;
-  const rejectedBy = r.days.reduce((s, d) => ({ seller: s.seller + d.rejectedBy.seller, buyer: s.buyer + d.rejectedBy.buyer, both: s.both + d.rejectedBy.both }), { seller: 0, buyer: 0, both: 0 });
+  const modes = [...new Set(r.days.map((d) => d.mode))].join(', ');
   const out: string[] = [];
-  out.push(`## Table 6.8 — settlement of ${r.case}, ${r.days.length} day${one ? '' : 's'} (chain ${r.chainId})\n`);
+  out.push(`## Table 6.8 — settlement of ${r.case}, ${r.days.length} day${one ? '' : 's'} (chain ${r.chainId}, ${modes} settlement)\n`);
   out.push(
     table(
-      ['metric', one ? 'thesis (14-bus, one day)' : 'thesis (14-bus, one day)', 'this run'],
+      ['metric', 'thesis (14-bus, one day)', 'this run'],
       [
         ['bilateral trades generated', th.trades.toLocaleString('en-US'), t.generated.toLocaleString('en-US')],
-        ['trades submitted on chain', '2,795', t.submitted.toLocaleString('en-US')],
         ['trades verified (both meters within tolerance)', th.verified.toLocaleString('en-US'), t.verified.toLocaleString('en-US')],
         ['trades settled', '2,795', t.settled.toLocaleString('en-US')],
-        ['trades rejected (seller / buyer / both failed)', '0', `${t.rejected} (${rejectedBy.seller} / ${rejectedBy.buyer} / ${rejectedBy.both})`],
-        ['trades unpaid (escrow short)', '—', String(t.unpaid)],
-        ['failed transactions', '0', String(t.failed)],
+        ['trades rejected (a seller outside the tolerance)', '0', t.rejected.toLocaleString('en-US')],
         ['transactions', '2,795 (one per trade)', `${t.transactions} (${r.days.map((d) => d.transactions).join(' + ')} by day)`],
         ['energy settled', `${th.energyKwh} kWh`, `${t.settledEnergyKwh.toFixed(2)} kWh`],
         ['value settled', fmt.usd(th.valueUsd), fmt.usd(t.settledValueUsd)],
@@ -49,22 +47,35 @@ export function reportText(r: PipelineReport): string {
       ],
     ),
   );
+  out.push('\n## Money moved by the positions\n');
+  out.push(
+    table(
+      ['', 'this run'],
+      [
+        ['paid for scheduled supply (day-ahead credits)', fmt.usd(t.creditedUsd)],
+        ['imbalance charged for shortfalls (to the grid agent)', fmt.usd(t.imbalanceChargedUsd)],
+        ['imbalance charges not collected (agents without balance)', fmt.usd(t.imbalanceUncollectedUsd)],
+        ['imbalance credited for surplus (from the grid agent)', fmt.usd(t.surplusCreditedUsd)],
+      ],
+    ),
+  );
   out.push('\n## By day\n');
   out.push(
     table(
-      ['day', 'epoch', 'status', 'ADMM it.', 'welfare', 'generated', 'settled', 'rejected', 'unpaid', 'readings rejected', 'dispute', 'transactions', 'gas / settled trade'],
+      ['day', 'epoch', 'status', 'ADMM it.', 'welfare', 'trades', 'verified', 'settled', 'rejected', 'imbalance charged', 'readings rejected', 'dispute', 'transactions', 'gas / settled trade'],
       r.days.map((d) => [
         d.day + 1,
         d.epochId,
-        d.status,
+        d.refusal ? `refused (${d.refusal.replace('the ledger refused the schedule: ', '')})` : d.status,
         d.admmIterations,
         fmt.usd(d.welfareUsd, 3),
         d.generated,
+        d.verified,
         d.settled,
         d.rejected,
-        d.unpaid,
+        fmt.usd(d.money.imbalance.shortfallCharged + d.money.imbalance.shortfallUncollected),
         d.readings.rejected.map((x) => `agent ${x.agentId}: ${x.reason}`).join('; ') || '0',
-        d.dispute ? `hour ${d.dispute.hour} ${d.dispute.kind}` : '—',
+        d.dispute ? d.dispute.description : '—',
         d.transactions,
         d.gasPerSettledTrade ? d.gasPerSettledTrade.toLocaleString('en-US') : '—',
       ]),
@@ -72,7 +83,7 @@ export function reportText(r: PipelineReport): string {
   );
   const steps = [...new Set(r.days.flatMap((d) => Object.keys(d.gas)))];
   out.push('\n## Gas by step (all days)\n');
-  out.push(table(['step', 'gas used'], steps.map((s) => [s, r.days.reduce((a, d) => a + (d.gas[s] ?? 0), 0).toLocaleString('en-US')])));
+  out.push(table(['step', 'gas used', 'transactions'], steps.map((s) => [s, r.days.reduce((a, d) => a + (d.gas[s] ?? 0), 0).toLocaleString('en-US'), r.days.reduce((a, d) => a + (d.transactionsByStep[s] ?? 0), 0)])));
   const stages = [...new Set(r.days.flatMap((d) => Object.keys(d.stageMs)))];
   out.push('\n## Wall time by stage (all days)\n');
   out.push(table(['stage', 'time'], stages.map((s) => [s, fmt.ms(r.days.reduce((a, d) => a + (d.stageMs[s] ?? 0), 0))])));
@@ -95,7 +106,8 @@ export function registerRun(program: Command): void {
     .option('--tolerance-wh <wh>', 'meter tolerance in Wh (default 50)')
     .option('--noise-wh <wh>', 'standard deviation of simulated meter noise in Wh (default 15)')
     .option('--fault <spec>', 'inject a meter fault agent:kind[:hour[:amountWh]] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--corrupt <day:kind>', 'post a faulty schedule on a day (kind imbalance or overload), to see it disputed')
+    .option('--settlement <mode>', 'imbalance (two-settlement: deviations charged at imbalance prices) or thesis (the thesis\'s rule, to reproduce its tables)', 'imbalance')
+    .option('--corrupt <day:kind>', 'post a faulty schedule on a day: imbalance (refused by the ledger), overload or trade (disputed by the watcher)')
     .option('--persist', 'keep the embedded chain in the work dir so that a stopped run can resume')
     .option('--wait', 'on a real chain: wait for the reading and challenge windows (default: move anvil time)')
     .option('--no-serve', 'end after the report instead of serving the web app on the chain')
@@ -104,7 +116,7 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
-      '\nThe JSON report has the Table 6.8 trade counts under totals.{generated, submitted, verified, settled, rejected, unpaid, failed}.\n' +
+      '\nThe JSON report has the Table 6.8 trade counts under totals.{generated, verified, settled, rejected} and the money moved under totals.{creditedUsd, imbalanceChargedUsd, imbalanceUncollectedUsd, surplusCreditedUsd}.\n' +
         'Unless --no-serve, the run ends by serving the web app on the chain (the embedded anvil stays up with it) and prints its URL; Ctrl-C stops both.',
     )
     .action(async (opts) => {
@@ -120,9 +132,11 @@ export function registerRun(program: Command): void {
       let corrupt: { day: number; kind: Corruption }[] | undefined;
       if (opts.corrupt) {
         const [day, kind] = String(opts.corrupt).split(':');
-        if (!day || (kind !== 'imbalance' && kind !== 'overload')) throw new UsageError(`--corrupt must be day:imbalance or day:overload, got "${opts.corrupt}"`);
-        corrupt = [{ day: parseNumber('--corrupt day', day, (v) => Number.isInteger(v) && v >= 1, 'a day number from 1') - 1, kind }];
+        if (!day || !CORRUPTIONS.includes(kind as Corruption)) throw new UsageError(`--corrupt must be day:kind with kind one of ${CORRUPTIONS.join(', ')}, got "${opts.corrupt}"`);
+        corrupt = [{ day: parseNumber('--corrupt day', day, (v) => Number.isInteger(v) && v >= 1, 'a day number from 1') - 1, kind: kind as Corruption }];
       }
+      if (!SETTLEMENT_MODES.includes(opts.settlement)) throw new UsageError(`--settlement must be ${SETTLEMENT_MODES.join(' or ')}, got "${opts.settlement}"`);
+      const mode = opts.settlement as SettlementMode;
       const port = opts.port === undefined ? undefined : parseNumber('--port', opts.port, (v) => Number.isInteger(v) && v > 0 && v < 65536, 'a TCP port');
       const progress = (line: string) => {
         if (!opts.quiet) process.stderr.write(line);
@@ -139,6 +153,7 @@ export function registerRun(program: Command): void {
         toleranceWh: config.toleranceWh,
         noiseWh: config.noiseWh,
         faults: (opts.fault as string[]).map(parseFault),
+        mode,
         ...(corrupt ? { corrupt } : {}),
         time: opts.wait ? 'wait' : 'advance',
         keepChain: Boolean(opts.serve),

@@ -64,7 +64,7 @@ export default async function OperatorPage() {
                 </td>
                 <td className="mono">{shortHex(e.oracle, 4)}</td>
                 <td className="num">
-                  {fmtInt(e.settled + e.rejected)} / {fmtInt(e.tradeCount)}
+                  {fmtInt(e.settledAgents)} / {fmtInt(e.agentCount)}
                 </td>
                 <td>{nextStep(e, Number(c.now))}</td>
               </tr>
@@ -118,17 +118,17 @@ export default async function OperatorPage() {
   );
 }
 
-function nextStep(e: { status: string; readingsCloseAt: number; challengeEndsAt: number; tradeCount: number; settled: number; rejected: number }, now: number): string {
+function nextStep(e: { status: string; readingsCloseAt: number; challengeEndsAt: number; agentCount: number; settledAgents: number }, now: number): string {
   switch (e.status) {
     case 'voided':
-      return 'nothing: voided';
+      return e.settledAgents < e.agentCount ? `voided: ${fmtInt(e.agentCount - e.settledAgents)} locks to give back` : 'nothing: voided, every lock given back';
     case 'settled':
-      return 'nothing: every trade decided';
+      return 'nothing: every position settled';
     case 'challenge window':
       return `challenge window closes ${fmtRelative(e.challengeEndsAt, now)}`;
     default:
       return now <= e.readingsCloseAt
         ? `meter readings close ${fmtRelative(e.readingsCloseAt, now)}`
-        : `${fmtInt(e.tradeCount - e.settled - e.rejected)} trades to settle (checks, escrow, settlement)`;
+        : `${fmtInt(e.agentCount - e.settledAgents)} positions to settle`;
   }
 }

@@ -32,7 +32,7 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
       </div>
     );
   }
-  const [decimals, statuses] = await Promise.all([tokenDecimalsOf(c.ctx), statusesOf(c.ctx, e)]);
+  const [decimals, statuses] = await Promise.all([tokenDecimalsOf(c.ctx), statusesOf(c.ctx, c.store, e)]);
   const { doc, state } = readDocument(c.store, e);
   return (
     <>
@@ -53,10 +53,11 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
       )}
       <div className="stats">
         <Stat label="trades" value={fmtInt(e.tradeCount)} />
-        <Stat label="energy traded" value={fmtKwh(e.totalEnergyWh)} />
-        <Stat label="value" value={fmtUsd(e.totalValue, decimals)} />
-        <Stat label="settled / rejected" value={`${fmtInt(e.settled)} / ${fmtInt(e.rejected)}`} />
-        <Stat label="value settled" value={fmtUsd(e.settledValue, decimals)} />
+        <Stat label="energy scheduled" value={fmtKwh(e.supplyWh)} />
+        <Stat label="day-ahead value" value={fmtUsd(e.supplyValue, decimals)} />
+        <Stat label="positions settled" value={`${fmtInt(e.settledAgents)} / ${fmtInt(e.agentCount)}`} />
+        <Stat label="paid for supply" value={fmtUsd(e.credited, decimals)} />
+        <Stat label="imbalance charged" value={fmtUsd((BigInt(e.shortfallCharged) + BigInt(e.shortfallUncollected)).toString(), decimals)} />
         {doc && <Stat label="social welfare" value={formatUsd(doc.welfareUsd, 3)} />}
         {doc?.admm && <Stat label="ADMM iterations" value={String(doc.admm.iterations)} />}
         {doc && <Stat label="max line utilization" value={`${(100 * doc.network.maxUtilization).toFixed(1)} %`} />}
@@ -69,6 +70,8 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
             <Row k="readings close" v={`${fmtTime(e.readingsCloseAt)} (${fmtRelative(e.readingsCloseAt, c.now)})`} />
             <Row k="challenge window ends" v={`${fmtTime(e.challengeEndsAt)} (${fmtRelative(e.challengeEndsAt, c.now)})`} />
             <Row k="meter tolerance" v={`${e.toleranceWh} Wh`} />
+            <Row k="settlement" v={e.mode === 'imbalance' ? 'imbalance: every schedule settles at the day-ahead price, deviations beyond the tolerance at imbalance prices' : "thesis: a supplier's hours outside the tolerance are not paid (the grid is, instead)"} />
+            <Row k="escrow locked at posting" v={`${fmtUsd(e.lockedValue, decimals)} from consumers, ${fmtUsd(e.reserve, decimals)} surplus reserve from the grid agent`} />
             <Row k="schedule root" v={e.scheduleRoot} mono />
             <Row k="trade root" v={e.tradeRoot} mono />
             <Row k="document" v={`${e.documentURI} (hash ${e.documentHash})`} mono />

@@ -1,15 +1,17 @@
 // The relayer: submits signed meter readings in gas-bounded batches. Readings already on chain are
-// skipped (so relaying resumes), and each reading is first simulated on its own, so that one bad
-// reading (wrong signer, retired key, late, ...) is reported with its custom error instead of
-// reverting the whole batch.
+// skipped (so relaying resumes; the contract also skips a reading someone else relayed first),
+// and each reading is first simulated on its own, so that one bad reading (wrong signer, retired
+// key, late, ...) is reported with its custom error instead of reverting the whole batch.
 import { meterReadingsAbi } from '@gridmarket/contracts';
-import { sendInBatches } from './batching';
-import type { ChainContext } from './context';
-import { revertName } from './context';
-import type { SignedReading } from './meters';
+import { decodeEventLog } from 'viem';
+import { sendInBatches } from '../chain/batching';
+import type { ChainContext } from '../chain/context';
+import { revertName } from '../chain/context';
+import type { SignedReading } from '../meter/meters';
 
 export interface RelayResult {
   submitted: number;
+  /** Already on chain before this relay (or relayed first by someone else: skipped by the contract). */
   alreadyOnChain: number;
   rejected: { agentId: number; reason: string }[];
   batches: number;
@@ -35,6 +37,7 @@ export async function relayReadings(ctx: ChainContext, readings: readonly Signed
       rejected.push({ agentId: r.agentId, reason });
     }
   }
+  const before = ctx.gas.length;
   const { batches } = fresh.length
     ? await sendInBatches(ctx, {
         step: 'relay readings',
@@ -42,5 +45,16 @@ export async function relayReadings(ctx: ChainContext, readings: readonly Signed
         build: (slice) => ({ address, abi: meterReadingsAbi, functionName: 'submitReadings', args: [slice] }),
       })
     : { batches: 0 };
-  return { submitted: fresh.length, alreadyOnChain, rejected, batches };
+  // Readings someone else got in between the check and the batch were skipped by the contract.
+  let skipped = 0;
+  for (const g of ctx.gas.slice(before)) {
+    for (const log of g.receipt?.logs ?? []) {
+      try {
+        if (decodeEventLog({ abi: meterReadingsAbi, data: log.data, topics: log.topics }).eventName === 'ReadingSkipped') skipped++;
+      } catch {
+        // another contract's log
+      }
+    }
+  }
+  return { submitted: fresh.length - skipped, alreadyOnChain: alreadyOnChain + skipped, rejected, batches };
 }

@@ -4,7 +4,7 @@ import { networkRegistryAbi, participantRegistryAbi } from '@gridmarket/contract
 import type { PublicAgent } from '@gridmarket/clearing';
 import type { Network } from '@gridmarket/grid';
 import { encodeAbiParameters, type Hex, keccak256, parseAbiParameters, parseEther } from 'viem';
-import type { ChainContext } from './context';
+import type { ChainContext } from '../chain/context';
 
 export const PTDF_SCALE = 1e9;
 /** An unlimited line is stored with the largest uint32 limit. */

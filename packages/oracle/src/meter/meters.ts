@@ -3,7 +3,7 @@
 // readings for an epoch with one EIP-712 signature.
 import { type Hourly, meterReadingTypedData, MISSING_READING } from '@gridmarket/contracts';
 import { type Hex } from 'viem';
-import type { Account } from './context';
+import type { Account } from '../chain/context';
 
 export type MeterFaultKind = 'outage' | 'stuck' | 'bias' | 'spike' | 'wrong-key' | 'missing-hour';
 

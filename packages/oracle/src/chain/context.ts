@@ -27,6 +27,7 @@ export interface GasRecord {
   step: string;
   gasUsed: bigint;
   hash: Hex;
+  receipt?: TransactionReceipt;
 }
 
 export class StoppedError extends Error {
@@ -78,6 +79,14 @@ export class ChainContext {
     return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 1, addressIndex: agentId });
   }
 
+  /**
+   * An independent challenger (a watcher or an auditor): anvil's second development account. It is
+   * not the oracle, so a dispute it wins pays it the challenger's share of the bond.
+   */
+  challenger(): Account {
+    return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 0, addressIndex: 1 });
+  }
+
   /** Smart-meter signing key of a simulated participant, by key generation (rotation bumps it). */
   meter(agentId: number, generation = 0): Account {
     return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 2 + generation, addressIndex: agentId });
@@ -98,7 +107,7 @@ export class ChainContext {
     const hash = await wallet.writeContract(simulated as never);
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
     this.transactions++;
-    this.gas.push({ step, gasUsed: receipt.gasUsed, hash });
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
     return receipt;
   }
@@ -113,7 +122,7 @@ export class ChainContext {
     const hash = await wallet.sendTransaction({ to: tx.to, data: tx.data, account, chain: this.chain });
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
     this.transactions++;
-    this.gas.push({ step, gasUsed: receipt.gasUsed, hash });
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
     return receipt;
   }
@@ -127,7 +136,7 @@ export class ChainContext {
     const hash = await wallet.sendTransaction({ to, value, account: this.operator, chain: this.chain });
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
     this.transactions++;
-    this.gas.push({ step, gasUsed: receipt.gasUsed, hash });
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
   }
 }
 

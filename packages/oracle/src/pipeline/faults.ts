@@ -1,18 +1,26 @@
 // Fault injection for tests and demonstrations: a faulty oracle that posts a schedule which breaks
-// power balance or a line limit in one hour (trades are left as they were). The honest pipeline's
-// watcher must dispute such an epoch before its challenge window closes.
+// power balance (the ledger refuses it at posting), overloads a line in one hour, or holds a trade
+// that its parties' schedules do not justify (both disputed by the watcher).
 import type { Market, ResultDocument } from '@gridmarket/clearing';
 
-export type Corruption = 'imbalance' | 'overload';
+export const CORRUPTIONS = ['imbalance', 'overload', 'trade'] as const;
+export type Corruption = (typeof CORRUPTIONS)[number];
 
 export const CORRUPT_HOUR = 12;
 
-export function corruptSchedule(doc: ResultDocument, market: Market, kind: Corruption): ResultDocument {
+export function corruptDocument(doc: ResultDocument, market: Market, kind: Corruption): ResultDocument {
   const bad = structuredClone(doc);
   const h = CORRUPT_HOUR;
   const wh = bad.schedule.wh;
   if (kind === 'imbalance') {
     wh[1]![h]! += 500; // a seller claims 500 Wh it was never scheduled for
+    return bad;
+  }
+  if (kind === 'trade') {
+    // A consumer "sells" 500 Wh to another agent for a million micro-dollars.
+    const consumer = wh.findIndex((row) => row[h]! < 0);
+    const other = wh.findIndex((row, a) => a !== consumer && row[h]! < 0);
+    bad.trades[0] = { ...bad.trades[0]!, seller: consumer, buyer: other, hour: h, energyWh: 500, valueMicroUsd: 1_000_000 };
     return bad;
   }
   // Overload: move energy between the two agents whose PTDF columns differ most on a limited line,
