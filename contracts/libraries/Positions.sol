@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {SettlementMode, Tariff} from "../types/Tariff.sol";
-import {ScheduleRows} from "./ScheduleRows.sol";
 
 /// @notice What one agent pays and receives for one epoch, in settlement-token base units.
 /// @param lock What its scheduled consumption costs: locked from its escrow when the epoch is
@@ -137,6 +136,8 @@ library Positions {
     ///      parameter: the one the loop touches most sits nearest the top of the stack). `schedule`,
     ///      `reading` and `prices` are calldata offsets of the row, the reading and the tariff;
     ///      flags: 1 thesis mode, 2 the grid agent, 4 the agent has a reading.
+    // One loop over the hours, kept whole: splitting it would cost a call per hour on the hot path.
+    // solhint-disable-next-line function-max-lines
     function _scan(
         uint256 schedule,
         uint256 reading,

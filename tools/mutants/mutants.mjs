@@ -98,7 +98,8 @@ for (const m of MUTANTS) {
   process.stderr.write(`mutant ${m.id} (${m.what})… `);
   try {
     const { status, out } = await run(tsx, [foundry, 'forge', 'test', '--no-match-test', 'invariant_callSummary']);
-    const failed = [...out.matchAll(/\[FAIL[^\]]*\] (\w+)\(/g)].map((x) => x[1]);
+    // A failure's reason may hold brackets itself: take the first "] name(" after "[FAIL".
+    const failed = [...out.matchAll(/^\[FAIL.*?\] (\w+)\(/gm)].map((x) => x[1]);
     const compileError = /Compiler run failed|Error \(\d+\)/.test(out) && failed.length === 0;
     const caught = status !== 0 && !compileError;
     const unique = [...new Set(failed)];

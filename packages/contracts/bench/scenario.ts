@@ -170,14 +170,21 @@ export function syntheticDay(market: Market, shape: MarketShape, epochId: number
   return { epochId, mode, rows, trades: out, tariff: FLAT_TARIFF };
 }
 
-/** Each agent deposits what posting the day locks (its purchases; the grid also its reserve). */
-export async function fundDay(market: Market, day: Day, label = '') {
+/**
+ * Each agent deposits what posting the day locks (its purchases; the grid also its reserve).
+ * Returns the labels of the deposit receipts (recorded as `${label} ${agentId}` when a label is given).
+ */
+export async function fundDay(market: Market, day: Day, label = ''): Promise<string[]> {
   const c = epochCommitments(day.rows, 0, day.tariff, day.mode);
+  const labels: string[] = [];
   for (let agentId = 0; agentId < market.agentCount; agentId++) {
     const amount = c.locks[agentId]! + (agentId === 0 ? c.reserve : 0n);
     if (amount === 0n) continue;
-    await deposit(market, agentId, amount, agentId === market.agentCount - 1 ? label : '');
+    const l = label ? `${label} ${agentId}` : '';
+    await deposit(market, agentId, amount, l);
+    if (l) labels.push(l);
   }
+  return labels;
 }
 
 export async function deposit(market: Market, agentId: number, amount: bigint, label = '') {
