@@ -299,3 +299,38 @@ describe('the chain states', () => {
     await page.close();
   });
 });
+
+describe('the API', () => {
+  const call = (route: string, init?: RequestInit) => fetch(`${stack.app.url}${route}`, init);
+  const rpc = (body: string) => call('/api/rpc', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('answers an unposted epoch with 404 and a sentence, a bad id with 400', async () => {
+    for (const route of ['/api/epochs/999/agents/3', '/api/epochs/999/agents/3/claim']) {
+      const r = await call(route);
+      assert.equal(r.status, 404, route);
+      assert.match(((await r.json()) as { error: string }).error, /^epoch 999 is not posted on the ledger at 0x[0-9a-fA-F]{40} \(it holds epochs? [\d, ]+\)$/, route);
+    }
+    const audit = await call('/api/epochs/999/audit', { method: 'POST' });
+    assert.equal(audit.status, 404);
+    const bad = await call('/api/epochs/1/agents/x');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /^agent must be a whole number/);
+  });
+
+  it('refuses a JSON-RPC body that is not a request, and the methods the app does not need', async () => {
+    for (const body of ['null', '[]', '7', '[null]', '"eth_chainId"']) {
+      const r = await rpc(body);
+      assert.equal(r.status, 400, body);
+      assert.match(((await r.json()) as { error: { message: string } }).error.message, /^invalid request/, body);
+    }
+    const notJson = await rpc('{');
+    assert.equal(notJson.status, 400);
+    for (const method of ['anvil_setCode', 'evm_revert', 'anvil_mine', 'debug_traceTransaction', 'eth_sign']) {
+      const r = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }));
+      assert.equal(r.status, 403, method);
+    }
+    const ok = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }));
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { result: string }).result, '0x7a69');
+  });
+});

@@ -4,8 +4,8 @@
 // errors are RangeErrors; rows for their own classes replace those when they adopt BaseError.
 import { DeploymentFileError } from '@gridmarket/contracts';
 import { AnvilError } from '@gridmarket/contracts/node';
-import { ConservationError, EpochConflictError, RegistrationError, StoreError } from '@gridmarket/oracle';
-import { ContractFunctionRevertedError, HttpRequestError, TimeoutError, WebSocketRequestError } from 'viem';
+import { ConservationError, EpochConflictError, EpochNotPostedError, RegistrationError, StoreError } from '@gridmarket/oracle';
+import { ContractFunctionRevertedError, HttpRequestError, TimeoutError, BaseError as ViemError, WebSocketRequestError } from 'viem';
 import { walk } from '@gridmarket/errors';
 import { type ErrorClass, ExitCode } from './exitCodes';
 
@@ -17,6 +17,7 @@ export const CHAIN_EXIT_CODES: readonly (readonly [ErrorClass, ExitCode])[] = [
   [ConservationError, ExitCode.invalidInput],
   // proof.ts, claim.ts, onchain.ts: an agent not in the epoch, a token without 6 decimals.
   [RangeError, ExitCode.invalidInput],
+  [EpochNotPostedError, ExitCode.chain],
   [HttpRequestError, ExitCode.chain],
   [WebSocketRequestError, ExitCode.chain],
   [TimeoutError, ExitCode.chain],
@@ -24,8 +25,12 @@ export const CHAIN_EXIT_CODES: readonly (readonly [ErrorClass, ExitCode])[] = [
   [AnvilError, ExitCode.chain],
 ];
 
-/** A revert in one line with the contract's error and its arguments (`… reverted: EpochNotPosted(99)`); undefined for other errors. */
+/**
+ * A revert in one line with the contract's error and its arguments (`… reverted: NotRegistered(3)`);
+ * undefined for other errors, and for our own errors that wrap a revert with a sentence of their own.
+ */
 export function chainErrorLine(err: unknown): string | undefined {
+  if (!(err instanceof ViemError)) return undefined;
   const revert = walk(err, (e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
   if (!revert) return undefined;
   const head = revert.shortMessage.split('\n')[0]!.replace(/[.:]$/, '');

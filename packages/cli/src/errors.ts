@@ -1,5 +1,6 @@
 // The CLI's own errors, all extending CliError: a mistake in how the command was called (a flag,
-// a combination of flags) and an output path that cannot be written. Both are invalid input (exit 2).
+// a combination of flags) and an output path that cannot be written, both invalid input (exit 2);
+// and a chain that cannot be reached or does not hold the deployment (exit 4).
 import { BaseError, type BaseErrorParameters } from '@gridmarket/errors';
 
 export class CliError extends BaseError {
@@ -22,4 +23,9 @@ export class OutputPathError extends CliError {
   ) {
     super(`${flag} ${file}: ${reason}`, args);
   }
+}
+
+/** A chain that cannot be reached, or that does not hold the deployment the command was given. */
+export class ChainMismatchError extends CliError {
+  override name = 'ChainMismatchError';
 }

@@ -4,7 +4,7 @@
 import { CaseError, CentralizedError, ResultDocumentError, SettingsError } from '@gridmarket/clearing/errors';
 import { walk } from '@gridmarket/errors';
 import { NetworkError } from '@gridmarket/grid/errors';
-import { CliError } from './errors';
+import { ChainMismatchError, CliError } from './errors';
 
 export const ExitCode = {
   /** The command did what it was asked. */
@@ -30,6 +30,7 @@ export type ErrorClass = abstract new (...args: never[]) => Error;
  * so a QpError reaching the command line is a bug (exit 1, with its stack).
  */
 export const EXIT_CODES: readonly (readonly [ErrorClass, ExitCode])[] = [
+  [ChainMismatchError, ExitCode.chain],
   [CliError, ExitCode.invalidInput],
   [CaseError, ExitCode.invalidInput],
   [SettingsError, ExitCode.invalidInput],

@@ -1,7 +1,7 @@
 // The chain commands as a user runs them, against one anvil: run, proof, audit, dispute.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,13 +23,15 @@ describe('gridmarket run, proof, audit, dispute', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('run --json reports the Table 6.8 counts under their names', () => {
+  it('run --json reports the trades and the imbalance an outage leaves', () => {
     const r = run('run', '--case', 'ieee14', '--json', '--quiet', '--no-serve', '--fault', '4:outage');
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    for (const key of ['generated', 'submitted', 'verified', 'settled', 'rejected', 'unpaid', 'failed']) assert.equal(typeof report.totals[key], 'number', key);
-    assert.equal(report.totals.generated, report.totals.settled + report.totals.rejected + report.totals.unpaid);
-    assert.ok(report.totals.rejected > 0);
+    for (const key of ['generated', 'verified', 'settled', 'rejected', 'transactions']) assert.equal(typeof report.totals[key], 'number', key);
+    assert.equal(report.totals.generated, report.totals.settled + report.totals.rejected);
+    // The outage leaves agent 4 short of its schedule: its hours are not verified, and it pays for the shortfall.
+    assert.ok(report.totals.verified < report.totals.generated);
+    assert.ok(report.totals.imbalanceChargedUsd > 0);
     assert.equal(report.days[0].status, 'settled');
   });
 
@@ -38,7 +40,7 @@ describe('gridmarket run, proof, audit, dispute', () => {
     assert.equal(r.status, 0, r.stderr);
     const p = JSON.parse(r.stdout);
     assert.equal(p.verified, true);
-    assert.equal(p.schedule.length, 24);
+    assert.equal(p.schedule.energyWh.length, 24);
     assert.ok(p.trades.length > 0);
     assert.ok(p.trades.every((t: { role: string }) => t.role === 'seller' || t.role === 'buyer'));
   });
@@ -49,22 +51,42 @@ describe('gridmarket run, proof, audit, dispute', () => {
     const a = JSON.parse(r.stdout);
     assert.equal(a.ok, true);
     assert.equal(a.roots.match, true);
-    assert.ok(a.settlement.rejected > 0); // the outage
+    assert.equal(a.commitments.match, true);
+    assert.deepEqual(a.violations, []);
+    assert.equal(a.settlement.settled, a.settlement.agents);
     assert.deepEqual(a.settlement.disagreements, []);
   });
 
   it('dispute refuses a feasible epoch with a clear message', () => {
     const r = run('dispute', '--epoch', '1');
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /every hour of epoch 1 is feasible: nothing to dispute/);
+    assert.match(r.stderr, /^error: epoch 1 has no line overload and no unjustified trade: nothing to dispute\n$/);
   });
 
-  it('names an unknown epoch and an unreachable chain', () => {
+  it('names an unknown epoch and an unreachable chain (exit 4)', () => {
     const r = run('audit', '--epoch', '99');
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /EpochNotPosted/);
+    assert.equal(r.status, 4);
+    assert.match(r.stderr, /^error: epoch 99 is not posted on the ledger at 0x[0-9a-fA-F]{40} \(it holds epoch 1\)\n$/);
     const off = spawnSync(process.execPath, [BIN, 'audit', '--epoch', '1', '--rpc', 'http://127.0.0.1:9', '--work-dir', workDir], { encoding: 'utf8' });
-    assert.equal(off.status, 2);
-    assert.match(off.stderr, /not reachable/);
+    assert.equal(off.status, 4);
+    assert.match(off.stderr, /^error: the chain at http:\/\/127\.0\.0\.1:9 is not reachable/);
   });
+
+  // Deployment files that do not describe this chain: never "audit passed".
+  const deployments: [string, (d: Record<string, unknown>) => string, number, RegExp][] = [
+    ['made for another chain', (d) => JSON.stringify({ ...d, chainId: 5 }), 4, /^error: the deployment \S+ is for chain 5, but the chain at the RPC URL is chain 31337\n$/],
+    ['with no code at an address (a reset chain)', (d) => JSON.stringify({ ...d, clearingLedger: `0x${'12'.repeat(20)}` }), 4, /^error: chain 31337 has no contract at the deployment's clearingLedger 0x1212/],
+    ['that is not JSON', () => '{"chainId":', 2, /^error: --deployment \S+: not a readable JSON file/],
+    ['with a field missing', (d) => JSON.stringify({ ...d, settlement: undefined }), 2, /^error: \S+ is not a valid deployment: settlement/],
+  ];
+  for (const [name, edit, status, stderr] of deployments) {
+    it(`refuses a deployment file ${name}`, () => {
+      const own = JSON.parse(readFileSync(path.join(workDir, 'deployments', '31337.json'), 'utf8'));
+      const file = path.join(workDir, 'edited-deployment.json');
+      writeFileSync(file, edit(own));
+      const r = run('audit', '--epoch', '1', '--deployment', file);
+      assert.equal(r.status, status, r.stderr);
+      assert.match(r.stderr, stderr);
+    });
+  }
 });

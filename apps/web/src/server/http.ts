@@ -1,7 +1,7 @@
 // JSON responses for the route handlers: bigints as decimal strings, errors with a status that says
 // whose problem it is (bad request, unknown epoch or agent, document refused, chain failure).
 import 'server-only';
-import { StoreError } from '@gridmarket/oracle/read';
+import { EpochNotPostedError, StoreError } from '@gridmarket/oracle/read';
 
 export function json(data: unknown, status = 200): Response {
   return new Response(JSON.stringify(data, (_, v) => (typeof v === 'bigint' ? v.toString() : v)), { status, headers: { 'content-type': 'application/json' } });
@@ -14,7 +14,7 @@ export class BadRequest extends Error {
 export function errorResponse(err: unknown): Response {
   const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
   if (err instanceof BadRequest) return json({ error: message }, 400);
-  if (err instanceof RangeError || /EpochNotPosted/.test(message)) return json({ error: message }, 404);
+  if (err instanceof RangeError || err instanceof EpochNotPostedError) return json({ error: message }, 404);
   if (err instanceof StoreError) return json({ error: message, document: err.kind }, 409);
   return json({ error: message }, 500);
 }

@@ -20,8 +20,11 @@ export async function POST(req: Request): Promise<Response> {
   } catch {
     return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error: the body is not JSON' } }, { status: 400 });
   }
-  const config = webConfig();
   const calls = Array.isArray(body) ? body : [body];
+  if (calls.length === 0 || calls.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+    return Response.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'invalid request: the body must be a JSON-RPC request object or a non-empty array of them' } }, { status: 400 });
+  }
+  const config = webConfig();
   const allowed = (r: RpcRequest) => typeof r.method === 'string' && READ.test(r.method);
   const refused = calls.find((r) => !allowed(r) && !(typeof r.method === 'string' && DEV.has(r.method) && config.devAccounts));
   if (!refused && !calls.every(allowed) && (await chainId(config.rpcUrl)) !== 31337) {
