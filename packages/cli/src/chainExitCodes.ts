@@ -4,7 +4,7 @@
 // errors are RangeErrors; rows for their own classes replace those when they adopt BaseError.
 import { DeploymentFileError } from '@gridmarket/contracts';
 import { AnvilError } from '@gridmarket/contracts/node';
-import { ConservationError, EpochConflictError, EpochNotPostedError, RegistrationError, StoreError } from '@gridmarket/oracle';
+import { ChainUnavailableError, ConservationError, EpochConflictError, EpochNotPostedError, PipelineInputError, RegistrationError, StoreError } from '@gridmarket/oracle';
 import { ContractFunctionRevertedError, HttpRequestError, TimeoutError, BaseError as ViemError, WebSocketRequestError } from 'viem';
 import { walk } from '@gridmarket/errors';
 import { type ErrorClass, ExitCode } from './exitCodes';
@@ -17,7 +17,9 @@ export const CHAIN_EXIT_CODES: readonly (readonly [ErrorClass, ExitCode])[] = [
   [ConservationError, ExitCode.invalidInput],
   // proof.ts, claim.ts, onchain.ts: an agent not in the epoch, a token without 6 decimals.
   [RangeError, ExitCode.invalidInput],
+  [PipelineInputError, ExitCode.invalidInput],
   [EpochNotPostedError, ExitCode.chain],
+  [ChainUnavailableError, ExitCode.chain],
   [HttpRequestError, ExitCode.chain],
   [WebSocketRequestError, ExitCode.chain],
   [TimeoutError, ExitCode.chain],

@@ -16,7 +16,7 @@ const BIN = fileURLToPath(new URL('../bin/gridmarket.mjs', import.meta.url));
 const CASE14 = readFileSync(new URL('../../clearing/cases/ieee14.json', import.meta.url), 'utf8');
 const MATPOWER14 = readFileSync(new URL('../../grid/test/fixtures/case14.m', import.meta.url), 'utf8');
 
-type Area = 'command' | 'flag' | 'number' | 'case' | 'matpower' | 'config' | 'output' | 'not cleared';
+type Area = 'command' | 'flag' | 'number' | 'case' | 'matpower' | 'config' | 'output' | 'chain' | 'not cleared';
 
 interface HostileInput {
   area: Area;
@@ -140,6 +140,12 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   { area: 'config', name: 'a config file with a setting that does not exist', args: () => ['audit', '--epoch', '1'], files: { 'gridmarket.config.json': '{"rpcURL": "http://127.0.0.1:8545"}' }, exit: ExitCode.invalidInput, stderr: /^error: config \(config file gridmarket\.config\.json\): Unrecognized key: "rpcURL"$/ },
   { area: 'config', name: 'a meter tolerance of 1e308 Wh in the config file', args: () => ['run', '--no-serve', '--quiet'], files: { 'gridmarket.config.json': '{"toleranceWh": 1e308}' }, exit: ExitCode.invalidInput, stderr: /^error: toleranceWh \(config file gridmarket\.config\.json\): Too big/ },
   { area: 'config', name: 'a chain command without a chain', args: () => ['audit', '--epoch', '1'], exit: ExitCode.invalidInput, stderr: /^error: --rpc is required/ },
+
+  // run: what it refers to exists in the case and the days, and a chain given answers — before anything is written.
+  { area: 'flag', name: 'run --fault on an agent the case does not have', args: () => ['run', '--case', 'ieee14', '--fault', '999:outage', '--no-serve', '--quiet'], exit: ExitCode.invalidInput, stderr: /^error: --fault 999:outage: no agent 999 \(the case has agents 0 to 25\)$/ },
+  { area: 'flag', name: 'run --corrupt on a day past the last', args: () => ['run', '--case', 'ieee14', '--corrupt', '5:overload', '--days', '1', '--no-serve', '--quiet'], exit: ExitCode.invalidInput, stderr: /^error: --corrupt 5:overload: the run has 1 day, so day 5 never comes$/ },
+  { area: 'chain', name: 'run on a chain that does not answer', args: () => ['run', '--case', 'ieee14', '--rpc', 'http://127.0.0.1:9', '--no-serve', '--quiet'], exit: ExitCode.chain, stderr: /^error: the chain at http:\/\/127\.0\.0\.1:9 is not reachable/ },
+  { area: 'chain', name: 'audit on a chain that does not answer', args: () => ['audit', '--epoch', '1', '--rpc', 'http://127.0.0.1:9'], exit: ExitCode.chain, stderr: /^error: the chain at http:\/\/127\.0\.0\.1:9 is not reachable/ },
 
   // Output paths: checked before clearing, never a hang, never a temporary file left.
   { area: 'output', name: '--out under /proc', args: (d) => clear(d, '--out', '/proc/gridmarket-result.json'), files: { 'small.json': feasible }, exit: ExitCode.invalidInput, stderr: /^error: --out \/proc\/gridmarket-result\.json: is on a virtual file system \(proc\), which holds no files$/, notCreated: ['/proc/gridmarket-result.json'] },

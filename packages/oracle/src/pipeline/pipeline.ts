@@ -34,6 +34,16 @@ import { passTime } from './clock';
 import { corruptDocument, type Corruption } from './faults';
 import { type DayReport, dayReport } from './report';
 
+/** A run asked for something its case or days do not have (a fault on an agent that does not exist, a day past the last). */
+export class PipelineInputError extends Error {
+  override name = 'PipelineInputError';
+}
+
+/** The chain cannot be reached, or does not hold the deployment the run was pointed at. */
+export class ChainUnavailableError extends Error {
+  override name = 'ChainUnavailableError';
+}
+
 /** Anvil's first development key: public, for local chains only. */
 export const ANVIL_OPERATOR_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
@@ -113,9 +123,27 @@ export interface PipelineReport {
   stopChain?: () => Promise<void>;
 }
 
+/** Everything the run's options refer to exists in its case and days: checked before any side effect. */
+function checkOptions(options: PipelineOptions, agents: number): void {
+  const agentRange = `the case has agents 0 to ${agents - 1}`;
+  for (const f of options.faults ?? []) {
+    if (f.agent >= agents) throw new PipelineInputError(`--fault ${f.agent}:${f.kind}: no agent ${f.agent} (${agentRange})`);
+  }
+  for (const s of options.shortfall ?? []) {
+    if (s.agent >= agents) throw new PipelineInputError(`shortfall: no agent ${s.agent} (${agentRange})`);
+  }
+  for (const c of options.corrupt ?? []) {
+    if (c.day >= options.days) throw new PipelineInputError(`--corrupt ${c.day + 1}:${c.kind}: the run has ${options.days} day${options.days === 1 ? '' : 's'}, so day ${c.day + 1} never comes`);
+  }
+}
+
 export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
   const t0 = performance.now();
   const progress = options.onProgress ?? (() => {});
+  const { raw, baseDir } = readCaseFile(options.case);
+  const firstMarket = buildMarket(dayVariant(raw as never, options.firstDay ?? 0), baseDir);
+  checkOptions(options, firstMarket.agents.length);
+  if (options.rpcUrl) await chainIdAt(options.rpcUrl); // a chain given must answer before anything is written
   mkdirSync(options.workDir, { recursive: true });
   const store = new DocumentStore(path.join(options.workDir, 'store'));
   let anvil: LocalChain | undefined;
@@ -131,10 +159,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     const deployment = await ensureDeployment(rpcUrl, options, operatorKey, progress);
     options.onChain?.({ rpcUrl, deployment });
     const ctx = new ChainContext({ rpcUrl, deployment, operatorKey, ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}) });
-    const { raw, baseDir } = readCaseFile(options.case);
     const days: DayReport[] = [];
     for (let day = 0; day < options.days; day++) {
-      const market = buildMarket(dayVariant(raw as never, (options.firstDay ?? 0) + day), baseDir);
+      const market = day === 0 ? firstMarket : buildMarket(dayVariant(raw as never, (options.firstDay ?? 0) + day), baseDir);
       days.push(await runDay(ctx, store, market, day, options, progress));
     }
     const sum = (f: (d: DayReport) => number) => days.reduce((s, d) => s + f(d), 0);
@@ -171,23 +198,24 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
 /** Reuses the deployment recorded for this chain if its contracts are there, else deploys. */
 async function ensureDeployment(rpcUrl: string, options: PipelineOptions, operatorKey: Hex, progress: (s: string) => void): Promise<Deployment> {
   const probe = new ChainContext({ rpcUrl, operatorKey, deployment: { chainId: 1 } as Deployment });
-  const chainId = await probe.publicClient.getChainId().catch((err: Error) => {
-    throw new Error(`the chain at ${rpcUrl} is not reachable (${err.message.split('\n')[0]})`);
-  });
+  const chainId = await chainIdAt(rpcUrl, probe);
   const file = options.deploymentFile ?? path.join(options.workDir, 'deployments', `${chainId}.json`);
   if (existsSync(file)) {
-    const d = parseDeployment(JSON.parse(readFileSync(file, 'utf8')), file);
-    const code = await probe.publicClient.getCode({ address: d.clearingLedger });
-    if (d.chainId === chainId && code && code !== '0x') {
+    const d = parseDeployment(readJson(file), file);
+    if (d.chainId !== chainId && (options.deploymentFile || options.rpcUrl)) {
+      throw new ChainUnavailableError(`the deployment ${file} is for chain ${d.chainId}, but the chain at ${rpcUrl} is chain ${chainId}`);
+    }
+    const code = d.chainId === chainId ? await probe.publicClient.getCode({ address: d.clearingLedger }) : undefined;
+    if (code && code !== '0x') {
       progress(`using the deployment in ${file}\n`);
       return d;
     }
     if (options.deploymentFile || options.rpcUrl) {
-      throw new Error(`${file} names contracts that chain ${chainId} at ${rpcUrl} does not have: the chain was reset; deploy again or point at the right chain`);
+      throw new ChainUnavailableError(`chain ${chainId} at ${rpcUrl} has no contract at the ledger address of ${file} (${d.clearingLedger}): was the chain reset? Deploy again or point at the right chain`);
     }
   }
   if (options.rpcUrl && !options.deploymentFile && chainId !== 31337) {
-    throw new Error(`no deployment for chain ${chainId} in ${file}: deploy first (pnpm deploy:local deploys to a local anvil)`);
+    throw new ChainUnavailableError(`no deployment for chain ${chainId} in ${file}: deploy first (pnpm deploy:local deploys to a local anvil)`);
   }
   progress(`deploying the contracts to chain ${chainId}…\n`);
   return deployContracts({
@@ -306,4 +334,18 @@ async function currentMeter(ctx: ChainContext, agentId: number): Promise<Account
   const a = await ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
   for (let g = 0; g < 8; g++) if (ctx.meter(agentId, g).address === a.meter) return ctx.meter(agentId, g);
   return ctx.meter(agentId, 0); // revoked or unknown key: the contract will say so
+}
+
+async function chainIdAt(rpcUrl: string, probe = new ChainContext({ rpcUrl, deployment: { chainId: 1 } as Deployment })): Promise<number> {
+  return probe.publicClient.getChainId().catch((err: Error) => {
+    throw new ChainUnavailableError(`the chain at ${rpcUrl} is not reachable (${err.message.split('\n')[0]})`, { cause: err });
+  });
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new PipelineInputError(`deployment ${file}: not a readable JSON file (${(err as Error).message.split('\n')[0]})`, { cause: err });
+  }
 }
