@@ -12,6 +12,7 @@ export * from './read/positions';
 export * from './read/trades';
 export * from './auditor/dispute';
 export * from './auditor/audit';
+export * from './auditor/tokenBooks';
 export * from './participant/proof';
 export * from './participant/claim';
 export * from './settler/settle';

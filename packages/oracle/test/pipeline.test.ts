@@ -24,9 +24,11 @@ import {
   runPipeline,
   signReading,
   StoppedError,
+  tokenBooks,
   tradeStatuses,
+  unbalancedBooks,
 } from '../src/index';
-import { type Sandbox, sandbox, tokenBooks } from './helpers';
+import { type Sandbox, sandbox } from './helpers';
 
 const base = (s: Sandbox, extra: Partial<PipelineOptions> = {}): PipelineOptions => ({
   case: 'ieee14',
@@ -48,6 +50,7 @@ function contextOf(s: Sandbox, report: PipelineReport) {
 /** Every token is accounted for: minted = held by settlement + held by owners; held = balances + pots. */
 async function assertConserved(ctx: ChainContext, agentIds: readonly number[], epochIds: readonly number[]) {
   const books = await tokenBooks(ctx, agentIds, epochIds);
+  assert.deepEqual(unbalancedBooks(books), []);
   assert.equal(books.held, books.available + books.pots);
   assert.equal(books.supply, books.held + books.owners);
   return books;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildResult, loadCase, runAdmm } from '@gridmarket/clearing';
 import { checkTariff, tradeValue } from '@gridmarket/contracts';
-import { checkConservation, ConservationError, DocumentStore, type EpochPositions, simulateReadings, StoreError, tokenUnitsPerMicroUsd, toOnchain, tradeStatuses } from '../src/index';
+import { mnemonicToAccount } from 'viem/accounts';
+import { checkConservation, ConservationError, DEV_MNEMONIC, DocumentStore, mnemonicAccount, type EpochPositions, simulateReadings, StoreError, tokenUnitsPerMicroUsd, toOnchain, tradeStatuses } from '../src/index';
 
 const market = loadCase('ieee14');
 const doc = buildResult(market, runAdmm(market, { constrained: true }), {});
@@ -118,5 +119,18 @@ describe('meter simulator', () => {
     const spike = simulateReadings(schedule, { seed: 1, noiseWh: 0, fault: { agent: 0, kind: 'spike', hour: 3, amountWh: 999 } })!;
     assert.equal(spike[3], schedule[3]! + 999);
     assert.equal(spike[4], schedule[4]);
+  });
+});
+
+describe('development accounts', () => {
+  it('derive the same keys as viem from the mnemonic, once per path', () => {
+    for (const [accountIndex, addressIndex] of [[0, 1], [1, 0], [1, 25], [2, 7], [3, 7]] as const) {
+      const a = mnemonicAccount(DEV_MNEMONIC, accountIndex, addressIndex);
+      assert.equal(a.address, mnemonicToAccount(DEV_MNEMONIC, { accountIndex, addressIndex }).address, `${accountIndex}/${addressIndex}`);
+      assert.equal(mnemonicAccount(DEV_MNEMONIC, accountIndex, addressIndex), a);
+    }
+    const other = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+    assert.equal(mnemonicAccount(other, 1, 0).address, mnemonicToAccount(other, { accountIndex: 1, addressIndex: 0 }).address);
+    assert.notEqual(mnemonicAccount(other, 1, 0).address, mnemonicAccount(DEV_MNEMONIC, 1, 0).address);
   });
 });

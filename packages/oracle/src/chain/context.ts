@@ -15,13 +15,36 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from 'viem';
-import { type HDAccount, mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { mnemonicToSeedSync } from '@scure/bip39';
+import { type HDAccount, HDKey, hdKeyToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { Deployment } from '@gridmarket/contracts';
 
 /** The well-known development mnemonic of anvil and hardhat: local chains only. */
 export const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
 
 export type Account = PrivateKeyAccount | HDAccount;
+
+// Deriving an account from a mnemonic costs a PBKDF2 of the mnemonic (2,048 rounds) and a BIP-32
+// path: ~50 ms each, and a market day asks for each owner and meter key several times. The seed's
+// root key is computed once per mnemonic and each account once per path.
+const roots = new Map<string, HDKey>();
+const derived = new Map<string, HDAccount>();
+
+/** The account at m/44'/60'/accountIndex'/0/addressIndex of a mnemonic, as `mnemonicToAccount` derives it, cached. */
+export function mnemonicAccount(mnemonic: string, accountIndex: number, addressIndex: number): HDAccount {
+  const key = `${accountIndex}/${addressIndex}/${mnemonic}`;
+  let account = derived.get(key);
+  if (!account) {
+    let root = roots.get(mnemonic);
+    if (!root) {
+      root = HDKey.fromMasterSeed(mnemonicToSeedSync(mnemonic));
+      roots.set(mnemonic, root);
+    }
+    account = hdKeyToAccount(root, { accountIndex, addressIndex });
+    derived.set(key, account);
+  }
+  return account;
+}
 
 export interface GasRecord {
   step: string;
@@ -76,7 +99,7 @@ export class ChainContext {
 
   /** Owner account of a simulated participant (on-chain agent id). */
   owner(agentId: number): Account {
-    return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 1, addressIndex: agentId });
+    return mnemonicAccount(this.options.mnemonic ?? DEV_MNEMONIC, 1, agentId);
   }
 
   /**
@@ -84,12 +107,12 @@ export class ChainContext {
    * not the oracle, so a dispute it wins pays it the challenger's share of the bond.
    */
   challenger(): Account {
-    return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 0, addressIndex: 1 });
+    return mnemonicAccount(this.options.mnemonic ?? DEV_MNEMONIC, 0, 1);
   }
 
   /** Smart-meter signing key of a simulated participant, by key generation (rotation bumps it). */
   meter(agentId: number, generation = 0): Account {
-    return mnemonicToAccount(this.options.mnemonic ?? DEV_MNEMONIC, { accountIndex: 2 + generation, addressIndex: agentId });
+    return mnemonicAccount(this.options.mnemonic ?? DEV_MNEMONIC, 2 + generation, agentId);
   }
 
   testClient() {

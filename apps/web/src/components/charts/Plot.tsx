@@ -233,7 +233,7 @@ export function BarChart({ label, categories, groups, value, horizontal = false,
       hover={{ kind: horizontal ? 'rows' : 'columns', count: n, titles: categories.labels.map((_, i) => categories.name(i)), series: series.map((s) => ({ name: s.name, color: s.color, values: s.values })), format: value.format }}
       overlay={
         reference && ref !== undefined ? (
-          <span className={`plot-reflabel ${horizontal ? 'v' : 'h'}`} style={horizontal ? { left: `${ref * 100}%`, color: reference.color } : { top: `${(1 - ref) * 100}%`, color: reference.color }}>
+          <span className={`plot-reflabel ${horizontal ? `v${ref > 0.5 ? ' end' : ''}` : 'h'}`} style={horizontal ? { left: `${ref * 100}%`, color: reference.color } : { top: `${(1 - ref) * 100}%`, color: reference.color }}>
             {reference.label}
           </span>
         ) : undefined
