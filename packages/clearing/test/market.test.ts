@@ -56,9 +56,12 @@ describe('market outputs', () => {
       }
       assert.equal(doc.totals.energyWh, doc.trades.reduce((s, x) => s + x.energyWh, 0));
       assert.equal(doc.totals.valueMicroUsd, doc.trades.reduce((s, x) => s + x.valueMicroUsd, 0));
-      // Each trade's value is its energy at the hour's settlement price, rounded half up.
-      for (const tr of doc.trades.slice(0, 200)) {
-        assert.equal(tr.valueMicroUsd, Math.floor(tr.energyWh * doc.prices.settlementUsdPerKwh[tr.hour]! * 1000 + 0.5));
+      // The committed price is the hour's settlement price in whole µUSD/kWh; each trade's value is its
+      // energy at that integer price, rounded half up in integers (as the contracts compute it).
+      doc.tariff.priceMicroUsdPerKwh.forEach((p, t) => assert.equal(p, Math.round(doc.prices.settlementUsdPerKwh[t]! * 1e6), `hour ${t} price`));
+      for (const tr of doc.trades) {
+        const p = doc.tariff.priceMicroUsdPerKwh[tr.hour]!;
+        assert.equal(tr.valueMicroUsd, Math.floor((tr.energyWh * p + 500) / 1000), `trade ${tr.index}`);
       }
       assert.ok(doc.trades.every((x) => x.energyWh >= 1 && x.seller !== x.buyer));
       assert.deepEqual(
