@@ -75,7 +75,7 @@ try {
   const url = stack.app.url;
   let baseline: Awaited<ReturnType<typeof serveApp>> | undefined;
   if (baselineDir) {
-    ensureBuilt((l) => process.stderr.write(l), baselineDir);
+    await ensureBuilt((l) => process.stderr.write(l), baselineDir);
     baseline = await serveApp({ rpcUrl: stack.scenario.rpcUrl, workDir: stack.scenario.workDir, webDir: baselineDir });
   }
   const visits = { cold: [] as Visit[], warm: [] as Visit[], baseCold: [] as Visit[], baseWarm: [] as Visit[] };

@@ -40,7 +40,7 @@ export interface Stack {
 
 export async function startStack(log: (line: string) => void = () => {}): Promise<Stack> {
   ensureChromium(log);
-  ensureBuilt(log);
+  await ensureBuilt(log);
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-web-'));
   const stops: (() => Promise<void>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
   const stop = async () => {

@@ -1,8 +1,8 @@
 // Building and serving the app from Node: used by `gridmarket run` (which ends by serving it), the
 // browser tests, the screenshots and the bench. The production build is made when missing or
 // older than the sources; the server is a `next start` on a loopback port, stopped by its PID.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,12 +38,32 @@ export function buildIsStale(webDir = WEB_DIR): boolean {
   return sources.some((s) => (existsSync(s) && statSync(s).isFile() ? statSync(s).mtimeMs : newestMtime(s)) > built);
 }
 
-/** Makes the production build if it is missing or stale. */
-export function ensureBuilt(log: (line: string) => void = () => {}, webDir = WEB_DIR): void {
+/**
+ * Makes the production build if it is missing or stale, in a child process (so a caller can go on
+ * with other work meanwhile); `signal` stops it. Progress: a line when it starts and one with the
+ * time it took.
+ */
+export async function ensureBuilt(log: (line: string) => void = () => {}, webDir = WEB_DIR, signal?: AbortSignal): Promise<void> {
   if (!buildIsStale(webDir)) return;
   log(`building the web app in ${webDir} (production build, a minute or two)…\n`);
-  const r = spawnSync(process.execPath, [nextBin(webDir), 'build'], { cwd: webDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`the web app did not build:\n${r.stdout}\n${r.stderr}`);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [nextBin(webDir), 'build'], { cwd: webDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += String(d)));
+  child.stderr?.on('data', (d: Buffer) => (output += String(d)));
+  const stop = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (c) => resolve(c));
+    });
+    if (signal?.aborted) throw new Error('the web app build was stopped');
+    if (code !== 0) throw new Error(`the web app did not build:\n${output}`);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+  log(`built the web app in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
 export interface ServeOptions {
@@ -55,6 +75,8 @@ export interface ServeOptions {
   devAccounts?: boolean;
   /** Receives the server's own output (requests that failed, with their errors). */
   log?: (chunk: string) => void;
+  /** A file that receives the server's own output too (created with its directory). */
+  logFile?: string;
   /** Another checkout of this app to serve (the bench's baseline); built already. */
   webDir?: string;
 }
@@ -62,6 +84,8 @@ export interface ServeOptions {
 export interface ServedApp {
   url: string;
   pid: number;
+  /** Settles when the server exits, whoever stopped it, with its exit code (null after a signal). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -80,13 +104,22 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
   const webDir = options.webDir ?? WEB_DIR;
   const child: ChildProcess = spawn(process.execPath, [nextBin(webDir), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: webDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let file: ReturnType<typeof createWriteStream> | undefined;
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    file = createWriteStream(options.logFile, { flags: 'a' });
+  }
   const take = (d: Buffer) => {
     output += String(d);
     options.log?.(String(d));
+    file?.write(d);
   };
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    file?.end();
+    resolve(code);
+  }));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -111,5 +144,5 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, pid: child.pid ?? -1, stop };
+  return { url, pid: child.pid ?? -1, exited, stop };
 }

@@ -7,6 +7,8 @@ export interface LocalChain {
   rpcUrl: string;
   port: number;
   pid: number;
+  /** Settles when anvil exits, whoever stopped it, with its exit code (null after a signal). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Local
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -86,5 +88,5 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Local
     await stop();
     throw new AnvilError(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`);
   }
-  return { rpcUrl, port, pid: child.pid ?? -1, stop };
+  return { rpcUrl, port, pid: child.pid ?? -1, exited, stop };
 }

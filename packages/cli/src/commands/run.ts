@@ -1,6 +1,7 @@
 // gridmarket run: the whole pipeline for N market days on a chain (an embedded anvil by default),
 // then the thesis's Table 6.8 for this run, energy and value, gas per step and per trade,
 // transactions per day and wall time per stage.
+import path from 'node:path';
 import type { Command } from 'commander';
 import { THESIS } from '@gridmarket/clearing';
 import { type Corruption, CORRUPTIONS, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
@@ -84,11 +85,23 @@ export function reportText(r: PipelineReport): string {
   const steps = [...new Set(r.days.flatMap((d) => Object.keys(d.gas)))];
   out.push('\n## Gas by step (all days)\n');
   out.push(table(['step', 'gas used', 'transactions'], steps.map((s) => [s, r.days.reduce((a, d) => a + (d.gas[s] ?? 0), 0).toLocaleString('en-US'), r.days.reduce((a, d) => a + (d.transactionsByStep[s] ?? 0), 0)])));
-  const stages = [...new Set(r.days.flatMap((d) => Object.keys(d.stageMs)))];
   out.push('\n## Wall time by stage (all days)\n');
-  out.push(table(['stage', 'time'], stages.map((s) => [s, fmt.ms(r.days.reduce((a, d) => a + (d.stageMs[s] ?? 0), 0))])));
-  out.push(`\ntotal wall time ${fmt.ms(r.wallTimeMs)}; chain ${r.rpcUrl}; settlement contract ${r.deployment.settlement}\n`);
+  out.push(table(['stage', 'time'], wallTimeRows(r).map(([s, ms]) => [s, fmt.ms(ms)])));
+  const chain = !r.embeddedChain || r.stopChain ? `chain ${r.rpcUrl}` : 'the embedded chain was stopped (--persist keeps its state for another run, --rpc uses a chain of your own)';
+  out.push(`\ntotal wall time ${fmt.ms(r.wallTimeMs)}; ${chain}; settlement contract ${r.deployment.settlement}\n`);
   return out.join('\n');
+}
+
+/** The run's wall time split by stage: setup, each day's stages, and what falls between them; the rows add up to the total. */
+export function wallTimeRows(r: PipelineReport): [string, number][] {
+  const stages = [...new Set(r.days.flatMap((d) => Object.keys(d.stageMs)))];
+  const rows: [string, number][] = [
+    ...Object.entries(r.setupMs),
+    ...stages.map((s): [string, number] => [s, r.days.reduce((a, d) => a + (d.stageMs[s] ?? 0), 0)]),
+  ];
+  const accounted = rows.reduce((a, [, ms]) => a + ms, 0);
+  rows.push(['between stages (reads, progress, the clock)', Math.max(0, r.wallTimeMs - accounted)]);
+  return rows;
 }
 
 export function registerRun(program: Command): void {
@@ -138,10 +151,14 @@ export function registerRun(program: Command): void {
       if (!SETTLEMENT_MODES.includes(opts.settlement)) throw new UsageError(`--settlement must be ${SETTLEMENT_MODES.join(' or ')}, got "${opts.settlement}"`);
       const mode = opts.settlement as SettlementMode;
       const port = opts.port === undefined ? undefined : parseNumber('--port', opts.port, (v) => Number.isInteger(v) && v > 0 && v < 65536, 'a TCP port');
-      const progress = (line: string) => {
-        if (!opts.quiet) process.stderr.write(line);
-      };
-      const report = await runPipeline({
+      const progress = opts.quiet ? () => {} : withHeartbeat((line) => process.stderr.write(line));
+      // The web app builds (if it must) while the market day runs, so that its URL comes early.
+      const building = new AbortController();
+      const built = opts.serve ? ensureBuilt(progress, undefined, building.signal) : Promise.resolve();
+      built.catch(() => {}); // awaited below; a failure is reported there
+      let report: PipelineReport;
+      try {
+        report = await runPipeline({
         case: opts.case,
         days: parseNumber('--days', opts.days, (v) => Number.isInteger(v) && v >= 1 && v <= 365, 'an integer from 1 to 365'),
         firstEpoch: parseNumber('--first-epoch', opts.firstEpoch, (v) => Number.isInteger(v) && v >= 1 && v < 2 ** 32, 'a positive integer'),
@@ -157,29 +174,92 @@ export function registerRun(program: Command): void {
         ...(corrupt ? { corrupt } : {}),
         time: opts.wait ? 'wait' : 'advance',
         keepChain: Boolean(opts.serve),
+        // Served, the day's proceeds stay in the settlement contract for the participants to claim in the app.
+        withdraw: !opts.serve,
         onProgress: progress,
-      });
+        });
+      } catch (err) {
+        building.abort();
+        await built.catch(() => {});
+        throw err;
+      }
       process.stdout.write(opts.json ? `${toJson(report)}\n` : reportText(report));
-      if (opts.serve) await serve(report, config, port, progress, opts.json ? process.stderr : process.stdout);
+      if (opts.serve) {
+        const out = opts.json ? process.stderr : process.stdout;
+        out.write(`\nthe proceeds of the last day are left in the settlement contract: a participant can claim them in the web app (Participant → Claim)\n`);
+        process.exitCode = await serve(report, built, config, port, progress, out);
+      }
     });
 }
 
-/** Serves the web app on the run's chain until SIGINT or SIGTERM, then stops it and the chain. */
-async function serve(report: PipelineReport, config: { workDir: string; deploymentFile?: string | undefined }, port: number | undefined, progress: (line: string) => void, out: NodeJS.WriteStream): Promise<void> {
+/**
+ * Progress lines; a step announced with a line ending in "…" gets a line with its elapsed time every
+ * 10 s until the next line comes, so that a long step (a first deployment compiles the contracts, a
+ * first web build takes minutes) never looks stuck.
+ */
+export function withHeartbeat(write: (line: string) => void, everyMs = 10_000): (line: string) => void {
+  let timer: NodeJS.Timeout | undefined;
+  return (line) => {
+    clearInterval(timer);
+    write(line);
+    const text = line.trim();
+    if (!text.endsWith('…')) return;
+    const since = performance.now();
+    const label = text.slice(0, -1);
+    timer = setInterval(() => write(`  … ${label}: ${Math.round((performance.now() - since) / 1000)} s\n`), everyMs);
+    timer.unref();
+  };
+}
+
+/**
+ * Serves the web app on the run's chain until SIGINT or SIGTERM, then stops it and the chain; says so
+ * and returns a non-zero exit code if the chain (4) or the web server (1) stops on its own meanwhile.
+ */
+async function serve(
+  report: PipelineReport,
+  built: Promise<void>,
+  config: { workDir: string; deploymentFile?: string | undefined },
+  port: number | undefined,
+  progress: (line: string) => void,
+  out: NodeJS.WriteStream,
+): Promise<number> {
   const stopChain = report.stopChain ?? (async () => {});
+  const logFile = path.resolve(config.workDir, 'web-server.log');
+  let code = 0;
   try {
-    ensureBuilt(progress);
-    const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(port ? { port } : {}) });
-    out.write(`\nweb app: ${app.url}  (chain ${report.rpcUrl}; Ctrl-C stops the app${report.stopChain ? ' and the chain' : ''})\n`);
+    progress('waiting for the web app build…\n');
+    await built;
+    const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, logFile, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(port ? { port } : {}) });
+    const epoch = report.days.at(-1)!.epochId;
+    const flags = [`--rpc ${report.rpcUrl}`, ...(config.workDir !== '.gridmarket' ? [`--work-dir ${config.workDir}`] : [])].join(' ');
+    out.write(
+      [
+        '',
+        `web app: ${app.url}  (chain ${report.rpcUrl}; Ctrl-C stops the app${report.stopChain ? ' and the chain' : ''}; the server's log is in ${logFile})`,
+        'next, against the live chain:',
+        `  gridmarket proof ${flags} --epoch ${epoch} --agent 1     an agent's schedule and trades with their Merkle proofs`,
+        `  gridmarket audit ${flags} --epoch ${epoch}               recheck the epoch from the chain and its document`,
+        '',
+      ].join('\n'),
+    );
     // A Ctrl-C reaches every process of the terminal's group, and wrappers (pnpm, tsx) pass it on
     // again: the handlers stay so that a repeated signal cannot kill the process mid-cleanup.
-    await new Promise<void>((resolve) => {
-      process.on('SIGINT', () => resolve());
-      process.on('SIGTERM', () => resolve());
+    const stopped = new Promise<'signal'>((resolve) => {
+      process.on('SIGINT', () => resolve('signal'));
+      process.on('SIGTERM', () => resolve('signal'));
     });
+    const ended = await Promise.race([stopped, app.exited.then(() => 'app' as const), ...(report.chainExited ? [report.chainExited.then(() => 'chain' as const)] : [])]);
+    if (ended === 'app') {
+      process.stderr.write(`error: the web server stopped on its own; its log is in ${logFile}\n`);
+      code = 1;
+    } else if (ended === 'chain') {
+      process.stderr.write(`error: the chain at ${report.rpcUrl} stopped on its own; the web app cannot read it any more\n`);
+      code = 4;
+    }
     await app.stop();
   } finally {
     await stopChain();
   }
   out.write(`stopped the web app${report.stopChain ? ' and the chain' : ''}\n`);
+  return code;
 }

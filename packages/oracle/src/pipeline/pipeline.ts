@@ -86,6 +86,11 @@ export interface PipelineOptions {
    * claim themselves).
    */
   stopAfter?: 'post' | 'relay' | 'windows';
+  /**
+   * Agents withdraw what they have available at the end of each day (default true). False leaves
+   * the proceeds in the settlement contract, for the participants to claim themselves.
+   */
+  withdraw?: boolean;
   /** Watch posted epochs and dispute faulty ones (default true; false plays an absent watcher). */
   watch?: boolean;
   /** Leave the embedded anvil running after the run (the caller stops it with `report.stopChain`). */
@@ -119,8 +124,14 @@ export interface PipelineReport {
     surplusCreditedUsd: number;
   };
   wallTimeMs: number;
+  /** The run started its own anvil (stopped at the end unless `keepChain`). */
+  embeddedChain: boolean;
+  /** Wall time of the steps before the first day: checking the case, starting anvil, deploying (or finding the deployment). */
+  setupMs: Record<string, number>;
   /** With `keepChain`: stops the embedded anvil. */
   stopChain?: () => Promise<void>;
+  /** With `keepChain`: settles when the embedded anvil exits, whoever stopped it. */
+  chainExited?: Promise<unknown>;
 }
 
 /** Everything the run's options refer to exists in its case and days: checked before any side effect. */
@@ -140,10 +151,21 @@ function checkOptions(options: PipelineOptions, agents: number): void {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineReport> {
   const t0 = performance.now();
   const progress = options.onProgress ?? (() => {});
-  const { raw, baseDir } = readCaseFile(options.case);
-  const firstMarket = buildMarket(dayVariant(raw as never, options.firstDay ?? 0), baseDir);
+  const setupMs: Record<string, number> = {};
+  const setup = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    const s = performance.now();
+    try {
+      return await f();
+    } finally {
+      setupMs[name] = (setupMs[name] ?? 0) + performance.now() - s;
+    }
+  };
+  const { raw, baseDir, firstMarket } = await setup('check the case', () => {
+    const file = readCaseFile(options.case);
+    return { ...file, firstMarket: buildMarket(dayVariant(file.raw as never, options.firstDay ?? 0), file.baseDir) };
+  });
   checkOptions(options, firstMarket.agents.length);
-  if (options.rpcUrl) await chainIdAt(options.rpcUrl); // a chain given must answer before anything is written
+  if (options.rpcUrl) await setup('deploy', () => chainIdAt(options.rpcUrl!)); // a chain given must answer before anything is written
   mkdirSync(options.workDir, { recursive: true });
   const store = new DocumentStore(path.join(options.workDir, 'store'));
   let anvil: LocalChain | undefined;
@@ -151,12 +173,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     let rpcUrl = options.rpcUrl;
     if (!rpcUrl) {
       const state = options.persistChain ? path.join(options.workDir, 'anvil-state.json') : undefined;
-      anvil = await startAnvil({ extraArgs: state ? ['--state', state] : [] });
+      anvil = await setup('start anvil', () => startAnvil({ extraArgs: state ? ['--state', state] : [] }));
       rpcUrl = anvil.rpcUrl;
       progress(`anvil on ${rpcUrl} (pid ${anvil.pid})${state ? `, state in ${state}` : ''}\n`);
     }
     const operatorKey = options.operatorKey ?? ANVIL_OPERATOR_KEY;
-    const deployment = await ensureDeployment(rpcUrl, options, operatorKey, progress);
+    const chainUrl = rpcUrl;
+    const deployment = await setup('deploy', () => ensureDeployment(chainUrl, options, operatorKey, progress));
     options.onChain?.({ rpcUrl, deployment });
     const ctx = new ChainContext({ rpcUrl, deployment, operatorKey, ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}) });
     const days: DayReport[] = [];
@@ -185,7 +208,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
         surplusCreditedUsd: sum((d) => d.money.imbalance.surplusCredited),
       },
       wallTimeMs: performance.now() - t0,
-      ...(anvil && options.keepChain ? { stopChain: anvil.stop } : {}),
+      setupMs,
+      embeddedChain: anvil !== undefined,
+      ...(anvil && options.keepChain ? { stopChain: anvil.stop, chainExited: anvil.exited } : {}),
     };
   } catch (err) {
     await anvil?.stop();
@@ -218,14 +243,19 @@ async function ensureDeployment(rpcUrl: string, options: PipelineOptions, operat
     throw new ChainUnavailableError(`no deployment for chain ${chainId} in ${file}: deploy first (pnpm deploy:local deploys to a local anvil)`);
   }
   progress(`deploying the contracts to chain ${chainId}…\n`);
-  return deployContracts({
+  const t0 = performance.now();
+  const deployed = await deployContracts({
     rpcUrl,
     out: file,
     deployerPrivateKey: operatorKey,
     readingWindowSeconds: options.readingWindowSeconds ?? 2 * 3600,
     challengeWindowSeconds: options.challengeWindowSeconds ?? 3600,
   });
+  progress(`deployed in ${seconds(performance.now() - t0)}: deployment written to ${file}\n`);
+  return deployed;
 }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, day: number, options: PipelineOptions, progress: (s: string) => void): Promise<DayReport> {
   const stageMs: Record<string, number> = {};
@@ -242,7 +272,9 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   progress(`day ${day + 1} (epoch ${epochId}): clearing ${market.name} with ADMM…\n`);
 
   // Operator: clear, publish, register.
+  const clearStart = performance.now();
   const solution = await stage('clear', () => runAdmm(market, { constrained: true, ...(options.admm ?? {}) }));
+  progress(`  cleared in ${seconds(performance.now() - clearStart)}: ADMM ${solution.admm!.status} after ${solution.admm!.iterations} iterations\n`);
   if (solution.admm!.status !== 'converged') throw new Error(`ADMM did not converge for day ${day + 1} (${solution.admm!.status} after ${solution.admm!.iterations} iterations)`);
   // The unconstrained optimum, kept in the document as the reference of Fig. 6.7.
   const unconstrained = await stage('clear', () => solveCentralized(market, { constrained: false }));
@@ -293,7 +325,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   if (epoch.voided) {
     progress(`  epoch ${epochId} is voided: every lock goes back\n`);
     await stage('settle', () => settleEpoch(ctx, onchain, new Map()));
-    await stage('withdraw', () => withdrawAvailable(ctx, agentIds));
+    if (options.withdraw !== false) await stage('withdraw', () => withdrawAvailable(ctx, agentIds));
     return report('voided', { ...(disputed ? { dispute: disputed } : {}) });
   }
   if (options.stopAfter === 'post') return report('waiting', { ...(disputed ? { dispute: disputed } : {}) });
@@ -311,7 +343,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   const settle = await stage('settle', () => settleEpoch(ctx, onchain, stored));
   progress(`  settlement: ${settle.settled} positions in ${settle.batches} transaction${settle.batches === 1 ? '' : 's'}\n`);
   await stage('settle', () => releaseBond(ctx, epochId));
-  await stage('withdraw', () => withdrawAvailable(ctx, agentIds));
+  if (options.withdraw !== false) await stage('withdraw', () => withdrawAvailable(ctx, agentIds));
   return report('settled', { relay, positions: await readEpochPositions(ctx, epochId), ...(disputed ? { dispute: disputed } : {}) });
 }
 
