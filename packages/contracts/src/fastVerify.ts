@@ -7,29 +7,11 @@
 import { createKeccak } from 'hash-wasm';
 import { type Hex, hexToBytes } from 'viem';
 import { type ScheduleRow, scheduleRowValues, type TradeEntry, tradeLeafValues } from './leaves';
+import { encodeWords, equal32, sortedPair } from './merkleBytes';
 
 export interface ProofVerifier {
   schedule(root: Hex, epochId: number, row: ScheduleRow, proof: readonly Hex[]): boolean;
   trade(root: Hex, epochId: number, trade: TradeEntry, proof: readonly Hex[]): boolean;
-}
-
-/** A static ABI word: big-endian two's complement of `v` in 32 bytes. */
-function putWord(buf: Uint8Array, slot: number, v: bigint): void {
-  let x = v < 0n ? (1n << 256n) + v : v;
-  for (let k = slot * 32 + 31; k >= slot * 32; k--) {
-    buf[k] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-}
-
-function lessThan(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export async function createProofVerifier(): Promise<ProofVerifier> {
@@ -42,22 +24,12 @@ export async function createProofVerifier(): Promise<ProofVerifier> {
   const pair = new Uint8Array(64);
   const verify = (root: Hex, values: readonly (number | bigint)[], proof: readonly Hex[]): boolean => {
     if (!/^0x[0-9a-fA-F]{64}$/.test(root)) return false;
-    const encoded = new Uint8Array(32 * values.length);
-    values.forEach((v, i) => putWord(encoded, i, BigInt(v)));
-    let node = hash(hash(encoded));
+    let node = hash(hash(encodeWords(values)));
     for (const sibling of proof) {
       if (!/^0x[0-9a-fA-F]{64}$/.test(sibling)) return false;
-      const s = hexToBytes(sibling);
-      if (lessThan(node, s)) {
-        pair.set(node, 0);
-        pair.set(s, 32);
-      } else {
-        pair.set(s, 0);
-        pair.set(node, 32);
-      }
-      node = hash(pair);
+      node = hash(sortedPair(pair, node, hexToBytes(sibling)));
     }
-    return equal(node, hexToBytes(root));
+    return equal32(node, hexToBytes(root));
   };
   return {
     // A row's leaf abi-encodes (uint32, uint16, int32[24]): 26 static words.

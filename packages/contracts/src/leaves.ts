@@ -2,7 +2,8 @@
 // contracts/libraries/ScheduleRows.sol and ClearingLedger's trade leaf, the packed rows the
 // contracts take as calldata, tree builders and proofs.
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { bytesToHex, type Hex } from 'viem';
+import { bytesToHex, type Hex, keccak256 } from 'viem';
+import { encodeWords, sortedPair } from './merkleBytes';
 
 /** Leaf types of the schedule tree: one row per agent (epochId, agentId, 24 hourly Wh). */
 export const SCHEDULE_LEAF_TYPES = ['uint32', 'uint16', 'int32[24]'] as const;
@@ -89,21 +90,42 @@ export function packRows(rows: readonly (readonly number[])[]): Hex {
   return bytesToHex(out);
 }
 
-// Trees keep insertion order (sortLeaves: false): the schedule's rows in the network's agent
-// order, which is also the order in which the ledger computes the root from the posted rows; the
-// trades by index, so that consecutive trades have short proofs.
-const TREE_OPTIONS = { sortLeaves: false };
-
 export type ScheduleTree = StandardMerkleTree<ScheduleRowValues>;
 export type TradeTree = StandardMerkleTree<TradeLeafValues>;
+
+/**
+ * The tree `StandardMerkleTree.of(values, encoding, { sortLeaves: false })` builds, hashed on bytes
+ * (static words, keccak on Uint8Arrays) instead of through the library's ABI coder and hex strings:
+ * about ten times faster for a day's 3,000 trades. Same layout: leaf i at index 2n − 2 − i, node i
+ * hashing its children 2i + 1 and 2i + 2 in sorted order; test/leaves.test.ts checks the dump
+ * against the library's. Trees keep insertion order: the schedule's rows in the network's agent
+ * order (the order in which the ledger computes the root from the posted rows), the trades by
+ * index (consecutive trades have short proofs).
+ */
+class BytesTree<T extends unknown[]> extends StandardMerkleTree<T> {
+  static build<T extends unknown[]>(values: T[], encoding: readonly string[], words: (v: T) => readonly (number | bigint)[]): StandardMerkleTree<T> {
+    const n = values.length;
+    const nodes = new Array<Uint8Array>(2 * n - 1);
+    values.forEach((v, i) => {
+      nodes[2 * n - 2 - i] = keccak256(keccak256(encodeWords(words(v)), 'bytes'), 'bytes');
+    });
+    const pair = new Uint8Array(64);
+    for (let i = n - 2; i >= 0; i--) nodes[i] = keccak256(sortedPair(pair, nodes[2 * i + 1]!, nodes[2 * i + 2]!), 'bytes');
+    return new BytesTree<T>(
+      nodes.map((h) => bytesToHex(h)),
+      values.map((value, i) => ({ value, treeIndex: 2 * n - 2 - i })),
+      [...encoding],
+    );
+  }
+}
 
 /** The schedule tree of an epoch: `rows` in the network's agent order. */
 export function buildScheduleTree(epochId: number, rows: readonly ScheduleRow[]): ScheduleTree {
   if (rows.length === 0) throw new LeafEncodingError('a schedule tree needs at least one row');
-  return StandardMerkleTree.of(
+  return BytesTree.build(
     rows.map((r) => scheduleRowValues(epochId, r)),
-    [...SCHEDULE_LEAF_TYPES],
-    TREE_OPTIONS,
+    SCHEDULE_LEAF_TYPES,
+    (v) => [v[0], v[1], ...v[2]],
   );
 }
 
@@ -112,10 +134,10 @@ export function buildTradeTree(epochId: number, trades: readonly TradeEntry[]): 
   trades.forEach((t, i) => {
     if (t.tradeIndex !== i) throw new LeafEncodingError(`trade at position ${i} has tradeIndex ${t.tradeIndex}`);
   });
-  return StandardMerkleTree.of(
+  return BytesTree.build(
     trades.map((t) => tradeLeafValues(epochId, t)),
-    [...TRADE_LEAF_TYPES],
-    TREE_OPTIONS,
+    TRADE_LEAF_TYPES,
+    (v) => v,
   );
 }
 
