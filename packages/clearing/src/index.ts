@@ -9,7 +9,7 @@ export { solveCentralized, describeInfeasibility, describeInfeasibleConstraint }
 export { describeCertificateHour, type AdmmDiagnostic, type AdmmStatus } from './admm/infeasibility';
 export * from './errors';
 export { solveCentralizedHighs } from './centralized/highs';
-export { runAdmm, runAdmmWith, createAgents, type AdmmOptions, type AdmmProgress } from './admm/coordinator';
+export { runAdmm, runAdmmWith, runAdmmOver, admmRounds, InProcessAgents, createAgents, hoursOf, type AgentTransport, type AdmmAsk, type AdmmAnswer, type PublicMarket, type AdmmOptions, type AdmmProgress } from './admm/coordinator';
 export { ADMM_DEFAULTS, ADMM_RANGES, checkAdmmSettings, inRange, type AdmmNumericSetting, type SettingRange } from './admm/settings';
 export type * from './admm/messages';
 export { NetworkOperator } from './admm/operator';
