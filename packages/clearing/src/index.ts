@@ -13,6 +13,7 @@ export { runAdmm, runAdmmWith, runAdmmOver, admmRounds, InProcessAgents, createA
 export { ADMM_DEFAULTS, ADMM_RANGES, checkAdmmSettings, inRange, type AdmmNumericSetting, type SettingRange } from './admm/settings';
 export type * from './admm/messages';
 export { NetworkOperator } from './admm/operator';
+export { createAgent } from './admm/agents';
 export { HourProjection } from './admm/projection';
 export * from './market/outputs';
 export * from './market/rounding';
@@ -22,3 +23,4 @@ export * from './result/money';
 export * from './thesis';
 export { SYNTHETIC_AGENTS, SYNTHETIC_BUSES, syntheticCase, syntheticCaseByName, type SyntheticSpec } from './case/synthetic';
 export { matpowerCase, MATPOWER_PLACEMENT_DEFAULTS, type MatpowerPlacementOptions } from './case/matpowerAgents';
+export * from './case/split';
