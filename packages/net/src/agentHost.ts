@@ -39,6 +39,13 @@ export interface HostedStatus {
   refused: RefusalCounts;
 }
 
+export interface EpochEnd {
+  clearing: string;
+  iterations: number;
+  excluded: number[];
+  welfareUsd: number;
+}
+
 export interface AgentHostOptions {
   prefix: string;
   epoch: number;
@@ -73,6 +80,9 @@ export class AgentHost {
   private queue = Promise.resolve();
   private readonly subj: ReturnType<typeof subjects>;
   private readonly scheduleWaiters: (() => void)[] = [];
+  private endedWith?: (end: EpochEnd) => void;
+  /** Resolves with the operator's `end` message of the epoch (its last session). */
+  readonly ended: Promise<EpochEnd> = new Promise((resolve) => (this.endedWith = resolve));
   /** Refusals of broadcasts (not addressed to one agent). */
   readonly refused: RefusalCounts = noRefusals();
 
@@ -143,6 +153,10 @@ export class AgentHost {
     // A message to one agent names it (so that the same numbers to two agents are two messages).
     if (target !== undefined && payload.to !== target) return void counts.forged++;
     if (target === undefined && payload.to !== undefined) return void counts.outOfOrder++;
+    if (b.kind === 'end') {
+      this.endedWith?.(payload as unknown as EpochEnd);
+      return;
+    }
     const targets = target === undefined ? [...this.runs.values()] : [this.runs.get(target)!];
     for (const run of targets) {
       if (run.status.state === 'excluded' || !run.endpoint) continue;
@@ -239,8 +253,6 @@ export class AgentHost {
           run.status.state = 'scheduled';
           break;
         }
-        case 'end':
-          break;
         default:
           c.outOfOrder++;
       }

@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type AdmmOptions, buildResult, type ClearingSolution, type Market, type PublicCase, type ResultDocument, roundScheduleWh, runAdmmOver } from '@gridmarket/clearing';
 import type { LocalAccount } from 'viem/accounts';
 import { DEFAULT_FAULT_POLICY, EpochRestart, type ExclusionReason, type FaultPolicy, OperatorSession, type WireStats } from './operatorSession';
+import { ClearingAbortedError } from './errors';
 import { noRefusals, type RefusalCounts } from './protocol';
 import { type ScheduleDomain, signSchedule, type SignedSchedule } from './schedule';
 
@@ -121,5 +122,5 @@ export async function runOperatorEpoch(nc: NatsConnection, o: OperatorEpochOptio
       s.close();
     }
   }
-  throw new Error(`epoch ${o.epoch}: no clearing after ${maxAttempts} attempts`);
+  throw new ClearingAbortedError(`epoch ${o.epoch}: no clearing after ${maxAttempts} attempts (excluded: ${[...excluded.keys()].join(', ')})`);
 }

@@ -24,6 +24,7 @@ import {
 import type { LocalAccount } from 'viem/accounts';
 import { type Certificate, decode, type Decoded, isFiniteArray, OPERATOR, type RefusalCounts, SessionSigner, subjects, verifyBody, verifyCertificate } from './protocol';
 import { ZeroAgent } from './standIn';
+import { ClearingAbortedError, NatsConnectionError } from './errors';
 
 export interface FaultPolicy {
   /** How long an exchange waits for every agent's answer before asking the missing ones again (ms). */
@@ -182,6 +183,11 @@ export class OperatorSession implements AgentTransport {
     await c.wait(this.o.policy.roundTimeoutMs, this.o.policy.retries, ask);
     this.pending = undefined;
     const missing = c.missing();
+    if (this.nc.isClosed()) throw new NatsConnectionError(`the NATS connection closed during ${phase} of iteration ${iteration}`);
+    if (missing.length && missing.length === remote.length && remote.length > 1 && c.p.invalid.size === 0) {
+      // Nobody answered: the server or the network is down, not every agent at once.
+      throw new ClearingAbortedError(`no agent answered ${phase} of iteration ${iteration} after ${this.o.policy.retries + 1} requests of ${this.o.policy.roundTimeoutMs} ms: is the NATS server up?`);
+    }
     if (missing.length) {
       throw new EpochRestart(
         missing.map((agent) =>
