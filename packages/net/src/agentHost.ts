@@ -58,6 +58,8 @@ export interface AgentHostOptions {
   log?: (line: string) => void;
   /** Test hook: changes what an agent sends (fault tests); returns the payload to send. */
   tamper?: (agent: number, kind: string, iteration: number, payload: unknown) => unknown;
+  /** Test hook: sees each message as it goes out. */
+  onSend?: (agent: number, kind: string, iteration: number, wire: string) => void;
 }
 
 interface AgentRun {
@@ -121,6 +123,11 @@ export class AgentHost {
     return { session: this.session, refused: { ...this.refused }, agents: [...this.runs.values()].map((r) => ({ ...r.status, refused: { ...r.status.refused } })) };
   }
 
+  /** An agent's session signer (tests craft messages with a genuine key). */
+  signerOf(agent: number): SessionSigner | undefined {
+    return this.runs.get(agent)?.signer;
+  }
+
   /** Resolves once every hosted agent holds a verified signed schedule (or is excluded). */
   schedules(): Promise<void> {
     const done = () => [...this.runs.values()].every((r) => r.status.state === 'scheduled' || r.status.state === 'excluded');
@@ -134,6 +141,7 @@ export class AgentHost {
     const text = run.signer!.encode(kind, iteration, p);
     run.replies.set(`${kind}:${iteration}`, p);
     this.nc.publish(this.subj.toOperator, text);
+    this.o.onSend?.(run.h.index, kind, iteration, text);
   }
 
   private async receive(data: Uint8Array, target: number | undefined): Promise<void> {
