@@ -235,6 +235,11 @@ export class AgentHost {
           }
           if (typeof payload.rescale === 'number') run.endpoint.rescale({ type: 'rescale', factor: payload.rescale });
           const { type: _t, agent: _a, ...rest } = run.endpoint.report(payload.rho as number);
+          // The state of charge stays home: a battery that fills or empties shows its capacity or
+          // its floor in it. The market needs the net injection, generation (for the settlement
+          // price), consumption, import, charge and discharge, whose ranges are public anyway.
+          const { socKwh: _soc, ...dispatch } = rest.dispatch;
+          rest.dispatch = dispatch;
           run.reported = true;
           run.status.state = 'reported';
           this.send(run, 'final', b.iteration, rest);

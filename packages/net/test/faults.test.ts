@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createAgents, runAdmm, runAdmmWith } from '@gridmarket/clearing';
 import { AgentHost, NatsConnectionError, runOperatorEpoch, ZeroAgent } from '../src/index';
-import { connectTo, type NatsServer, sameBits, type SplitFixture, splitFixture, startNats } from './helpers';
+import { connectTo, type NatsServer, sameBits, withoutSoc, type SplitFixture, splitFixture, startNats } from './helpers';
 
 /** The in-process run with agent `a` replaced by the stand-in the operator uses once it is excluded. */
 function withoutAgent(f: SplitFixture, a: number) {
@@ -51,7 +51,7 @@ describe('fault policy', () => {
     assert.notEqual(r.status.clearing, 'converged');
     assert.match(r.status.clearing, /^converged without S7 \(excluded, schedule fixed at zero\)$/);
     assert.ok(r.scheduleWh[silent]!.every((w) => w === 0));
-    assert.equal(sameBits(r.solution, withoutAgent(f, silent)), undefined);
+    assert.equal(sameBits(r.solution, withoutSoc(withoutAgent(f, silent))), undefined);
     assert.equal(host.status().agents.find((a) => a.index === silent)!.state, 'excluded');
   });
 
@@ -69,7 +69,7 @@ describe('fault policy', () => {
       [[bad, 'invalid answer']],
     );
     assert.match(r.status.excluded[0]!.detail, /finite/);
-    assert.equal(sameBits(r.solution, withoutAgent(f, bad)), undefined);
+    assert.equal(sameBits(r.solution, withoutSoc(withoutAgent(f, bad))), undefined);
   });
 
   it('refuses an offer outside the agent’s public bounds (a buyer offering to supply)', async () => {
@@ -113,7 +113,7 @@ describe('fault policy', () => {
     await host.stop();
     assert.ok(host.status().session > sessionBefore);
     assert.equal(r.status.clearing, 'converged');
-    assert.equal(sameBits(r.solution, direct), undefined);
+    assert.equal(sameBits(r.solution, withoutSoc(direct)), undefined);
   });
 
   it('survives a NATS server restart mid-clearing: the lost round is asked again and the result is unchanged', async () => {
@@ -150,7 +150,7 @@ describe('fault policy', () => {
       await host.stop();
       assert.ok(restarted, 'the server was restarted');
       assert.equal(r.status.clearing, 'converged');
-      assert.equal(sameBits(r.solution, direct), undefined);
+      assert.equal(sameBits(r.solution, withoutSoc(direct)), undefined);
     } finally {
       for (const nc of conns) await nc.close().catch(() => {});
       await restarted?.stop();

@@ -98,3 +98,8 @@ export function sameBits(a: unknown, b: unknown, at = ''): string | undefined {
   }
   return undefined;
 }
+
+/** A solution as it comes over NATS: agents do not disclose their state of charge. */
+export function withoutSoc<T extends { dispatch: { socKwh?: number[] }[] }>(s: T): T {
+  return { ...s, dispatch: s.dispatch.map(({ socKwh: _soc, ...d }) => d) };
+}
