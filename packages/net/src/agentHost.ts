@@ -22,6 +22,8 @@ export interface HostedAgent {
   id: string;
   params: PrivateParams;
   account: LocalAccount;
+  /** Its on-chain agent id, which the signed schedule names (default: its index in the case). */
+  agentId?: number;
 }
 
 export type AgentState = 'waiting' | 'joined' | 'clearing' | 'reported' | 'excluded' | 'scheduled';
@@ -251,7 +253,7 @@ export class AgentHost {
             c.outOfOrder++;
             continue;
           }
-          if (s.agentId !== run.h.index || s.epochId !== this.o.epoch || !isFiniteArray(s.energyWh, 24)) {
+          if (s.agentId !== (run.h.agentId ?? run.h.index) || s.epochId !== this.o.epoch || !isFiniteArray(s.energyWh, 24)) {
             c.invalid++;
             continue;
           }

@@ -9,3 +9,4 @@ export * from './files';
 export * from './errors';
 export { connectNats } from './connect';
 export { clearOverNats } from './local';
+export { checkPostedSchedule, type ScheduleCheck } from './check';

@@ -19,6 +19,8 @@ export interface OperatorEpochOptions {
   policy?: Partial<FaultPolicy>;
   /** The ledger's EIP-712 domain: with it, each agent's schedule is signed and sent to it. */
   scheduleDomain?: ScheduleDomain;
+  /** On-chain agent id of each agent (case order), for the signed schedules (default: the index). */
+  onchainAgentIds?: readonly number[];
   /** Attempts before the operator gives up (each attempt excludes at least one agent). */
   maxAttempts?: number;
   log?: (line: string) => void;
@@ -91,7 +93,7 @@ export async function runOperatorEpoch(nc: NatsConnection, o: OperatorEpochOptio
       if (o.scheduleDomain) {
         for (let a = 0; a < scheduleWh.length; a++) {
           if (excluded.has(a)) continue;
-          const signed = await signSchedule(o.account, o.scheduleDomain, o.epoch, a, scheduleWh[a]!);
+          const signed = await signSchedule(o.account, o.scheduleDomain, o.epoch, o.onchainAgentIds?.[a] ?? a, scheduleWh[a]!);
           schedules.push(signed);
           s.sendTo(a, 'schedule', signed);
         }
