@@ -24,3 +24,4 @@ export * from './thesis';
 export { SYNTHETIC_AGENTS, SYNTHETIC_BUSES, syntheticCase, syntheticCaseByName, type SyntheticSpec } from './case/synthetic';
 export { matpowerCase, MATPOWER_PLACEMENT_DEFAULTS, type MatpowerPlacementOptions } from './case/matpowerAgents';
 export * from './case/split';
+export { canonicalJson } from './canonical';

@@ -208,4 +208,41 @@ describe('gridmarket operator and agent over NATS', () => {
       await recorder.close();
     }
   });
+
+  it('with --rpc: the operator registers, signs in the ledger’s domain and posts; the agent gets the document over NATS and finds every row as signed', async () => {
+    const { startAnvil, deployContracts } = await import('@gridmarket/contracts/node');
+    const chain = await startAnvil();
+    const agent = { child: undefined as ReturnType<typeof start>['child'] | undefined };
+    try {
+      const split = path.join(dir, 'split-chain');
+      assert.equal(run('case', 'split', '--case', 'ieee14', '--out', split, '--generate-keys').status, 0);
+      const deployment = path.join(dir, 'deployment.json');
+      // As `run` does on a local chain, the operator is anvil's first account: deployer, oracle,
+      // registrar and the token's minter (deposits on a dev chain are minted).
+      const ANVIL_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+      const pub = JSON.parse(readFileSync(path.join(split, 'public.json'), 'utf8'));
+      writeFileSync(path.join(split, 'public.json'), JSON.stringify({ ...pub, operator: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' }));
+      writeFileSync(path.join(split, 'keys', 'operator.key'), `${ANVIL_KEY}\n`);
+      await deployContracts({ rpcUrl: chain.rpcUrl, out: deployment, deployerPrivateKey: ANVIL_KEY });
+      const common = ['--case-public', path.join(split, 'public.json'), '--nats', nats.url, '--epoch', '3', '--json', '--rpc', chain.rpcUrl, '--deployment', deployment];
+      // Separate work dirs: the agent has the posted document only from NATS.
+      const a = start(['agent', ...common, '--params', path.join(split, 'agents'), '--keys', path.join(split, 'keys'), '--work-dir', path.join(dir, 'agent-work'), '--timeout', '120000']);
+      agent.child = a.child;
+      const op = await start(['operator', ...common, '--key-file', path.join(split, 'keys', 'operator.key'), '--work-dir', path.join(dir, 'operator-work')]).done;
+      assert.equal(op.status, 0, op.stderr);
+      const posted = JSON.parse(op.stdout);
+      assert.equal(posted.schedules, 26);
+      assert.equal(posted.posted.epochId, 3);
+      const h = await a.done;
+      assert.equal(h.status, 0, h.stderr);
+      const status = JSON.parse(h.stdout);
+      assert.equal(status.checks.length, 26);
+      assert.ok(status.checks.every((c: { outcome: string }) => c.outcome === 'matches'), JSON.stringify(status.checks.filter((c: { outcome: string }) => c.outcome !== 'matches')));
+      assert.ok(status.agents.every((x: { state: string }) => x.state === 'scheduled'));
+    } finally {
+      if (agent.child && agent.child.exitCode === null) agent.child.kill();
+      await chain.stop();
+    }
+  });
 });
+

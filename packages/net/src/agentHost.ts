@@ -22,7 +22,7 @@ export interface HostedAgent {
   id: string;
   params: PrivateParams;
   account: LocalAccount;
-  /** Its on-chain agent id, which the signed schedule names (default: its index in the case). */
+  /** Its on-chain agent id, which the signed schedule must name (unknown: checked against the chain after posting). */
   agentId?: number;
 }
 
@@ -253,7 +253,7 @@ export class AgentHost {
             c.outOfOrder++;
             continue;
           }
-          if (s.agentId !== (run.h.agentId ?? run.h.index) || s.epochId !== this.o.epoch || !isFiniteArray(s.energyWh, 24)) {
+          if ((run.h.agentId !== undefined && s.agentId !== run.h.agentId) || s.epochId !== this.o.epoch || !isFiniteArray(s.energyWh, 24)) {
             c.invalid++;
             continue;
           }
