@@ -82,6 +82,43 @@ describe('gridmarket case split', () => {
   });
 });
 
+describe('gridmarket operator and agent: bad input', () => {
+  it('refuses a missing public case, a bad key, conflicting keys and an unreachable server with one line and exit 2 or 5', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-net-input-'));
+    try {
+      const split = path.join(dir, 'split');
+      assert.equal(run('case', 'split', '--case', 'ieee14', '--out', split, '--generate-keys').status, 0);
+      const pub = path.join(split, 'public.json');
+      const key = path.join(split, 'keys', 'operator.key');
+      let r = run('operator', '--case-public', path.join(dir, 'nope.json'), '--nats', 'nats://127.0.0.1:1', '--epoch', '1', '--key-file', key);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /^error: public case: .*nope\.json cannot be read \(no such file\)\n$/);
+      r = run('operator', '--case-public', pub, '--nats', 'nats://127.0.0.1:1', '--epoch', '1', '--key', '0x1234');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /key: must be a 32-byte hex private key/);
+      r = run('operator', '--case-public', pub, '--nats', 'nats://127.0.0.1:1', '--epoch', '-1', '--key-file', key);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /--epoch must be an integer/);
+      r = run('agent', '--case-public', pub, '--nats', 'nats://127.0.0.1:1', '--epoch', '1', '--params', path.join(split, 'agents'), '--keys', path.join(split, 'keys'), '--key', '0x' + '1'.repeat(64));
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /one of --key, --key-file or --keys/);
+      r = run('agent', '--case-public', pub, '--nats', 'nats://127.0.0.1:1', '--epoch', '1', '--params', path.join(split, 'agents', 'S1.json'), '--key-file', path.join(split, 'keys', 'S2.key'));
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /the key of agent S1 is for 0x[0-9a-fA-F]{40}, the public case registers/);
+      writeFileSync(path.join(dir, 'bad-agent.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(split, 'agents', 'B1.json'), 'utf8')), params: { kind: 'buyer', omega: 'x' } }));
+      r = run('agent', '--case-public', pub, '--nats', 'nats://127.0.0.1:1', '--epoch', '1', '--params', path.join(dir, 'bad-agent.json'), '--key-file', path.join(split, 'keys', 'B1.key'));
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /params\.omega: .*bad-agent\.json/);
+      const { freePort } = await import('../../net/test/helpers');
+      r = run('operator', '--case-public', pub, '--nats', `nats://127.0.0.1:${await freePort()}`, '--epoch', '1', '--key-file', key);
+      assert.equal(r.status, 5);
+      assert.match(r.stderr, /^error: cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('gridmarket operator and agent over NATS', () => {
   let nats: NatsServer;
   let dir: string;

@@ -87,12 +87,15 @@ try {
       asyncMsPerRound: asyncMs / it,
       natsMsPerRound: r.status.msPerRound,
       natsTotalMs: natsMs,
+      natsJoinMs: r.status.timingsMs.join,
+      natsRoundsMs: r.status.timingsMs.rounds,
+      documentMs: r.status.timingsMs.document,
       messages: w.messagesOut + w.messagesIn,
       bytes: w.bytesOut + w.bytesIn,
       bytesPerAgentRound: (w.bytesOut + w.bytesIn) / N / it,
     };
     json.push(row);
-    rows.push([name, N, it, row.welfareUsd.toFixed(4), identical ? 'yes' : 'NO', row.syncMsPerRound.toFixed(2), row.asyncMsPerRound.toFixed(2), row.natsMsPerRound.toFixed(1), (natsMs / 1000).toFixed(2), row.messages, (row.bytes / 1e6).toFixed(2), Math.round(row.bytesPerAgentRound)]);
+    rows.push([name, N, it, row.welfareUsd.toFixed(4), identical ? 'yes' : 'NO', row.syncMsPerRound.toFixed(2), row.asyncMsPerRound.toFixed(2), row.natsMsPerRound.toFixed(1), (row.natsJoinMs / 1000).toFixed(2), (row.natsRoundsMs / 1000).toFixed(2), (row.documentMs / 1000).toFixed(2), row.messages, (row.bytes / 1e6).toFixed(2), Math.round(row.bytesPerAgentRound)]);
     process.stderr.write(`${name}: ${JSON.stringify(row)}\n`);
   }
 } finally {
@@ -107,9 +110,9 @@ writeReport(
     '',
     `${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${version}, loopback. Produced by \`pnpm --filter @gridmarket/net bench\`.`,
     '',
-    'ms/round: wall time of the ADMM rounds divided by the iterations (NATS: from the first propose to the last report, after every agent joined; total includes joining, certificates and the result). Messages and bytes: both directions at the operator (each broadcast counted once). identical: the NATS run equals the in-process run bit for bit (but for the state of charge, which agents do not disclose).',
+    'ms/round: wall time of the ADMM rounds divided by the iterations (NATS: from the first propose to the last report, after every agent joined). join: from the first begin to the last hello (session keys certified and checked: one secp256k1 signature and one recovery per agent). document: the result document (trades matrix) and, with a chain, the signed schedules; it is the same work in process. Messages and bytes: both directions at the operator (each broadcast counted once). identical: the NATS run equals the in-process run bit for bit (but for the state of charge, which agents do not disclose).',
     '',
-    markdownTable(['case', 'agents', 'iterations', 'welfare USD', 'identical', 'in-process ms/round', 'async in-process ms/round', 'NATS ms/round', 'NATS total s', 'messages', 'MB', 'bytes/agent/round'], rows),
+    markdownTable(['case', 'agents', 'iterations', 'welfare USD', 'identical', 'in-process ms/round', 'async in-process ms/round', 'NATS ms/round', 'join s', 'rounds s', 'document s', 'messages', 'MB', 'bytes/agent/round'], rows),
     '',
     '## A signature per message',
     '',

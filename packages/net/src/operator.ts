@@ -40,6 +40,8 @@ export interface OperatorStatus {
   refused: RefusalCounts;
   wire: WireStats;
   msPerRound: number;
+  /** Wall time of the last attempt: waiting for every hello (certificates), the rounds, the result document and signed schedules. */
+  timingsMs: { join: number; rounds: number; document: number };
 }
 
 export interface OperatorEpochResult {
@@ -86,7 +88,9 @@ export async function runOperatorEpoch(nc: NatsConnection, o: OperatorEpochOptio
       await s.begin({ constrained: admm.constrained });
       const tRounds = performance.now();
       const solution = await runAdmmOver(s, o.market, admm);
-      const msPerRound = (performance.now() - tRounds) / Math.max(1, solution.admm!.iterations);
+      const roundsMs = performance.now() - tRounds;
+      const msPerRound = roundsMs / Math.max(1, solution.admm!.iterations);
+      const tDocument = performance.now();
       const document = buildResult(o.market, solution, { rho: solution.admm!.rho[0] ?? 0, transport: 'nats', sessions: sessions.length });
       const scheduleWh = roundScheduleWh(solution.dispatch.map((d) => d.netKw));
       const schedules: SignedSchedule[] = [];
@@ -111,6 +115,7 @@ export async function runOperatorEpoch(nc: NatsConnection, o: OperatorEpochOptio
         refused,
         wire,
         msPerRound,
+        timingsMs: { join: tRounds - t0, rounds: roundsMs, document: performance.now() - tDocument },
       };
       s.broadcast('end', { clearing: status.clearing, iterations: status.iterations, excluded: ex.map((e) => e.agent), welfareUsd: solution.welfareUsd });
       await nc.flush();
