@@ -157,8 +157,8 @@ export class AgentHost {
     if (b.session < this.session) return void counts.stale++;
     if (b.session > this.session || !this.operatorKey) return void counts.outOfOrder++;
     if (!verifyBody(m, this.operatorKey)) return void counts.forged++;
-    if (this.seen.has(m.text)) return void counts.replayed++;
-    this.seen.add(m.text);
+    if (this.seen.has(m.id)) return void counts.replayed++;
+    this.seen.add(m.id);
     const payload = (b.payload ?? {}) as Record<string, unknown>;
     // A message to one agent names it (so that the same numbers to two agents are two messages).
     if (target !== undefined && payload.to !== target) return void counts.forged++;
@@ -288,8 +288,8 @@ export class AgentHost {
     if (b.session === this.session) {
       // The operator says begin until everyone joined: the same session again is not news.
       if (!this.operatorKey || !verifyBody(m, this.operatorKey)) return void counts.forged++;
-      if (this.seen.has(m.text)) return void counts.replayed++;
-      this.seen.add(m.text);
+      if (this.seen.has(m.id)) return void counts.replayed++;
+      this.seen.add(m.id);
       return;
     }
     const cert = payload.cert;
@@ -300,7 +300,7 @@ export class AgentHost {
     this.session = b.session;
     this.operatorKey = cert.sessionKey;
     this.seen.clear();
-    this.seen.add(m.text);
+    this.seen.add(m.id);
     const excluded = new Set(Array.isArray(payload.excluded) ? payload.excluded : []);
     for (const run of this.runs.values()) {
       run.status.session = b.session;

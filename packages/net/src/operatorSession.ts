@@ -292,8 +292,8 @@ export class OperatorSession implements AgentTransport {
     }
     const key = this.keys.get(b.sender);
     if (!key || !verifyBody(m, key)) return void r.forged++;
-    if (this.seen.has(m.text)) return void r.replayed++;
-    this.seen.add(m.text);
+    if (this.seen.has(m.id)) return void r.replayed++;
+    this.seen.add(m.id);
     const p = this.pending;
     const phase = b.kind as Phase;
     const order: Phase[] = ['hello', 'offer', 'residuals', 'final'];
@@ -330,8 +330,8 @@ export class OperatorSession implements AgentTransport {
     ) {
       return void r.forged++;
     }
-    if (this.seen.has(m.text)) return void r.replayed++;
-    this.seen.add(m.text);
+    if (this.seen.has(m.id)) return void r.replayed++;
+    this.seen.add(m.id);
     if (this.keys.has(b.sender)) return void r.replayed++;
     this.keys.set(b.sender, cert.sessionKey);
     const p = this.pending;

@@ -123,6 +123,8 @@ export interface Decoded {
   /** The body's bytes as received (what the signature covers), for replay detection. */
   text: string;
   signature: Uint8Array;
+  /** The signature in hex: what replay detection remembers (ed25519 signatures are deterministic, so a body signed by one key has one signature; 128 characters instead of the body). */
+  id: string;
 }
 
 /** Splits and parses a wire message; undefined when it is not one (malformed). */
@@ -149,7 +151,7 @@ export function decode(data: Uint8Array | string): Decoded | undefined {
   ) {
     return undefined;
   }
-  return { body, text, signature: hexToBytes(`0x${s.slice(0, 128)}`) };
+  return { body, text, signature: hexToBytes(`0x${s.slice(0, 128)}`), id: s.slice(0, 128) };
 }
 
 const publicKeys = new Map<string, KeyObject>();
