@@ -132,6 +132,20 @@ describe('gridmarket operator and agent over NATS', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('clear --nats gives the same summary as the embedded clear --json (but its time)', async () => {
+    const r = spawn(process.execPath, [BIN, 'clear', '--case', 'ieee33', '--nats', nats.url, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    r.stdout.on('data', (d) => (out += String(d)));
+    r.stderr.on('data', (d) => (err += String(d)));
+    const status = await new Promise((resolve) => r.on('exit', resolve));
+    assert.equal(status, 0, err);
+    const { solveTimeMs: _a, ...overNats } = JSON.parse(out);
+    const { solveTimeMs: _b, ...embedded } = JSON.parse(run('clear', '--case', 'ieee33', '--json', '--quiet').stdout);
+    assert.deepEqual(overNats, embedded);
+    assert.equal(run('clear', '--case', 'ieee33', '--nats', nats.url, '--method', 'centralized').status, 2);
+  });
+
   it('clears ieee14 across processes with no private value on the wire and no private file opened by the operator; the outcome is clear --json’s', async () => {
     const split = path.join(dir, 'split');
     assert.equal(run('case', 'split', '--case', 'ieee14', '--out', split, '--generate-keys').status, 0);
