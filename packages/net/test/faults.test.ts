@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createAgents, runAdmm, runAdmmWith } from '@gridmarket/clearing';
-import { AgentHost, NatsConnectionError, runOperatorEpoch, ZeroAgent } from '../src/index';
+import { AgentHost, ClearingAbortedError, NatsConnectionError, runOperatorEpoch, ZeroAgent } from '../src/index';
 import { connectTo, type NatsServer, sameBits, withoutSoc, type SplitFixture, splitFixture, startNats } from './helpers';
 
 /** The in-process run with agent `a` replaced by the stand-in the operator uses once it is excluded. */
@@ -157,4 +157,32 @@ describe('fault policy', () => {
       await server.stop();
     }
   });
+
+  it('says clearly when the NATS server goes away for good mid-clearing: nobody answered, is the server up?', async () => {
+    const server = await startNats();
+    const f = splitFixture('ieee14');
+    const ncAgents = await connectTo(server.url, 'gone-agents');
+    const ncOp = await connectTo(server.url, 'gone-operator');
+    try {
+      const host = new AgentHost(ncAgents, { prefix: 'gone', epoch: 1, publicCase: f.publicCase, agents: f.hosted });
+      host.start();
+      await ncAgents.flush();
+      const run = runOperatorEpoch(ncOp, {
+        prefix: 'gone',
+        epoch: 1,
+        market: f.operatorMarket,
+        publicCase: f.publicCase,
+        account: f.operator,
+        policy: { roundTimeoutMs: 300, retries: 1 },
+        admm: { onIteration: (p) => void (p.iteration === 4 && server.stop()) },
+      });
+      await assert.rejects(run, (e: Error) => e instanceof ClearingAbortedError && /no agent answered .* is the NATS server up\?/.test(e.message));
+      await host.stop();
+    } finally {
+      await ncAgents.close().catch(() => {});
+      await ncOp.close().catch(() => {});
+      await server.stop();
+    }
+  });
 });
+
