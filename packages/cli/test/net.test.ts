@@ -132,6 +132,28 @@ describe('gridmarket operator and agent over NATS', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('names an agent that never joined: the summary is not a plain converged, the agent is listed as excluded', async () => {
+    const split = path.join(dir, 'split-missing');
+    assert.equal(run('case', 'split', '--case', 'ieee14', '--out', split, '--generate-keys').status, 0);
+    const some = path.join(dir, 'all-but-B7');
+    mkdirSync(some);
+    for (const f of readdirSync(path.join(split, 'agents'))) if (f !== 'B7.json') cpSync(path.join(split, 'agents', f), path.join(some, f));
+    const common = ['--case-public', path.join(split, 'public.json'), '--nats', nats.url, '--epoch', '9', '--json'];
+    const agents = start(['agent', ...common, '--params', some, '--keys', path.join(split, 'keys')]);
+    const op = await start(['operator', ...common, '--key-file', path.join(split, 'keys', 'operator.key'), '--join-timeout', '3000']).done;
+    const host = await agents.done;
+    assert.equal(op.status, 0, op.stderr);
+    assert.equal(host.status, 0, host.stderr);
+    const out = JSON.parse(op.stdout);
+    assert.equal(out.status, 'converged without B7 (excluded, schedule fixed at zero)');
+    assert.deepEqual(out.excluded, ['B7']);
+    assert.deepEqual(
+      out.operator.excluded.map((e: { id: string; reason: string }) => [e.id, e.reason]),
+      [['B7', 'did not join']],
+    );
+    assert.match(op.stderr, /excluded: the epoch starts again without them/);
+  });
+
   it('clear --nats gives the same summary as the embedded clear --json (but its time)', async () => {
     const r = spawn(process.execPath, [BIN, 'clear', '--case', 'ieee33', '--nats', nats.url, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -156,6 +156,7 @@ export function registerClear(program: Command): void {
       if (/\.m$/i.test(opts.case)) progress(`${market.case.description}\n`);
       for (const n of market.network.notes) progress(`${n.severity === 'warning' ? 'warning' : 'note'}: ${n.message}\n`);
       let solution: ClearingSolution;
+      let excludedOverNats: { status: string; excluded: string[] } | undefined;
       if (opts.method === 'centralized') solution = solveCentralized(market, { constrained });
       else if (opts.method === 'highs') solution = await solveCentralizedHighs(market, { constrained });
       else {
@@ -176,7 +177,10 @@ export function registerClear(program: Command): void {
           const { clearOverNats } = await import('@gridmarket/net');
           const r = await clearOverNats(market, opts.nats, admmOptions, { log: (line) => progress(`${line}\n`) });
           solution = r.solution;
-          if (r.status.excluded.length) progress(`warning: ${r.status.clearing}\n`);
+          if (r.status.excluded.length) {
+            excludedOverNats = { status: r.status.clearing, excluded: r.status.excluded.map((e) => e.id) };
+            process.stderr.write(`warning: ${r.status.clearing}\n`);
+          }
         } else solution = runAdmm(market, admmOptions);
       }
 
@@ -199,7 +203,7 @@ export function registerClear(program: Command): void {
         process.exitCode = ExitCode.notCleared;
       }
 
-      const s = summary(market, solution, doc);
+      const s = { ...summary(market, solution, doc), ...excludedOverNats };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;

@@ -117,7 +117,9 @@ export function registerNet(program: Command): void {
           await nc.flush();
           log(`operator: epoch ${epoch} ${p.posted ? 'posted' : 'already posted'}, document ${uri}`);
         }
-        const out = { ...summary(market, r.solution, r.document as ResultDocument), operator: r.status, schedules: r.schedules.length, ...(posted ? { posted } : {}) };
+        // Never a plain "converged" when agents were excluded: the status names them.
+        const excluded = r.status.excluded.length ? { status: r.status.clearing, excluded: r.status.excluded.map((e) => e.id) } : {};
+        const out = { ...summary(market, r.solution, r.document as ResultDocument), ...excluded, operator: r.status, schedules: r.schedules.length, ...(posted ? { posted } : {}) };
         process.stdout.write(opts.json ? `${JSON.stringify(out, null, 2)}\n` : `${market.name} epoch ${epoch}: ${r.status.clearing} in ${r.status.iterations} iterations, welfare ${r.solution.welfareUsd.toFixed(4)} USD; refused ${JSON.stringify(r.status.refused)}\n`);
       } finally {
         await nc.close();
