@@ -50,6 +50,7 @@ try {
   for (const name of CASES) {
     const market = loadCase(name);
     const N = market.agents.length;
+    runAdmm(market, { constrained: true }); // warm-up: the first run pays for compilation
     let t = performance.now();
     const direct = runAdmm(market, { constrained: true });
     const syncMs = performance.now() - t;
