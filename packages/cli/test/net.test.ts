@@ -23,7 +23,15 @@ function start(args: string[], env: Record<string, string> = {}, preload?: strin
   child.stdout.on('data', (d) => (stdout += String(d)));
   child.stderr.on('data', (d) => (stderr += String(d)));
   const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
-  return { child, done };
+  /** Resolves once stderr has shown `pattern` (a process's ready line), or with false at exit. */
+  const ready = (pattern: RegExp) =>
+    new Promise<boolean>((resolve) => {
+      const check = () => pattern.test(stderr) && resolve(true);
+      child.stderr.on('data', check);
+      child.on('exit', () => resolve(pattern.test(stderr)));
+      check();
+    });
+  return { child, done, ready };
 }
 
 describe('gridmarket case split', () => {
@@ -140,6 +148,8 @@ describe('gridmarket operator and agent over NATS', () => {
     for (const f of readdirSync(path.join(split, 'agents'))) if (f !== 'B7.json') cpSync(path.join(split, 'agents', f), path.join(some, f));
     const common = ['--case-public', path.join(split, 'public.json'), '--nats', nats.url, '--epoch', '9', '--json'];
     const agents = start(['agent', ...common, '--params', some, '--keys', path.join(split, 'keys')]);
+    // The join deadline is the operator's: start it once the agents listen, so that only B7 misses it.
+    assert.ok(await agents.ready(/waiting for epoch 9/));
     const op = await start(['operator', ...common, '--key-file', path.join(split, 'keys', 'operator.key'), '--join-timeout', '3000']).done;
     const host = await agents.done;
     assert.equal(op.status, 0, op.stderr);

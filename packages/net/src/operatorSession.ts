@@ -141,6 +141,7 @@ export class OperatorSession implements AgentTransport {
       clearInterval(timer);
     }
     const missing = joined.missing();
+    if (missing.length && missing.length === remote.length) throw new ClearingAbortedError(`no agent joined epoch ${this.o.epoch} within ${this.o.policy.joinTimeoutMs} ms: are the agents started, on the same NATS server and subject prefix?`);
     if (missing.length) throw new EpochRestart(missing.map((agent) => ({ agent, reason: 'did not join', detail: `no hello within ${this.o.policy.joinTimeoutMs} ms` })));
   }
 

@@ -35,7 +35,7 @@ describe('fault policy', () => {
     const host = new AgentHost(ncAgents, { prefix, epoch: 1, publicCase: f.publicCase, agents: f.hosted, tamper });
     host.start();
     await ncAgents.flush();
-    const r = await runOperatorEpoch(ncOp, { prefix, epoch: 1, market: f.operatorMarket, publicCase: f.publicCase, account: f.operator, policy: { roundTimeoutMs: 300, retries: 1 } });
+    const r = await runOperatorEpoch(ncOp, { prefix, epoch: 1, market: f.operatorMarket, publicCase: f.publicCase, account: f.operator, policy: { roundTimeoutMs: 1000, retries: 1 } });
     await host.stop();
     return { f, r, host };
   }
@@ -103,7 +103,7 @@ describe('fault policy', () => {
       market: f.operatorMarket,
       publicCase: f.publicCase,
       account: f.operator,
-      policy: { roundTimeoutMs: 300, retries: 0 },
+      policy: { roundTimeoutMs: 2000, retries: 0 },
       admm: { onIteration: (p) => void (p.iteration === 6 && ncOp1.close()) },
     });
     await assert.rejects(first, (e: Error) => e instanceof NatsConnectionError || /closed/i.test(e.message));
@@ -183,6 +183,16 @@ describe('fault policy', () => {
       await ncOp.close().catch(() => {});
       await server.stop();
     }
+  });
+
+  it('does not exclude everybody when nobody joins: it stops and says so', async () => {
+    const f = splitFixture('ieee14');
+    const ncOp = await connectTo(nats.url, 'lonely-operator');
+    open.push(ncOp);
+    await assert.rejects(
+      runOperatorEpoch(ncOp, { prefix: 'lonely', epoch: 1, market: f.operatorMarket, publicCase: f.publicCase, account: f.operator, policy: { joinTimeoutMs: 500 } }),
+      (e: Error) => e instanceof ClearingAbortedError && /no agent joined epoch 1 within 500 ms/.test(e.message),
+    );
   });
 });
 

@@ -94,7 +94,7 @@ describe('signed messages', () => {
     const host = new AgentHost(ncAgents, { prefix: 'imp', epoch: 1, publicCase: f.publicCase, agents });
     host.start();
     await ncAgents.flush();
-    const r = await runOperatorEpoch(ncOp, { prefix: 'imp', epoch: 1, market: f.operatorMarket, publicCase: f.publicCase, account: f.operator, policy: { joinTimeoutMs: 1500 } });
+    const r = await runOperatorEpoch(ncOp, { prefix: 'imp', epoch: 1, market: f.operatorMarket, publicCase: f.publicCase, account: f.operator, policy: { joinTimeoutMs: 3000 } });
     await host.stop();
     assert.ok(r.status.refused.forged >= 1);
     assert.deepEqual(
