@@ -57,6 +57,24 @@ describe('gridmarket case split', () => {
     }
   });
 
+  it('takes a MATPOWER network along: the operator reads the public case from its own directory', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-split-'));
+    try {
+      const out = path.join(dir, 'split');
+      const r = run('case', 'split', '--case', fileURLToPath(new URL('../../grid/test/fixtures/case118.m', import.meta.url)), '--out', out, '--generate-keys');
+      assert.equal(r.status, 0, r.stderr);
+      const pub = JSON.parse(readFileSync(path.join(out, 'public.json'), 'utf8'));
+      assert.equal(pub.network.matpower, 'network/case118.m');
+      assert.ok(existsSync(path.join(out, 'network', 'case118.m')));
+      // Past the public case (network and PTDF built), it fails only on the NATS server nobody runs.
+      const { freePort } = await import('../../net/test/helpers');
+      const op = run('operator', '--case-public', path.join(out, 'public.json'), '--nats', `nats://127.0.0.1:${await freePort()}`, '--epoch', '1', '--key-file', path.join(out, 'keys', 'operator.key'));
+      assert.equal(op.status, 5, op.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad input naming the field, with exit 2 and nothing written', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-split-'));
     try {

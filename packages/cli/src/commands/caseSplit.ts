@@ -1,10 +1,11 @@
 // gridmarket case split: a case in a public part (public.json: network, agents, public bounds,
 // accounts) and one private file per agent (agents/<id>.json: its costs, utility or battery), for
-// clearing across machines (gridmarket operator, gridmarket agent). With --generate-keys, one
+// clearing across machines (gridmarket operator, gridmarket agent); a MATPOWER network is copied
+// to DIR/network/ so that public.json names it relative to itself. With --generate-keys, one
 // account key per agent and one for the operator (keys/<id>.key, keys/operator.key, mode 0600),
 // their addresses written into public.json. The directory is written whole or not at all: the
 // files go into a temporary directory beside it, renamed into place at the end.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CaseError, loadCase, splitMarket } from '@gridmarket/clearing';
@@ -78,12 +79,25 @@ export function registerCaseSplit(program: Command): void {
       }
       const operator = opts.generateKeys ? privateKeyToAccount(keys.get('operator')!).address : opts.operator;
       const { publicCase, privateFiles } = splitMarket(market, { accounts, ...(operator ? { operator } : {}) });
+      // A MATPOWER network travels with the public case: copied beside it, named relative to it.
+      let networkFile: { from: string; to: string } | undefined;
+      const ref = publicCase.network;
+      if ('matpower' in ref) {
+        const baseDir = existsSync(opts.case) ? path.dirname(path.resolve(opts.case)) : process.cwd();
+        const from = path.resolve(baseDir, ref.matpower);
+        networkFile = { from, to: path.join('network', path.basename(from)) };
+        publicCase.network = { ...ref, matpower: networkFile.to };
+      }
 
       const dir = path.resolve(opts.out);
       const tmp = `${dir}.${process.pid}.tmp`;
       try {
         mkdirSync(path.join(tmp, 'agents'), { recursive: true });
         writeFileSync(path.join(tmp, 'public.json'), `${JSON.stringify(publicCase, null, 2)}\n`);
+        if (networkFile) {
+          mkdirSync(path.join(tmp, 'network'));
+          copyFileSync(networkFile.from, path.join(tmp, networkFile.to));
+        }
         for (const f of privateFiles) writeFileSync(path.join(tmp, 'agents', `${f.id}.json`), `${JSON.stringify(f, null, 2)}\n`, { mode: 0o600 });
         if (keys.size) {
           mkdirSync(path.join(tmp, 'keys'), { mode: 0o700 });
