@@ -141,6 +141,8 @@ export class AgentHost {
     const p = this.o.tamper ? this.o.tamper(run.h.index, kind, iteration, payload) : payload;
     if (p === undefined) return; // a fault test's silent agent
     const text = run.signer!.encode(kind, iteration, p);
+    // Only the last answer of each kind can be asked again (a retry is for the current step).
+    run.replies.delete(`${kind}:${iteration - 1}`);
     run.replies.set(`${kind}:${iteration}`, p);
     this.nc.publish(this.subj.toOperator, text);
     this.o.onSend?.(run.h.index, kind, iteration, text);
