@@ -81,6 +81,8 @@ export class AgentHost {
   private session = 0;
   private operatorKey?: `0x${string}`;
   private readonly seen = new Set<string>();
+  /** The last round the operator's broadcast proposed (pruning point of `seen`). */
+  private round = 0;
   private queue = Promise.resolve();
   private readonly subj: ReturnType<typeof subjects>;
   private readonly scheduleWaiters: (() => void)[] = [];
@@ -160,6 +162,12 @@ export class AgentHost {
     if (b.session > this.session || !this.operatorKey) return void counts.outOfOrder++;
     if (!verifyBody(m, this.operatorKey)) return void counts.forged++;
     if (this.seen.has(m.id)) return void counts.replayed++;
+    // A new round: messages of earlier ones are refused as stale by the order checks, so only this
+    // round's need remembering.
+    if (b.kind === 'propose' && target === undefined && b.iteration > this.round) {
+      this.round = b.iteration;
+      this.seen.clear();
+    }
     this.seen.add(m.id);
     const payload = (b.payload ?? {}) as Record<string, unknown>;
     // A message to one agent names it (so that the same numbers to two agents are two messages).
@@ -303,6 +311,7 @@ export class AgentHost {
     this.operatorKey = cert.sessionKey;
     this.seen.clear();
     this.seen.add(m.id);
+    this.round = 0;
     const excluded = new Set(Array.isArray(payload.excluded) ? payload.excluded : []);
     for (const run of this.runs.values()) {
       run.status.session = b.session;

@@ -159,6 +159,9 @@ export class OperatorSession implements AgentTransport {
     const done = new Promise<void>((r) => (resolve = r));
     const p: Pending = { phase, iteration, answers: new Array(this.size), waiting: new Set(agents), invalid: new Map(), resolve };
     this.pending = p;
+    // Replays are remembered for the current exchange only: a message of an earlier one is refused
+    // as stale by the order check, so memory stays bounded by the agents, not the iterations.
+    this.seen.clear();
     if (p.waiting.size === 0) resolve();
     const missing = () => [...p.waiting].sort((a, b) => a - b);
     const wait = async (timeoutMs: number, retries: number, resend: (agents: number[], attempt: number) => void) => {
