@@ -40,36 +40,56 @@ describe('signed messages', () => {
     const ncEvil = await connectTo(nats.url, 'attacker');
     open.push(ncAgents, ncOp, ncEvil);
     const victim = 2;
+    // The attacked step's answers of agent 0 and of the victim travel on the attacker's connection,
+    // around the injected messages (NATS keeps one connection's order): the operator cannot move
+    // on before it has read every injected message, so each is classified the same way however the
+    // machine schedules the processes. Agent 0 comes first in the host's loop, the victim after it.
+    const held = 0;
     let host!: AgentHost;
     let attacked = false;
+    let heldOffer: unknown;
+    let heldResiduals: unknown;
+    let replayedBroadcast = false;
+    const releaseResiduals = () => ncEvil.publish(subj.toOperator, host.signerOf(held)!.encode('residuals', 4, heldResiduals));
     host = new AgentHost(ncAgents, {
       prefix,
       epoch,
       publicCase: f.publicCase,
       agents: f.hosted,
-      onSend: (agent, kind, iteration, wire) => {
-        if (agent !== victim || kind !== 'offer' || iteration !== 3 || attacked) return;
+      tamper: (agent, kind, iteration, payload) => {
+        if (agent === held && kind === 'offer' && iteration === 3) return void (heldOffer = payload);
+        if (agent === held && kind === 'residuals' && iteration === 4) {
+          heldResiduals = payload;
+          if (replayedBroadcast) releaseResiduals(); // after the replayed broadcast, on the same connection
+          return undefined;
+        }
+        if (agent !== victim || kind !== 'offer' || iteration !== 3 || attacked) return payload;
         attacked = true;
         const signer = host.signerOf(victim)!;
-        const offer = (decode(wire)!.body.payload as { offer: number[] }).offer;
-        ncEvil.publish(subj.toOperator, wire); // replayed: the same bytes again
+        const { offer } = payload as { offer: number[] };
+        const genuine = signer.encode('offer', 3, { offer });
+        ncEvil.publish(subj.toOperator, genuine);
+        ncEvil.publish(subj.toOperator, genuine); // replayed: the same bytes again
         ncEvil.publish(subj.toOperator, signer.encode('offer', 2, { offer })); // stale: genuine key, past iteration
         ncEvil.publish(subj.toOperator, signer.encode('offer', 9, { offer })); // out of order: an iteration not asked yet
         const forger = new SessionSigner(victim, epoch, signer.session); // a key nobody certified
         ncEvil.publish(subj.toOperator, forger.encode('offer', 3, { offer: offer.map((v) => v + 1) }));
         ncEvil.publish(subj.toOperator, 'not a message'); // malformed
+        ncEvil.publish(subj.toOperator, host.signerOf(held)!.encode('offer', 3, heldOffer));
+        return undefined;
       },
     });
-    // The agents' side: a captured operator broadcast replayed, and one from a key nobody certified.
-    let replayedBroadcast = false;
+    // The agents' side: a captured operator broadcast replayed, and one from a key nobody certified;
+    // agent 0's residuals of that round follow them, so the next round cannot start before.
     ncEvil.subscribe(subj.broadcast, {
       callback: (_e, msg) => {
         const m = decode(msg.data);
         if (!m || m.body.kind !== 'propose' || m.body.iteration !== 4 || replayedBroadcast) return;
-        replayedBroadcast = true;
         ncEvil.publish(subj.broadcast, msg.data);
         const forger = new SessionSigner(OPERATOR, epoch, m.body.session);
         ncEvil.publish(subj.broadcast, forger.encode('propose', 5, { rho: 1e6, alpha: 1 }));
+        replayedBroadcast = true;
+        if (heldResiduals !== undefined) releaseResiduals();
       },
     });
     await ncEvil.flush();
