@@ -506,6 +506,32 @@ contract ClearingLedgerTest is MarketFixture {
         ledger.disputeSignedSchedule(EPOCH, 1, other, hex"010203", rowProof(EPOCH, ids(), rows, 1), 0);
     }
 
+    function test_disputeSignedSchedule_refusesASignatureMadeForAnotherAgentOrEpoch() public {
+        int32[24][] memory signedRows = balancedRows();
+        int32[24][] memory posted = balancedRows();
+        (posted[1][9], posted[0][9]) = (500, 200);
+        _postSigned(posted);
+        bytes32 digest = consensusDigest(EPOCH, 1, signedRows[1]);
+        // The oracle's word on this row for agent 2, or for agent 1 in another epoch, says nothing
+        // about agent 1 in this epoch: it recovers to another address.
+        bytes memory forAgent2 = sign(ORACLE_KEY, consensusDigest(EPOCH, 2, signedRows[1]));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IClearingLedger.NotSignedByOracle.selector, ECDSA.recover(digest, forAgent2)
+            )
+        );
+        ledger.disputeSignedSchedule(EPOCH, 1, signedRows[1], forAgent2, rowProof(EPOCH, ids(), posted, 1), 0);
+        bytes memory forNextEpoch = sign(ORACLE_KEY, consensusDigest(EPOCH + 1, 1, signedRows[1]));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IClearingLedger.NotSignedByOracle.selector, ECDSA.recover(digest, forNextEpoch)
+            )
+        );
+        ledger.disputeSignedSchedule(
+            EPOCH, 1, signedRows[1], forNextEpoch, rowProof(EPOCH, ids(), posted, 1), 0
+        );
+    }
+
     function _slice(bytes memory b, uint256 n) internal pure returns (bytes memory out) {
         out = new bytes(n);
         for (uint256 i; i < n; ++i) {

@@ -9,10 +9,11 @@ export { solveCentralized, describeInfeasibility, describeInfeasibleConstraint }
 export { describeCertificateHour, type AdmmDiagnostic, type AdmmStatus } from './admm/infeasibility';
 export * from './errors';
 export { solveCentralizedHighs } from './centralized/highs';
-export { runAdmm, runAdmmWith, createAgents, type AdmmOptions, type AdmmProgress } from './admm/coordinator';
+export { runAdmm, runAdmmWith, runAdmmOver, admmRounds, InProcessAgents, createAgents, hoursOf, type AgentTransport, type AdmmAsk, type AdmmAnswer, type PublicMarket, type AdmmOptions, type AdmmProgress } from './admm/coordinator';
 export { ADMM_DEFAULTS, ADMM_RANGES, checkAdmmSettings, inRange, type AdmmNumericSetting, type SettingRange } from './admm/settings';
 export type * from './admm/messages';
 export { NetworkOperator } from './admm/operator';
+export { createAgent } from './admm/agents';
 export { HourProjection } from './admm/projection';
 export * from './market/outputs';
 export * from './market/rounding';
@@ -22,3 +23,5 @@ export * from './result/money';
 export * from './thesis';
 export { SYNTHETIC_AGENTS, SYNTHETIC_BUSES, syntheticCase, syntheticCaseByName, type SyntheticSpec } from './case/synthetic';
 export { matpowerCase, MATPOWER_PLACEMENT_DEFAULTS, type MatpowerPlacementOptions } from './case/matpowerAgents';
+export * from './case/split';
+export { canonicalJson } from './canonical';

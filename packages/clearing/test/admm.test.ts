@@ -4,6 +4,10 @@ import { describe, it } from 'node:test';
 import { cscFromDense, cscFromTriplets, Osqp } from '@gridmarket/qp';
 import {
   type AgentEndpoint,
+  type AgentTransport,
+  InProcessAgents,
+  type Offer,
+  runAdmmOver,
   buildMarket,
   createAgents,
   HourProjection,
@@ -389,6 +393,34 @@ describe('the operator at scale', () => {
         direct = Math.max(direct, Math.abs(f) - limitsKw[l]!);
       }
       assert.ok(Math.abs(proj.shared.violation(z) - direct) < 1e-12, `${proj.shared.violation(z)} vs ${direct}`);
+    }
+  });
+});
+
+describe('ADMM over an asynchronous transport', () => {
+  it('gives the same iterates as the synchronous path, bit for bit, whatever order answers arrive in', async () => {
+    const market = loadCase('ieee14');
+    const direct = runAdmm(market, { constrained: true });
+    const over = await runAdmmOver(new InProcessAgents(createAgents(market)), market, { constrained: true });
+    // A transport whose answers arrive in reverse order but are handed back in agent order.
+    const reversed = new InProcessAgents(createAgents(market));
+    const shuffled: AgentTransport = {
+      size: reversed.size,
+      propose: async (k, r) => {
+        const out: Offer[] = [];
+        for (let a = reversed.agents.length - 1; a >= 0; a--) out[a] = reversed.agents[a]!.propose(r);
+        return out;
+      },
+      accept: (k, z, T) => reversed.accept(k, z, T),
+      rescale: (k, r) => reversed.rescale(k, r),
+      report: (k, rho) => reversed.report(k, rho),
+    };
+    const late = await runAdmmOver(shuffled, market, { constrained: true });
+    for (const run of [over, late]) {
+      assert.deepEqual(run.admm!.primalResidual, direct.admm!.primalResidual);
+      assert.deepEqual(run.admm!.welfareUsd, direct.admm!.welfareUsd);
+      assert.deepEqual(run.dispatch, direct.dispatch);
+      assert.equal(run.welfareUsd, direct.welfareUsd);
     }
   });
 });

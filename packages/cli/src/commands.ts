@@ -9,6 +9,7 @@ export interface CommandEntry {
   load: () => Promise<(program: Command) => void>;
 }
 
+const net = async () => (await import('./commands/net')).registerNet;
 const participant = async () => (await import('./commands/participant')).registerParticipant;
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
@@ -16,6 +17,9 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   clear: { summary: 'clear a 24-hour market and write the result document', load: async () => (await import('./commands/clear')).registerClear },
   compare: { summary: "the thesis's tables next to this implementation's", load: async () => (await import('./commands/compare')).registerCompare },
   run: { summary: 'market days on a chain: clear, post, meter, check, settle, withdraw; then serve the web app', load: async () => (await import('./commands/run')).registerRun },
+  case: { summary: 'case files: split a case into its public part and one private file per agent', load: async () => (await import('./commands/caseSplit')).registerCaseSplit },
+  operator: { summary: 'the network operator of a clearing across machines: ADMM rounds over NATS from the public case alone', load: net },
+  agent: { summary: "a participant's process: answers the operator's rounds over NATS from its private files", load: net },
   proof: { summary: "a participant's leaves of an epoch with their Merkle proofs", load: participant },
   audit: { summary: 'recheck an epoch against its document, the chain and the meter readings', load: participant },
   dispute: { summary: 'void an infeasible epoch on chain with the proof of one hour', load: participant },

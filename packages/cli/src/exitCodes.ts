@@ -4,6 +4,7 @@
 import { CaseError, CentralizedError, ResultDocumentError, SettingsError } from '@gridmarket/clearing/errors';
 import { walk } from '@gridmarket/errors';
 import { NetworkError } from '@gridmarket/grid/errors';
+import { NetError } from '@gridmarket/net/errors';
 import { ChainMismatchError, CliError } from './errors';
 
 export const ExitCode = {
@@ -17,6 +18,8 @@ export const ExitCode = {
   notCleared: 3,
   /** The chain: unreachable, or it does not hold what the input refers to (a revert, a failed audit). */
   chain: 4,
+  /** The messaging network: NATS unreachable, or a clearing across machines that aborted. */
+  network: 5,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -37,6 +40,7 @@ export const EXIT_CODES: readonly (readonly [ErrorClass, ExitCode])[] = [
   [NetworkError, ExitCode.invalidInput],
   [ResultDocumentError, ExitCode.invalidInput],
   [CentralizedError, ExitCode.notCleared],
+  [NetError, ExitCode.network],
 ];
 
 /** The code of the first row matching the error or one of its causes, walking outwards in; undefined when none does. */

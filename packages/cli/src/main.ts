@@ -11,7 +11,8 @@ Exit codes:
   1  a bug (the stack is printed)
   2  invalid input: a flag, a case or MATPOWER file, a config setting, an output path (nothing is written)
   3  the market did not clear: infeasible, diverging, or not converged (nothing is written without --allow-unconverged)
-  4  the chain is unreachable or does not hold what the input refers to (an audit that fails)`;
+  4  the chain is unreachable or does not hold what the input refers to (an audit that fails)
+  5  the messaging network: NATS unreachable, or a clearing across machines that aborted`;
 
 // Piping into `head` closes stdout early; that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

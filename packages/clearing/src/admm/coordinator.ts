@@ -16,7 +16,7 @@ import type { Market } from '../case/market';
 import { type ClearingSolution, flowsOf, maxLineViolation } from '../solution';
 import { type AgentDispatch, sumWelfareTerms, welfareWithStoragePenalty } from '../model/welfare';
 import { createAgent } from './agents';
-import type { AgentEndpoint, FinalReport, Offer } from './messages';
+import type { AgentEndpoint, FinalReport, Offer, ProposeRequest, Rescale, ResidualReport } from './messages';
 import { type AdmmDiagnostic, type AdmmStatus, describeDivergence, describeInfeasibility, TerminationMonitor } from './infeasibility';
 import { NetworkOperator, type OperatorStep } from './operator';
 import { ADMM_DEFAULTS, checkAdmmSettings } from './settings';
@@ -56,16 +56,124 @@ export function runAdmm(market: Market, options: AdmmOptions): ClearingSolution 
   return runAdmmWith(createAgents(market), market, options);
 }
 
+/** The public part of a market that the coordinator and the operator may use. */
+export type PublicMarket = Pick<Market, 'H' | 'network' | 'hours' | 'agents'>;
+
 /**
- * Runs ADMM with the given endpoints. The market is used for what is public only: the network and
- * its limits (for the operator), the hours, and the agent count.
+ * One exchange of a round, asked of all agents at once (a batch: one request, N answers, returned
+ * in agent-index order whatever order they arrived in). The arithmetic lives in `admmRounds` only,
+ * so that every transport gives the same iterates bit for bit.
  */
-export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 'network' | 'hours' | 'agents'>, options: AdmmOptions): ClearingSolution {
+export type AdmmAsk =
+  | { kind: 'propose'; iteration: number; request: ProposeRequest }
+  | { kind: 'accept'; iteration: number; /** z agent-major (z_i(t) at i·T + t); valid until the next ask. */ z: Float64Array }
+  | { kind: 'rescale'; iteration: number; request: Rescale }
+  | { kind: 'report'; iteration: number; rho: number };
+
+/** What an ask is answered with: offers, residual reports (agent order), nothing, final reports. */
+export type AdmmAnswer = Offer[] | ResidualReport[] | FinalReport[] | undefined;
+
+/**
+ * The operator's side of the message boundary, asynchronous: each call is one exchange of a round
+ * with every agent, answered in agent-index order. `InProcessAgents` is the in-process transport;
+ * the NATS transport (@gridmarket/net) sends the same requests to other processes.
+ */
+export interface AgentTransport {
+  readonly size: number;
+  propose(iteration: number, request: ProposeRequest): Promise<Offer[]>;
+  accept(iteration: number, z: Float64Array, hours: number): Promise<ResidualReport[]>;
+  rescale(iteration: number, request: Rescale): Promise<void>;
+  report(iteration: number, rho: number): Promise<FinalReport[]>;
+}
+
+/** The in-process transport: synchronous endpoints, one promise per exchange (not per agent). */
+export class InProcessAgents implements AgentTransport {
+  constructor(readonly agents: AgentEndpoint[]) {}
+  get size(): number {
+    return this.agents.length;
+  }
+  async propose(_iteration: number, request: ProposeRequest): Promise<Offer[]> {
+    return this.agents.map((agent) => agent.propose(request));
+  }
+  async accept(_iteration: number, z: Float64Array, hours: number): Promise<ResidualReport[]> {
+    return this.agents.map((agent, a) => agent.accept({ type: 'consensus', z: hoursOf(z, a, hours) }));
+  }
+  async rescale(_iteration: number, request: Rescale): Promise<void> {
+    for (const agent of this.agents) agent.rescale(request);
+  }
+  async report(_iteration: number, rho: number): Promise<FinalReport[]> {
+    return this.agents.map((agent) => agent.report(rho));
+  }
+}
+
+/**
+ * Runs ADMM with the given endpoints, synchronously (the in-process fast path). The market is used
+ * for what is public only: the network and its limits (for the operator), the hours, the agent count.
+ */
+export function runAdmmWith(agents: AgentEndpoint[], market: PublicMarket, options: AdmmOptions): ClearingSolution {
+  const T = market.hours;
+  const rounds = admmRounds(agents.length, market, options);
+  let step = rounds.next();
+  while (!step.done) {
+    const ask = step.value;
+    let answer: AdmmAnswer;
+    switch (ask.kind) {
+      case 'propose':
+        answer = agents.map((agent) => agent.propose(ask.request));
+        break;
+      case 'accept':
+        answer = agents.map((agent, a) => agent.accept({ type: 'consensus', z: hoursOf(ask.z, a, T) }));
+        break;
+      case 'rescale':
+        for (const agent of agents) agent.rescale(ask.request);
+        answer = undefined;
+        break;
+      case 'report':
+        answer = agents.map((agent) => agent.report(ask.rho));
+        break;
+    }
+    step = rounds.next(answer);
+  }
+  return step.value;
+}
+
+/** Runs ADMM over a transport (in-process or across machines): the same rounds, awaited. */
+export async function runAdmmOver(transport: AgentTransport, market: PublicMarket, options: AdmmOptions): Promise<ClearingSolution> {
+  const rounds = admmRounds(transport.size, market, options);
+  let step = rounds.next();
+  while (!step.done) {
+    const ask = step.value;
+    let answer: AdmmAnswer;
+    switch (ask.kind) {
+      case 'propose':
+        answer = await transport.propose(ask.iteration, ask.request);
+        break;
+      case 'accept':
+        answer = await transport.accept(ask.iteration, ask.z, market.hours);
+        break;
+      case 'rescale':
+        await transport.rescale(ask.iteration, ask.request);
+        answer = undefined;
+        break;
+      case 'report':
+        answer = await transport.report(ask.iteration, ask.rho);
+        break;
+    }
+    step = rounds.next(answer);
+  }
+  return step.value;
+}
+
+/**
+ * Consensus ADMM as a sequence of asks: the coordinator yields each exchange and is resumed with
+ * the agents' answers in agent-index order. Every sum runs over agents in index order, so the
+ * iterates do not depend on the transport or on the order in which answers arrived.
+ */
+export function* admmRounds(N: number, market: PublicMarket, options: AdmmOptions): Generator<AdmmAsk, ClearingSolution, AdmmAnswer> {
   const t0 = performance.now();
   const o = { ...ADMM_DEFAULTS, ...options };
   checkAdmmSettings(o);
   const T = market.hours;
-  const N = agents.length;
   const operator = new NetworkOperator(
     { H: market.H, lines: market.network.lines.length, agents: N, limitsKw: market.network.lines.map((l) => l.limitKw) },
     T,
@@ -89,21 +197,22 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   const sqrtNT = Math.sqrt(N * T);
 
   for (iteration = 1; iteration <= o.maxIter; iteration++) {
-    const offers: Offer[] = agents.map((agent) => agent.propose({ type: 'propose', rho, alpha: o.alpha }));
+    const offers = (yield { kind: 'propose', iteration, request: { type: 'propose', rho, alpha: o.alpha } }) as Offer[];
     step = operator.consensus(offers);
+    const residuals = (yield { kind: 'accept', iteration, z: step.z }) as ResidualReport[];
     let mismatchSq = 0;
     let proposalSq = 0;
     let consensusSq = 0;
     let scaledDualSq = 0;
     let welfare = 0;
-    agents.forEach((agent, a) => {
-      const r = agent.accept({ type: 'consensus', z: hoursOf(step!.z, a, T) });
+    for (let a = 0; a < N; a++) {
+      const r = residuals[a]!;
       mismatchSq += r.mismatchSq;
       proposalSq += r.proposalSq;
       consensusSq += r.consensusSq;
       scaledDualSq += r.scaledDualSq;
       welfare += r.surplusUsd;
-    });
+    }
     const primal = Math.sqrt(mismatchSq);
     const dual = rho * Math.sqrt(step.changeSq);
     const epsPrimal = sqrtNT * o.epsAbs + o.epsRel * Math.max(Math.sqrt(proposalSq), Math.sqrt(consensusSq));
@@ -134,7 +243,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
       const factor = primal > 10 * dual ? 2 : dual > 10 * primal ? 0.5 : 1;
       if (factor !== 1) {
         rho *= factor;
-        for (const agent of agents) agent.rescale({ type: 'rescale', factor: 1 / factor });
+        yield { kind: 'rescale', iteration, request: { type: 'rescale', factor: 1 / factor } };
         operator.rescaleDuals(1 / factor);
       }
     }
@@ -142,9 +251,9 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
   if (iteration > o.maxIter) iteration = o.maxIter;
 
   const L = market.network.lines.length;
-  const z = agents.map((_, a) => hoursOf(step!.z, a, T));
+  const z = Array.from({ length: N }, (_, a) => hoursOf(step!.z, a, T));
   const lineMultipliers = Array.from({ length: L }, (_, l) => hoursOf(step!.lineMultipliers, l, T));
-  const reports: FinalReport[] = agents.map((agent) => agent.report(rho));
+  const reports = (yield { kind: 'report', iteration, rho }) as FinalReport[];
   // The committed schedule is the consensus z (network-feasible); components are the agents' own.
   const dispatch: AgentDispatch[] = reports.map((r, a) => ({ ...r.dispatch, netKw: z[a]!.slice() }));
   const proposals = reports.map((r) => r.dispatch.netKw);
@@ -187,7 +296,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: Pick<Market, 'H' | 
 }
 
 /** Row i of a row-major array with T columns, as the plain array a message carries. */
-function hoursOf(values: Float64Array, i: number, T: number): number[] {
+export function hoursOf(values: Float64Array, i: number, T: number): number[] {
   const row = new Array<number>(T);
   for (let t = 0; t < T; t++) row[t] = values[i * T + t]!;
   return row;

@@ -242,7 +242,7 @@ function checkBattery(f: string, b: Battery): void {
   }
 }
 
-function resolveNetwork(c: Case, baseDir: string): Network {
+export function resolveNetwork(c: Pick<Case, 'name' | 'network'>, baseDir: string): Network {
   const ref = c.network;
   try {
     if ('builtin' in ref) return builtinNetwork(ref.builtin, ref.slack ?? 1);

@@ -7,6 +7,7 @@ import {
   ADMM_DEFAULTS,
   ADMM_RANGES,
   type AdmmNumericSetting,
+  type AdmmOptions,
   buildResult,
   type ClearingSolution,
   describeCertificateHour,
@@ -38,6 +39,7 @@ interface ClearOptions {
   allowUnconverged?: boolean;
   json?: boolean;
   quiet?: boolean;
+  nats?: string;
 }
 
 const METHODS = ['admm', 'centralized', 'highs'] as const;
@@ -134,6 +136,7 @@ export function registerClear(program: Command): void {
     .option('--allow-unconverged', 'write the document even when the day did not clear (infeasible, diverging, iteration limit); still exits 3')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress on stderr')
+    .option('--nats <url>', 'clear through a NATS server: the case split, its agents and the operator talking over the server (same iterates as in process)')
     .addHelpText(
       'after',
       '\nWelfare is reported at the committed schedule (ADMM: the consensus z, not the agents’ proposals p), ' +
@@ -142,6 +145,7 @@ export function registerClear(program: Command): void {
     )
     .action(async (opts: ClearOptions) => {
       const settings = parseSettings(opts);
+      if (opts.nats !== undefined && opts.method !== 'admm') throw new UsageError('--nats clears with ADMM only (--method admm)');
       if (opts.out !== undefined) checkOutputPath('--out', opts.out);
       const market = loadCase(opts.case);
       const constrained = opts.network;
@@ -152,10 +156,11 @@ export function registerClear(program: Command): void {
       if (/\.m$/i.test(opts.case)) progress(`${market.case.description}\n`);
       for (const n of market.network.notes) progress(`${n.severity === 'warning' ? 'warning' : 'note'}: ${n.message}\n`);
       let solution: ClearingSolution;
+      let excludedOverNats: { status: string; excluded: string[] } | undefined;
       if (opts.method === 'centralized') solution = solveCentralized(market, { constrained });
       else if (opts.method === 'highs') solution = await solveCentralizedHighs(market, { constrained });
       else {
-        solution = runAdmm(market, {
+        const admmOptions: AdmmOptions = {
           constrained,
           rho: settings.rho,
           adaptive: settings.adaptive,
@@ -167,7 +172,16 @@ export function registerClear(program: Command): void {
             progress(
               `iter ${String(p.iteration).padStart(4)}  r_pri ${p.primalResidual.toExponential(2)} (≤ ${p.epsPrimal.toExponential(2)})  r_dual ${p.dualResidual.toExponential(2)} (≤ ${p.epsDual.toExponential(2)})  ρ ${p.rho.toPrecision(3)}  welfare at p ${fmt.usd(p.welfareUsd, 4)}\n`,
             ),
-        });
+        };
+        if (opts.nats !== undefined) {
+          const { clearOverNats } = await import('@gridmarket/net');
+          const r = await clearOverNats(market, opts.nats, admmOptions, { log: (line) => progress(`${line}\n`) });
+          solution = r.solution;
+          if (r.status.excluded.length) {
+            excludedOverNats = { status: r.status.clearing, excluded: r.status.excluded.map((e) => e.id) };
+            process.stderr.write(`warning: ${r.status.clearing}\n`);
+          }
+        } else solution = runAdmm(market, admmOptions);
       }
 
       const ok = cleared(solution);
@@ -189,7 +203,7 @@ export function registerClear(program: Command): void {
         process.exitCode = ExitCode.notCleared;
       }
 
-      const s = summary(market, solution, doc);
+      const s = { ...summary(market, solution, doc), ...excludedOverNats };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;
