@@ -190,10 +190,33 @@ describe('gridmarket operator and agent over NATS', () => {
     r.stderr.on('data', (d) => (err += String(d)));
     const status = await new Promise((resolve) => r.on('exit', resolve));
     assert.equal(status, 0, err);
-    const { solveTimeMs: _a, ...overNats } = JSON.parse(out);
+    const { solveTimeMs: _a, transport, agentProcesses, ...overNats } = JSON.parse(out);
     const { solveTimeMs: _b, ...embedded } = JSON.parse(run('clear', '--case', 'ieee33', '--json', '--quiet').stdout);
     assert.deepEqual(overNats, embedded);
+    assert.equal(transport, 'nats');
+    assert.equal(agentProcesses, 0);
     assert.equal(run('clear', '--case', 'ieee33', '--nats', nats.url, '--method', 'centralized').status, 2);
+    assert.equal(run('clear', '--case', 'ieee33', '--spawn-agents').status, 2);
+  });
+
+  it('clear --nats --spawn-agents runs every agent as its own OS process, with clear --json’s summary', async () => {
+    const r = spawn(process.execPath, [BIN, 'clear', '--case', 'ieee14', '--nats', nats.url, '--spawn-agents', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    r.stdout.on('data', (d) => (out += String(d)));
+    r.stderr.on('data', (d) => (err += String(d)));
+    const status = await new Promise((resolve) => r.on('exit', resolve));
+    assert.equal(status, 0, err);
+    const { solveTimeMs: _a, transport, agentProcesses, ...overNats } = JSON.parse(out);
+    const { solveTimeMs: _b, ...embedded } = JSON.parse(run('clear', '--case', 'ieee14', '--json', '--quiet').stdout);
+    assert.deepEqual(overNats, embedded);
+    assert.equal(transport, 'nats');
+    assert.equal(agentProcesses, 26);
+    // The pids the run reports are separate processes, all gone at the end.
+    const pids = err.match(/started 26 agent processes \(pids ([\d, ]+)\)/)?.[1]?.split(', ').map(Number) ?? [];
+    assert.equal(new Set(pids).size, 26, err);
+    assert.ok(pids.every((pid) => pid !== r.pid && pid !== process.pid));
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/);
   });
 
   it('clears ieee14 across processes with no private value on the wire and no private file opened by the operator; the outcome is clear --json’s', async () => {

@@ -8,5 +8,5 @@ export { nextSession, runOperatorEpoch, type OperatorEpochOptions, type Operator
 export * from './files';
 export * from './errors';
 export { connectNats } from './connect';
-export { clearOverNats } from './local';
+export { type AgentLauncher, clearOverNats, type HostedAgents, type SplitForHosting } from './local';
 export { checkPostedSchedule, type ScheduleCheck } from './check';

@@ -40,6 +40,7 @@ interface ClearOptions {
   json?: boolean;
   quiet?: boolean;
   nats?: string;
+  spawnAgents?: string | boolean;
 }
 
 const METHODS = ['admm', 'centralized', 'highs'] as const;
@@ -137,6 +138,7 @@ export function registerClear(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress on stderr')
     .option('--nats <url>', 'clear through a NATS server: the case split, its agents and the operator talking over the server (same iterates as in process)')
+    .option('--spawn-agents [hosts]', 'with --nats: run the agents as separate OS processes (`gridmarket agent`), one per agent or spread over this many')
     .addHelpText(
       'after',
       '\nWelfare is reported at the committed schedule (ADMM: the consensus z, not the agents’ proposals p), ' +
@@ -146,6 +148,8 @@ export function registerClear(program: Command): void {
     .action(async (opts: ClearOptions) => {
       const settings = parseSettings(opts);
       if (opts.nats !== undefined && opts.method !== 'admm') throw new UsageError('--nats clears with ADMM only (--method admm)');
+      if (opts.spawnAgents !== undefined && opts.nats === undefined) throw new UsageError('--spawn-agents runs the agents over NATS: give --nats URL too');
+      const hosts = typeof opts.spawnAgents === 'string' ? parseNumber('--spawn-agents', opts.spawnAgents, (v) => Number.isInteger(v) && v >= 1 && v <= 10_000, 'a number of processes from 1 to 10,000') : undefined;
       if (opts.out !== undefined) checkOutputPath('--out', opts.out);
       const market = loadCase(opts.case);
       const constrained = opts.network;
@@ -157,6 +161,7 @@ export function registerClear(program: Command): void {
       for (const n of market.network.notes) progress(`${n.severity === 'warning' ? 'warning' : 'note'}: ${n.message}\n`);
       let solution: ClearingSolution;
       let excludedOverNats: { status: string; excluded: string[] } | undefined;
+      let overNats: { transport: 'nats'; agentProcesses: number } | undefined;
       if (opts.method === 'centralized') solution = solveCentralized(market, { constrained });
       else if (opts.method === 'highs') solution = await solveCentralizedHighs(market, { constrained });
       else {
@@ -175,7 +180,10 @@ export function registerClear(program: Command): void {
         };
         if (opts.nats !== undefined) {
           const { clearOverNats } = await import('@gridmarket/net');
-          const r = await clearOverNats(market, opts.nats, admmOptions, { log: (line) => progress(`${line}\n`) });
+          const log = (line: string) => progress(`${line}\n`);
+          const spawned = opts.spawnAgents !== undefined ? { launch: (await import('../spawnAgents')).spawnAgentProcesses(hosts, log), policy: { joinTimeoutMs: 120_000 } } : {};
+          const r = await clearOverNats(market, opts.nats, admmOptions, { log, ...spawned });
+          overNats = { transport: 'nats', agentProcesses: r.agentProcesses };
           solution = r.solution;
           if (r.status.excluded.length) {
             excludedOverNats = { status: r.status.clearing, excluded: r.status.excluded.map((e) => e.id) };
@@ -203,7 +211,7 @@ export function registerClear(program: Command): void {
         process.exitCode = ExitCode.notCleared;
       }
 
-      const s = { ...summary(market, solution, doc), ...excludedOverNats };
+      const s = { ...summary(market, solution, doc), ...excludedOverNats, ...overNats };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;
