@@ -16,6 +16,17 @@ const BIN = fileURLToPath(new URL('../bin/gridmarket.mjs', import.meta.url));
 const TRACER = fileURLToPath(new URL('./fixtures/trace-fs.mjs', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
+/** `gridmarket …` in a child process without blocking this one; its exit status, output and pid. */
+async function runAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; pid: number | undefined }> {
+  const r = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  r.stdout.on('data', (d) => (stdout += String(d)));
+  r.stderr.on('data', (d) => (stderr += String(d)));
+  const status = await new Promise<number | null>((resolve) => r.on('exit', resolve));
+  return { status, stdout, stderr, pid: r.pid };
+}
+
 function start(args: string[], env: Record<string, string> = {}, preload?: string) {
   const child = spawn(process.execPath, [...(preload ? ['--import', preload] : []), BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -183,14 +194,9 @@ describe('gridmarket operator and agent over NATS', () => {
   });
 
   it('clear --nats gives the same summary as the embedded clear --json (but its time)', async () => {
-    const r = spawn(process.execPath, [BIN, 'clear', '--case', 'ieee33', '--nats', nats.url, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    r.stdout.on('data', (d) => (out += String(d)));
-    r.stderr.on('data', (d) => (err += String(d)));
-    const status = await new Promise((resolve) => r.on('exit', resolve));
-    assert.equal(status, 0, err);
-    const { solveTimeMs: _a, transport, agentProcesses, ...overNats } = JSON.parse(out);
+    const r = await runAsync('clear', '--case', 'ieee33', '--nats', nats.url, '--json', '--quiet');
+    assert.equal(r.status, 0, r.stderr);
+    const { solveTimeMs: _a, transport, agentProcesses, ...overNats } = JSON.parse(r.stdout);
     const { solveTimeMs: _b, ...embedded } = JSON.parse(run('clear', '--case', 'ieee33', '--json', '--quiet').stdout);
     assert.deepEqual(overNats, embedded);
     assert.equal(transport, 'nats');
@@ -200,21 +206,16 @@ describe('gridmarket operator and agent over NATS', () => {
   });
 
   it('clear --nats --spawn-agents runs every agent as its own OS process, with clear --json’s summary', async () => {
-    const r = spawn(process.execPath, [BIN, 'clear', '--case', 'ieee14', '--nats', nats.url, '--spawn-agents', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    r.stdout.on('data', (d) => (out += String(d)));
-    r.stderr.on('data', (d) => (err += String(d)));
-    const status = await new Promise((resolve) => r.on('exit', resolve));
-    assert.equal(status, 0, err);
-    const { solveTimeMs: _a, transport, agentProcesses, ...overNats } = JSON.parse(out);
+    const r = await runAsync('clear', '--case', 'ieee14', '--nats', nats.url, '--spawn-agents', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const { solveTimeMs: _a, transport, agentProcesses, ...overNats } = JSON.parse(r.stdout);
     const { solveTimeMs: _b, ...embedded } = JSON.parse(run('clear', '--case', 'ieee14', '--json', '--quiet').stdout);
     assert.deepEqual(overNats, embedded);
     assert.equal(transport, 'nats');
     assert.equal(agentProcesses, 26);
     // The pids the run reports are separate processes, all gone at the end.
-    const pids = err.match(/started 26 agent processes \(pids ([\d, ]+)\)/)?.[1]?.split(', ').map(Number) ?? [];
-    assert.equal(new Set(pids).size, 26, err);
+    const pids = r.stderr.match(/started 26 agent processes \(pids ([\d, ]+)\)/)?.[1]?.split(', ').map(Number) ?? [];
+    assert.equal(new Set(pids).size, 26, r.stderr);
     assert.ok(pids.every((pid) => pid !== r.pid && pid !== process.pid));
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/);
   });
