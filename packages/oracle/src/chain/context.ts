@@ -14,6 +14,7 @@ import {
   http,
   type PublicClient,
   type TransactionReceipt,
+  TransactionReceiptNotFoundError,
 } from 'viem';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { type HDAccount, HDKey, hdKeyToAccount, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
@@ -128,7 +129,7 @@ export class ChainContext {
     // The wallet's gas estimate runs the call first: a revert is reported with its custom error
     // (decoded with the ABI) instead of being mined, without a separate simulation.
     const hash = await wallet.writeContract({ ...request, account } as never);
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await this.receiptOf(hash);
     this.transactions++;
     this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
@@ -143,11 +144,29 @@ export class ChainContext {
     await this.publicClient.call({ account, to: tx.to, data: tx.data });
     const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account });
     const hash = await wallet.sendTransaction({ to: tx.to, data: tx.data, account, chain: this.chain });
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await this.receiptOf(hash);
     this.transactions++;
     this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
     return receipt;
+  }
+
+  /**
+   * The receipt of a sent transaction, asked for again until it is there. viem's
+   * waitForTransactionReceipt looks again only when a new block comes; on an automining chain with
+   * nothing else to mine, a first look that came too early (a loaded machine) then waits out its
+   * 180 s timeout for a block that never comes. Backs off from 25 ms to 1 s between looks.
+   */
+  private async receiptOf(hash: Hex): Promise<TransactionReceipt> {
+    const deadline = Date.now() + 180_000;
+    for (let wait = 25; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        return await this.publicClient.getTransactionReceipt({ hash });
+      } catch (err) {
+        if (!(err instanceof TransactionReceiptNotFoundError) || Date.now() > deadline) throw err;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 
   /** Sends native currency (to fund participants' gas). */
@@ -157,7 +176,7 @@ export class ChainContext {
     }
     const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account: this.operator });
     const hash = await wallet.sendTransaction({ to, value, account: this.operator, chain: this.chain });
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await this.receiptOf(hash);
     this.transactions++;
     this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
   }
