@@ -75,6 +75,9 @@ describe('gridmarket run (serving)', () => {
     const workDir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-cli-serve-'));
     const { child, out, exited, appUrl } = await startServing(workDir);
     try {
+      // The first test left a fresh build: nothing to wait for, so no repeated waiting line while serving.
+      await new Promise((r) => setTimeout(r, 11_000));
+      assert.doesNotMatch(out.stderr, /waiting for the web app build/);
       const pid = Number(out.stderr.match(/anvil on \S+ \(pid (\d+)\)/)?.[1]);
       assert.ok(pid > 0, out.stderr);
       process.kill(pid, 'SIGKILL');

@@ -227,7 +227,12 @@ async function serve(
   const logFile = path.resolve(config.workDir, 'web-server.log');
   let code = 0;
   try {
-    progress('waiting for the web app build…\n');
+    // Announced (and its time repeated) only while the build is still going; its own last line,
+    // "built the web app in N s", ends the repetition.
+    let ready = false;
+    void built.then(() => (ready = true), () => {});
+    await Promise.resolve();
+    if (!ready) progress('waiting for the web app build…\n');
     await built;
     const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, logFile, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(port ? { port } : {}) });
     const epoch = report.days.at(-1)!.epochId;
