@@ -329,6 +329,19 @@ describe('the API', () => {
       const r = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }));
       assert.equal(r.status, 403, method);
     }
+    // The development methods act only for the accounts the app offers: never as the operator
+    // (anvil's first account, unlocked) or any other address.
+    const operator = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+    for (const call of [
+      { method: 'anvil_impersonateAccount', params: [operator] },
+      { method: 'anvil_setBalance', params: [operator, '0x1'] },
+      { method: 'eth_sendTransaction', params: [{ from: operator, to: ctx.deployment.clearingLedger, data: '0x' }] },
+      { method: 'eth_sendTransaction', params: [{ from: '0x0000000000000000000000000000000000000001', to: operator, value: '0x1' }] },
+    ]) {
+      const r = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, ...call }));
+      assert.equal(r.status, 403, call.method);
+      assert.match(((await r.json()) as { error: { message: string } }).error.message, /is only available for the development accounts the app offers/, call.method);
+    }
     const ok = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }));
     assert.equal(ok.status, 200);
     assert.equal(((await ok.json()) as { result: string }).result, '0x7a69');

@@ -76,7 +76,7 @@ describe('gridmarket run, proof, audit, dispute', () => {
   const deployments: [string, (d: Record<string, unknown>) => string, number, RegExp][] = [
     ['made for another chain', (d) => JSON.stringify({ ...d, chainId: 5 }), 4, /^error: the deployment \S+ is for chain 5, but the chain at the RPC URL is chain 31337\n$/],
     ['with no code at an address (a reset chain)', (d) => JSON.stringify({ ...d, clearingLedger: `0x${'12'.repeat(20)}` }), 4, /^error: chain 31337 has no contract at the deployment's clearingLedger 0x1212/],
-    ['that is not JSON', () => '{"chainId":', 2, /^error: --deployment \S+: not a readable JSON file/],
+    ['that is not JSON', () => '{"chainId":', 2, /^error: \S+edited-deployment\.json is not a readable JSON file \(Unexpected end of JSON input\)\n$/],
     ['with a field missing', (d) => JSON.stringify({ ...d, settlement: undefined }), 2, /^error: \S+ is not a valid deployment: settlement/],
   ];
   for (const [name, edit, status, stderr] of deployments) {

@@ -290,6 +290,9 @@ export class OperatorSession implements AgentTransport {
     if (b.session > this.o.session) return void r.outOfOrder++;
     if (!Number.isInteger(b.sender) || b.sender < 0 || b.sender >= this.size || this.standIns.has(b.sender)) return void r.forged++;
     if (b.kind === 'hello') {
+      // A message id is its signature: a hello seen before is a replay, refused before it queues
+      // for the certificate check (secp256k1, milliseconds) that every answer waits behind.
+      if (this.seen.has(m.id)) return void r.replayed++;
       // The certificate check is asynchronous (secp256k1); answers are read once it is done.
       this.verifying = this.verifying.then(() => this.hello(m));
       return;
@@ -372,10 +375,28 @@ export class OperatorSession implements AgentTransport {
     }
     if (phase === 'final') {
       const f = payload as Partial<FinalReport>;
-      if (!f.dispatch || !isFiniteArray(f.dispatch.netKw, T)) return 'dispatch.netKw must be 24 finite numbers';
-      if (!isFiniteArray(f.dualPriceUsdPerKwh, T)) return 'dualPriceUsdPerKwh must be 24 finite numbers';
+      if (!f.dispatch || !isFiniteArray(f.dispatch.netKw, T)) return `dispatch.netKw must be ${T} finite numbers`;
+      // Every series the document and the settlement price (5-2) read: finite, where present.
+      const d = f.dispatch as unknown as Record<string, unknown>;
+      for (const k of ['generationKw', 'chargeKw', 'dischargeKw', 'socKwh', 'consumptionKw', 'importKw']) {
+        if (d[k] !== undefined && !isFiniteArray(d[k], T)) return `dispatch.${k} must be ${T} finite numbers`;
+      }
+      if (!isFiniteArray(f.dualPriceUsdPerKwh, T)) return `dualPriceUsdPerKwh must be ${T} finite numbers`;
       const w = f.welfareAtSchedule as unknown as Record<string, unknown> | undefined;
       if (!w || !['utilityUsd', 'generationCostUsd', 'importCostUsd', 'storagePenaltyUsd'].every((k) => typeof w[k] === 'number' && Number.isFinite(w[k]))) return 'welfareAtSchedule must hold four finite numbers';
+      // A seller's generation and marginal cost weight the settlement price: both are required, its
+      // generation within the public range of its injection, its marginal cost not negative.
+      const agent = this.o.publicCase.agents[a]!;
+      if (agent.kind === 'seller') {
+        const g = d.generationKw;
+        if (!isFiniteArray(g, T)) return `dispatch.generationKw must be ${T} finite numbers`;
+        for (let t = 0; t < T; t++) {
+          const max = agent.maxKw[t];
+          if (g[t]! < -1e-6 || (max !== null && max !== undefined && g[t]! > max + 1e-6)) return `generation ${g[t]} kW in hour ${t} is outside the public range [0, ${max ?? '∞'}] kW`;
+        }
+        const mc = f.marginalCostUsdPerKwh;
+        if (!isFiniteArray(mc, T) || mc.some((v) => v < 0)) return `marginalCostUsdPerKwh must be ${T} finite numbers, none negative`;
+      }
       return undefined;
     }
     return undefined;

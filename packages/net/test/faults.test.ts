@@ -86,6 +86,27 @@ describe('fault policy', () => {
     assert.match(r.status.excluded[0]!.detail, /outside the public range/);
   });
 
+  // A seller's final report weights the settlement price (5-2) by its generation and marginal cost:
+  // an absurd generation, or no marginal cost at all, is refused and the seller excluded, never priced in
+  // (the first moved the price from 0.058 to 50 USD/kWh; the second aborted the epoch).
+  for (const [name, edit, detail] of [
+    ['a generation far past its public range', (r: Record<string, unknown>) => ({ ...r, dispatch: { ...(r.dispatch as object), generationKw: Array(24).fill(1e9) }, marginalCostUsdPerKwh: Array(24).fill(50) }), /generation 1000000000 kW in hour 0 is outside the public range/],
+    ['no marginal cost', (r: Record<string, unknown>) => ({ ...r, marginalCostUsdPerKwh: Array(24).fill(null) }), /marginalCostUsdPerKwh must be 24 finite numbers/],
+  ] as const) {
+    it(`refuses a seller's final report with ${name} and excludes the seller`, async () => {
+      const f0 = splitFixture('ieee14');
+      const seller = f0.whole.agents.findIndex((a) => a.kind === 'seller');
+      const { f, r } = await clearWith(`final-${name.length}`, (agent, kind, _iteration, payload) => (agent === seller && kind === 'final' ? edit(payload as Record<string, unknown>) : payload));
+      assert.ok(r.status.refused.invalid >= 1);
+      assert.deepEqual(
+        r.status.excluded.map((e) => [e.agent, e.reason]),
+        [[seller, 'invalid answer']],
+      );
+      assert.match(r.status.excluded[0]!.detail, detail);
+      assert.equal(sameBits(r.solution, withoutSoc(withoutAgent(f, seller))), undefined);
+    });
+  }
+
   it('an operator restarted mid-clearing starts the epoch again; the result equals an undisturbed run', async () => {
     const f = splitFixture('ieee14');
     const direct = runAdmm(f.whole, { constrained: true });

@@ -206,7 +206,7 @@ describe('resuming', () => {
       await s.chain.stop();
       const fresh = await startAnvil({ port: s.chain.port });
       try {
-        await assert.rejects(runPipeline(base(s)), { name: 'ChainUnavailableError', message: /^chain 31337 at \S+ has no contract at the ledger address of \S+ \(0x[0-9a-fA-F]{40}\): was the chain reset\?/ });
+        await assert.rejects(runPipeline(base(s)), { name: 'ChainUnavailableError', message: /^chain 31337 has no contract at the deployment's networkRegistry 0x[0-9a-fA-F]{40}, .* \(\S+\): was the chain reset or the deployment made elsewhere\?; deploy again or point at the right chain$/ });
       } finally {
         await fresh.stop();
       }

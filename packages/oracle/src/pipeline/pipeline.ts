@@ -9,11 +9,11 @@
 //   settler:  settle every position; operator: release the bond; agents: withdraw.
 // Every step reads the chain before it writes, so a run killed between any two transactions and
 // started again continues where it stopped and never posts, pays or withdraws twice.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildMarket, buildResult, dayVariant, type Market, readCaseFile, type ResultDocument, runAdmm, solveCentralized } from '@gridmarket/clearing';
-import { type Deployment, parseDeployment, participantRegistryAbi, type SettlementMode } from '@gridmarket/contracts';
-import { deployContracts, type LocalChain, startAnvil } from '@gridmarket/contracts/node';
+import { type Deployment, deploymentMismatch, describeDeploymentMismatch, participantRegistryAbi, type SettlementMode } from '@gridmarket/contracts';
+import { deployContracts, type LocalChain, readDeploymentFile, startAnvil } from '@gridmarket/contracts/node';
 import type { Hex } from 'viem';
 import { fundPositions } from '../agent/fund';
 import { withdrawAvailable } from '../agent/withdraw';
@@ -226,18 +226,15 @@ async function ensureDeployment(rpcUrl: string, options: PipelineOptions, operat
   const chainId = await chainIdAt(rpcUrl, probe);
   const file = options.deploymentFile ?? path.join(options.workDir, 'deployments', `${chainId}.json`);
   if (existsSync(file)) {
-    const d = parseDeployment(readJson(file), file);
-    if (d.chainId !== chainId && (options.deploymentFile || options.rpcUrl)) {
-      throw new ChainUnavailableError(`the deployment ${file} is for chain ${d.chainId}, but the chain at ${rpcUrl} is chain ${chainId}`);
-    }
-    const code = d.chainId === chainId ? await probe.publicClient.getCode({ address: d.clearingLedger }) : undefined;
-    if (code && code !== '0x') {
+    const d = readDeploymentFile(file);
+    const mismatch = await deploymentMismatch(probe.publicClient, d);
+    if (!mismatch) {
       progress(`using the deployment in ${file}\n`);
       return d;
     }
-    if (options.deploymentFile || options.rpcUrl) {
-      throw new ChainUnavailableError(`chain ${chainId} at ${rpcUrl} has no contract at the ledger address of ${file} (${d.clearingLedger}): was the chain reset? Deploy again or point at the right chain`);
-    }
+    // Given a chain or a deployment, a mismatch is the user's to resolve; on the embedded chain,
+    // a deployment file left by an earlier run is simply replaced.
+    if (options.deploymentFile || options.rpcUrl) throw new ChainUnavailableError(`${describeDeploymentMismatch(mismatch, d, file)}; deploy again or point at the right chain`);
   }
   if (options.rpcUrl && !options.deploymentFile && chainId !== 31337) {
     throw new ChainUnavailableError(`no deployment for chain ${chainId} in ${file}: deploy first (pnpm deploy:local deploys to a local anvil)`);
@@ -374,10 +371,3 @@ async function chainIdAt(rpcUrl: string, probe = new ChainContext({ rpcUrl, depl
   });
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new PipelineInputError(`deployment ${file}: not a readable JSON file (${(err as Error).message.split('\n')[0]})`, { cause: err });
-  }
-}

@@ -1,10 +1,23 @@
 // JSON-RPC for the browser, forwarded to the configured chain. Only what a wallet and a reader need
-// passes; the development methods (impersonating a local account, giving it gas) only on a local
-// chain with development accounts on.
+// passes; the development methods (impersonating a local account, giving it gas, sending from it
+// unsigned) only on a local chain with development accounts on, and only for the development
+// accounts the app offers (the agents' owners and the auditor) — never for the operator's account
+// or any other that anvil keeps unlocked.
+import { connect } from '@/server/chain';
+import { DEV_AUDITOR } from '@/server/agents';
 import { webConfig } from '@/server/config';
+import { listAgents } from '@/server/participant';
 
-const READ = /^(eth_(chainId|blockNumber|getBalance|getCode|call|estimateGas|gasPrice|maxPriorityFeePerGas|feeHistory|getBlockBy(Number|Hash)|getTransactionBy\w+|getTransactionReceipt|getTransactionCount|getLogs|getStorageAt|sendTransaction|sendRawTransaction|accounts)|net_version|web3_clientVersion)$/;
-const DEV = new Set(['anvil_impersonateAccount', 'anvil_stopImpersonatingAccount', 'anvil_setBalance']);
+const READ = /^(eth_(chainId|blockNumber|getBalance|getCode|call|estimateGas|gasPrice|maxPriorityFeePerGas|feeHistory|getBlockBy(Number|Hash)|getTransactionBy\w+|getTransactionReceipt|getTransactionCount|getLogs|getStorageAt|sendRawTransaction|accounts)|net_version|web3_clientVersion)$/;
+const DEV = new Set(['anvil_impersonateAccount', 'anvil_stopImpersonatingAccount', 'anvil_setBalance', 'eth_sendTransaction']);
+
+/** The account a development call acts for: the address it impersonates or funds, or the sender. */
+function devTarget(r: RpcRequest): string | undefined {
+  const params = Array.isArray(r.params) ? r.params : [];
+  const first = params[0] as unknown;
+  const address = r.method === 'eth_sendTransaction' ? (first as { from?: unknown } | null)?.from : first;
+  return typeof address === 'string' ? address.toLowerCase() : undefined;
+}
 
 interface RpcRequest {
   jsonrpc?: string;
@@ -35,6 +48,18 @@ export async function POST(req: Request): Promise<Response> {
       { jsonrpc: '2.0', id: refused.id ?? null, error: { code: -32601, message: `method ${String(refused.method)} is not available through this app` } },
       { status: 403 },
     );
+  }
+  const dev = calls.filter((r) => !allowed(r));
+  if (dev.length > 0) {
+    const c = await connect();
+    const offered = new Set([DEV_AUDITOR, ...(c.state === 'ok' ? (await listAgents(c.ctx, new Map())).filter((a) => a.kind !== 'grid').map((a) => a.owner) : [])].map((a) => a.toLowerCase()));
+    const foreign = dev.find((r) => !offered.has(devTarget(r) ?? ''));
+    if (foreign) {
+      return Response.json(
+        { jsonrpc: '2.0', id: foreign.id ?? null, error: { code: -32601, message: `${String(foreign.method)} is only available for the development accounts the app offers, not ${devTarget(foreign) ?? 'this account'}` } },
+        { status: 403 },
+      );
+    }
   }
   let upstream: Response;
   try {
