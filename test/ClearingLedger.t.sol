@@ -300,6 +300,24 @@ contract ClearingLedgerTest is MarketFixture {
         ledger.disputeLineOverload(EPOCH, 1, packRows(rows), bytes32(0));
     }
 
+    function test_disputeLineOverload_anAgentRegisteredAfterPostingChangesNothing() public {
+        int32[24][] memory rows = overloadRows();
+        _post(rows, new TradeData[](0));
+        vm.prank(registrar);
+        registry.registerAgent(
+            stranger, makeAddr("late meter"), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false
+        );
+        // The epoch's rows are still the posted AGENTS rows: one more row is refused, the posted
+        // rows still prove the overload.
+        bytes memory longer = bytes.concat(packRows(rows), new bytes(96));
+        vm.expectRevert(
+            abi.encodeWithSelector(ScheduleRows.RowsLengthMismatch.selector, longer.length, AGENTS)
+        );
+        ledger.disputeLineOverload(EPOCH, 0, longer, bytes32(0));
+        ledger.disputeLineOverload(EPOCH, 0, packRows(rows), bytes32(0));
+        assertTrue(ledger.epoch(EPOCH).voided);
+    }
+
     // ---------------------------------------------------------------- bond and reward
 
     function test_dispute_paysTheCommittedChallengerItsShareAndTheTreasuryTheRest() public {
@@ -394,6 +412,52 @@ contract ClearingLedgerTest is MarketFixture {
         _post(balancedRows(), balancedTrades());
         vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
         _disputeTrade(balancedTrades(), 5, flatTariff());
+    }
+
+    function test_disputeTrade_aTradeOfTheWholeScheduledSupplyOrConsumptionIsNoViolation() public {
+        // In balancedTrades, trade 2 sells seller 2's whole hour (400 of 400 Wh), trade 3 the grid's
+        // whole export (100 of 100 Wh), and trade 0 fills buyer 3's whole consumption (500 of 500 Wh):
+        // exactly equal is justified, on both sides.
+        TradeData[] memory trades = balancedTrades();
+        _post(balancedRows(), trades);
+        assertEq(
+            uint256(trades[2].energyWh), uint256(uint32(balancedRows()[trades[2].seller][trades[2].hour]))
+        );
+        assertEq(
+            uint256(trades[3].energyWh), uint256(uint32(balancedRows()[trades[3].seller][trades[3].hour]))
+        );
+        assertEq(
+            int256(uint256(trades[0].energyWh)), -int256(balancedRows()[trades[0].buyer][trades[0].hour])
+        );
+        uint256[3] memory whole = [uint256(2), 3, 0];
+        for (uint256 i; i < whole.length; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IClearingLedger.NoViolation.selector, EPOCH));
+            _disputeTrade(trades, whole[i], flatTariff());
+        }
+        assertFalse(ledger.epoch(EPOCH).voided);
+    }
+
+    function test_disputeTrade_anAgentRegisteredAfterPostingIsNotInTheEpoch() public {
+        // Agent id AGENTS does not exist at posting; it joins the same network before the dispute.
+        TradeData[] memory trades = balancedTrades();
+        trades[2].buyer = AGENTS;
+        _post(balancedRows(), trades);
+        vm.prank(registrar);
+        uint16 late = registry.registerAgent(
+            stranger, makeAddr("late meter"), networkId, 2, IParticipantRegistry.AgentKind.Buyer, false
+        );
+        assertEq(late, AGENTS);
+        vm.expectEmit(address(ledger));
+        emit IClearingLedger.EpochVoided(
+            EPOCH,
+            address(this),
+            IClearingLedger.Violation.TradeMismatch,
+            trades[2].tradeIndex,
+            int256(uint256(IClearingLedger.TradeFault.AgentNotInEpoch)),
+            0,
+            MIN_BOND
+        );
+        _disputeTrade(trades, 2, flatTariff());
     }
 
     function test_disputeTrade_aConsumerSellingIsAViolation() public {

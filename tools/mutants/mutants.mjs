@@ -99,13 +99,15 @@ for (const m of MUTANTS) {
   process.stderr.write(`mutant ${m.id} (${m.what})… `);
   try {
     const { status, out } = await run(tsx, [foundry, 'forge', 'test', '--no-match-test', 'invariant_callSummary']);
-    // A failure's reason may hold brackets itself: take the first "] name(" after "[FAIL".
-    const failed = [...out.matchAll(/^\[FAIL.*?\] (\w+)\(/gm)].map((x) => x[1]);
+    // A failure's reason may hold brackets itself: take the first "] name(" after "[FAIL". A failed
+    // invariant prints its name on a later line, "  invariant_x() (runs: …)", without "[PASS]".
+    const failed = [...out.matchAll(/^\[FAIL.*?\] (\w+)\(/gm), ...out.matchAll(/^\s+(invariant_\w+)\(\) \(runs:/gm)].map((x) => x[1]);
     const compileError = /Compiler run failed|Error \(\d+\)/.test(out) && failed.length === 0;
     const caught = status !== 0 && !compileError;
     const unique = [...new Set(failed)];
     rows.push({ ...m, caught, compileError, failed: unique, seconds: Math.round((Date.now() - t0) / 1000) });
-    process.stderr.write(`${compileError ? 'does not compile' : caught ? `caught by ${unique.length} tests` : 'SURVIVED'} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+    const verdict = compileError ? 'does not compile' : !caught ? 'SURVIVED' : unique.length ? `caught by ${unique.length} tests` : 'forge failed without naming a test: read its output';
+    process.stderr.write(`${verdict} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
   } finally {
     restore();
   }
