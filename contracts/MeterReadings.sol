@@ -11,8 +11,8 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 /// @title MeterReadings
 /// @notice Signed smart-meter readings, accepted during the epoch's reading window. One storage
-///         slot per reading (a commitment to the signing key and the values; the values are in the
-///         event), which settlement opens again.
+///         slot per reading (a commitment to the signing key and the values, hashed packed; the
+///         values are in the event), which settlement opens again.
 contract MeterReadings is IMeterReadings, EIP712 {
     /// @inheritdoc IMeterReadings
     int32 public constant MISSING_READING = type(int32).min;
@@ -144,7 +144,19 @@ contract MeterReadings is IMeterReadings, EIP712 {
         );
     }
 
-    function _commitment(address meter, int32[24] calldata energyWh) private pure returns (bytes32) {
-        return keccak256(abi.encode(meter, energyWh));
+    /// @dev keccak256(meter ‖ the 24 values as int32 big-endian): 116 bytes, the meter's 20 bytes
+    ///      followed by the reading packed as a schedule row (ScheduleRows), so that settlement hashes
+    ///      a revealed row straight from calldata. Each value is taken as its low 32 bits, as
+    ///      settlement reads it.
+    function _commitment(address meter, int32[24] calldata energyWh) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(96, meter))
+            // Increasing offsets: each store's zero tail is overwritten by the next value.
+            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
+                mstore(add(ptr, add(20, shl(2, t))), shl(224, calldataload(add(energyWh, shl(5, t)))))
+            }
+            h := keccak256(ptr, 116)
+        }
     }
 }

@@ -13,17 +13,16 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 /// @title Settlement
 /// @notice Escrow, locks at posting, settlement of positions, withdrawals.
-/// @dev Per agent a settlement costs one storage write of its account, one bit of the epoch's
+/// @dev Per agent a settlement costs one storage write of its account (an opened account's slot is
+///      never zero, so the write never creates storage), one bit of the epoch's
 ///      settled bitmap (keyed by agent id, so the cost does not depend on how far apart the ids of
-///      a batch are) and its event; the grid agent's account is kept in memory for the batch and
+///      a batch are; the word is written once per batch and 256 ids) and its event; the grid agent's account is kept in memory for the batch and
 ///      written once.
 contract Settlement is ISettlement, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-    using BitMaps for BitMaps.BitMap;
 
     IParticipantRegistry public immutable registry;
     IClearingLedger public immutable ledger;
@@ -32,7 +31,8 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
 
     mapping(uint16 agentId => Account) private _accounts;
     mapping(uint32 epochId => EpochBook) private _books;
-    mapping(uint32 epochId => BitMaps.BitMap) private _settled;
+    /// @dev The epoch's settled bitmap: bit (agentId & 255) of word (agentId >> 8).
+    mapping(uint32 epochId => mapping(uint256 word => uint256 bits)) private _settled;
 
     /// @dev One batch's context, in memory to keep the stack shallow. The grid agent's account and
     ///      the book's movements are kept here and written once per batch.
@@ -68,7 +68,18 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         uint256 received = _token.balanceOf(address(this)) - before;
         Account storage a = _accounts[agentId];
         a.available = SafeCast.toUint128(a.available + received);
+        a.opened = true;
         emit Deposited(agentId, msg.sender, received);
+    }
+
+    /// @inheritdoc ISettlement
+    function openAccounts(uint16[] calldata agentIds) external {
+        for (uint256 i; i < agentIds.length; ++i) {
+            Account storage a = _accounts[agentIds[i]];
+            if (a.opened) continue;
+            a.opened = true;
+            emit AccountOpened(agentIds[i]);
+        }
     }
 
     /// @inheritdoc ISettlement
@@ -161,7 +172,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     function isSettled(uint32 epochId, uint16 agentId) external view returns (bool) {
-        return _settled[epochId].get(agentId);
+        return _settled[epochId][agentId >> 8] & (1 << (agentId & 0xff)) != 0;
     }
 
     /// @dev Settles (or, in a voided epoch, refunds) every agent of the batch not settled before;
@@ -172,15 +183,26 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         AgentDays calldata batch,
         Tariff calldata tariff
     ) private returns (uint256 done) {
-        BitMaps.BitMap storage settled = _settled[b.epochId];
+        // The bitmap's current word is kept on the stack and written when the batch moves to
+        // another word (agents of a batch are usually in id order: one write per 256 agents).
+        mapping(uint256 => uint256) storage settled = _settled[b.epochId];
+        uint256 wordIndex = type(uint256).max;
+        uint256 word;
         for (uint256 i; i < batch.agentIds.length; ++i) {
             uint16 agentId = batch.agentIds[i];
-            if (settled.get(agentId)) continue;
-            settled.set(agentId);
+            if (agentId >> 8 != wordIndex) {
+                if (wordIndex != type(uint256).max) settled[wordIndex] = word;
+                wordIndex = agentId >> 8;
+                word = settled[wordIndex];
+            }
+            uint256 bit = 1 << (agentId & 0xff);
+            if (word & bit != 0) continue;
+            word |= bit;
             ++done;
             if (e.voided) _refund(b, agentId, batch, i, tariff);
             else _settle(b, e, agentId, batch, i, tariff);
         }
+        settled[wordIndex] = word;
     }
 
     function _lock(uint32 epochId, uint16 agentId, uint256 amount) private {
@@ -188,7 +210,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         uint256 available = a.available;
         if (available < amount) revert InsufficientBalance(agentId, available, amount);
         a.available = uint128(available - amount);
-        a.locked = SafeCast.toUint128(a.locked + amount);
+        a.locked = SafeCast.toUint120(a.locked + amount);
         emit Locked(epochId, agentId, amount);
     }
 
@@ -233,7 +255,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         b.reserveOut += p.surplusCredit;
 
         Account memory a = isGrid ? b.gridAccount : _accounts[agentId];
-        a.locked -= SafeCast.toUint128(p.lock);
+        a.locked -= SafeCast.toUint120(p.lock);
         uint256 available = a.available + p.credit + p.surplusCredit;
         uint256 collected = p.shortfallCharge < available ? p.shortfallCharge : available;
         a.available = SafeCast.toUint128(available - collected);
@@ -280,7 +302,7 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         (uint256 lock,,,) = Positions.commitments(batch.scheduleWh, i, tariff);
         b.potOut += lock;
         Account memory a = agentId == b.grid ? b.gridAccount : _accounts[agentId];
-        a.locked -= SafeCast.toUint128(lock);
+        a.locked -= SafeCast.toUint120(lock);
         a.available = SafeCast.toUint128(a.available + lock);
         if (agentId == b.grid) b.gridAccount = a;
         else _accounts[agentId] = a;
@@ -308,13 +330,13 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
         uint256 reserveLeft = book.reserve;
         book.pot = 0;
         book.reserve = 0;
-        b.gridAccount.locked -= SafeCast.toUint128(reserve);
+        b.gridAccount.locked -= SafeCast.toUint120(reserve);
         b.gridAccount.available = SafeCast.toUint128(b.gridAccount.available + dust + reserveLeft);
         emit EpochClosed(b.epochId, dust, reserveLeft);
     }
 
-    /// @dev keccak256(abi.encode(meter, int32[24] row)) of a packed reading row, as MeterReadings
-    ///      stores it.
+    /// @dev The reading commitment of MeterReadings, keccak256(meter ‖ packed row), hashed from
+    ///      the revealed row in calldata.
     function _readingCommitment(address meter, bytes calldata packed, uint256 row)
         private
         pure
@@ -322,15 +344,9 @@ contract Settlement is ISettlement, ReentrancyGuardTransient {
     {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
-            mstore(ptr, meter)
-            let src := add(packed.offset, mul(row, 96))
-            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
-                mstore(
-                    add(ptr, add(0x20, shl(5, t))),
-                    signextend(3, shr(224, calldataload(add(src, shl(2, t)))))
-                )
-            }
-            h := keccak256(ptr, 0x320)
+            mstore(ptr, shl(96, meter))
+            calldatacopy(add(ptr, 20), add(packed.offset, mul(row, 96)), 96)
+            h := keccak256(ptr, 116)
         }
     }
 }

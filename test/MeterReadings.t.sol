@@ -26,7 +26,7 @@ contract MeterReadingsTest is MarketFixture {
     }
 
     function commitment(uint16 agentId, int32[24] memory values) internal view returns (bytes32) {
-        return keccak256(abi.encode(vm.addr(meterKeys[agentId]), values));
+        return readingCommitment(vm.addr(meterKeys[agentId]), values);
     }
 
     // ------------------------------------------------------------------ readings
@@ -219,7 +219,7 @@ contract MeterReadingsTest is MarketFixture {
         int32[24] memory genuine = exactRow(1);
         genuine[4] = 0;
         meters.submitReadings(one(signedReading(EPOCH, 1, genuine, newKey)));
-        assertEq(meters.commitments(EPOCH, ids())[1], keccak256(abi.encode(vm.addr(newKey), genuine)));
+        assertEq(meters.commitments(EPOCH, ids())[1], readingCommitment(vm.addr(newKey), genuine));
     }
 
     function test_clearReadings_onlyTheRegistrarOnlyRetiredKeysOnlyInTheWindow() public {

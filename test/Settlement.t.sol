@@ -84,6 +84,45 @@ contract SettlementTest is MarketFixture {
         assertEq(available(3), 600);
     }
 
+    function test_openAccounts_anyoneOpensOnceAndNoTokenMoves() public {
+        uint16[] memory some = new uint16[](3);
+        (some[0], some[1], some[2]) = (1, 2, 1);
+        uint256 held = token.balanceOf(address(settlement));
+        vm.expectEmit(address(settlement));
+        emit ISettlement.AccountOpened(1);
+        vm.expectEmit(address(settlement));
+        emit ISettlement.AccountOpened(2);
+        vm.recordLogs();
+        vm.prank(stranger);
+        settlement.openAccounts(some);
+        assertEq(vm.getRecordedLogs().length, 2, "the repeated id is skipped");
+        assertTrue(settlement.accountOf(1).opened);
+        assertTrue(settlement.accountOf(2).opened);
+        assertFalse(settlement.accountOf(3).opened);
+        assertEq(available(1) + locked(1) + available(2) + locked(2), 0);
+        assertEq(token.balanceOf(address(settlement)), held);
+    }
+
+    function test_openAccounts_aDepositOpensAndNothingClosesIt() public {
+        fund(3, 1000);
+        assertTrue(settlement.accountOf(3).opened);
+        vm.prank(owners[3]);
+        settlement.withdraw(3, 1000, owners[3]);
+        ISettlement.Account memory a = settlement.accountOf(3);
+        assertEq(a.available + a.locked, 0);
+        assertTrue(a.opened, "an emptied account keeps its slot");
+        // A seller that never deposited, opened ahead, keeps it through settlement and withdrawal.
+        uint16[] memory seller = new uint16[](1);
+        seller[0] = 1;
+        settlement.openAccounts(seller);
+        runDay(EPOCH, SettlementMode.Imbalance, balancedRows());
+        uint256 earned = available(1);
+        assertGt(earned, 0);
+        vm.prank(owners[1]);
+        settlement.withdraw(1, earned, owners[1]);
+        assertTrue(settlement.accountOf(1).opened);
+    }
+
     function test_lockEpoch_onlyTheLedger() public {
         vm.expectRevert(abi.encodeWithSelector(ISettlement.NotLedger.selector, address(this)));
         settlement.lockEpoch(EPOCH, new uint16[](0), new uint256[](0), 0, 0);

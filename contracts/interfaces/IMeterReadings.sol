@@ -74,7 +74,8 @@ interface IMeterReadings {
         view
         returns (bytes32);
 
-    /// @notice The commitment settlement checks a revealed reading against.
+    /// @notice The commitment settlement checks a revealed reading against: keccak256 of the
+    ///         meter's 20 bytes followed by the 24 values as int32 big-endian (96 bytes).
     function readingCommitment(address meter, int32[24] calldata energyWh) external pure returns (bytes32);
 
     /// @notice The stored commitments of some agents (zero where none is stored).

@@ -20,9 +20,13 @@ interface ISettlement {
     /// @notice An agent's balance.
     /// @param available Withdrawable and lockable.
     /// @param locked Locked in epochs that are not settled yet (purchases, and the grid's reserve).
+    /// @param opened Set by the first deposit or by openAccounts, never cleared: the account's
+    ///        storage slot stays non-zero, so settling or withdrawing never pays for creating it
+    ///        again (a seller that never deposits would otherwise pay a fresh slot every day).
     struct Account {
         uint128 available;
-        uint128 locked;
+        uint120 locked;
+        bool opened;
     }
 
     /// @notice What an epoch still holds and has paid.
@@ -57,6 +61,8 @@ interface ISettlement {
         bytes measuredWh;
     }
 
+    /// @notice An account's storage was created ahead of its first settlement.
+    event AccountOpened(uint16 indexed agentId);
     /// @notice Tokens were deposited for an agent.
     event Deposited(uint16 indexed agentId, address indexed from, uint256 amount);
     /// @notice An agent's owner withdrew available balance.
@@ -104,6 +110,11 @@ interface ISettlement {
 
     /// @notice Deposits `amount` tokens from the caller to the agent's available balance.
     function deposit(uint16 agentId, uint256 amount) external;
+
+    /// @notice Opens the accounts of agents that have none yet (see Account.opened); the others are
+    ///         skipped. Anyone may call it: it moves no tokens, it only pays for the storage that
+    ///         every later settlement of these agents would otherwise pay again.
+    function openAccounts(uint16[] calldata agentIds) external;
 
     /// @notice Withdraws available balance to `to`. Only the agent's owner.
     function withdraw(uint16 agentId, uint256 amount, address to) external;

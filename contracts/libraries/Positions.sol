@@ -102,9 +102,13 @@ library Positions {
         uint256 row,
         Tariff calldata tariff
     ) internal pure returns (Position memory p) {
-        uint256 flags = (day.mode == SettlementMode.Thesis ? 1 : 0) | (day.isGrid ? 2 : 0)
-            | (day.hasReading ? 4 : 0);
-        _scan(_rowAt(rows, row), _rowAt(measured, row), _offsetOf(tariff), flags, day.toleranceWh, p);
+        if (day.mode == SettlementMode.Imbalance && !day.isGrid && day.hasReading) {
+            _scanMetered(_rowAt(rows, row), _rowAt(measured, row), _offsetOf(tariff), day.toleranceWh, p);
+        } else {
+            uint256 flags =
+                (day.mode == SettlementMode.Thesis ? 1 : 0) | (day.isGrid ? 2 : 0) | (day.hasReading ? 4 : 0);
+            _scan(_rowAt(rows, row), _rowAt(measured, row), _offsetOf(tariff), flags, day.toleranceWh, p);
+        }
         _round(p);
     }
 
@@ -129,6 +133,88 @@ library Positions {
         p.forfeit /= WH_PER_KWH;
         p.surplusCredit /= WH_PER_KWH;
         p.shortfallCharge = _ceil(p.shortfallCharge);
+    }
+
+    /// @dev `_scan` for the common case, an agent other than the grid with a reading in imbalance
+    ///      mode, written for gas: the sums on the stack instead of in memory, no per-hour test of
+    ///      the flags, and no branch for an hour within the tolerance. Lock and credit come from
+    ///      two branch-free sums, net = Σ s·price and neg = Σ over s < 0 of s·price: lock = −neg,
+    ///      credit = net − neg. An hour is within the tolerance iff d + tol ≤ 2·tol as unsigned
+    ///      words (d = measured − scheduled), one comparison; a missing hour (int32 min) is always
+    ///      outside. Only the hours outside are marked (the rare ones), and the mask of hours
+    ///      passed is their complement. The same rule as `_scan`, at about half its gas;
+    ///      test/Positions.t.sol fuzzes both against the reference.
+    // One loop over the hours, kept whole (see _scan).
+    // solhint-disable-next-line function-max-lines
+    function _scanMetered(uint256 schedule, uint256 reading, uint256 prices, int256 tol, Position memory p)
+        private
+        pure
+    {
+        assembly ("memory-safe") {
+            let net := 0
+            let neg := 0
+            let surplus := 0
+            let shortfall := 0
+            let failed := 0
+            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
+                let s := signextend(3, shr(224, calldataload(add(schedule, shl(2, t)))))
+                {
+                    let v := mul(s, and(calldataload(add(prices, shl(5, t))), 0xffffffffffffffff))
+                    net := add(net, v)
+                    neg := add(neg, mul(slt(s, 0), v))
+                }
+                let d := sub(signextend(3, shr(224, calldataload(add(reading, shl(2, t))))), s)
+                if gt(add(d, tol), add(tol, tol)) {
+                    failed := or(failed, shl(t, 1))
+                    switch eq(add(d, s), not(0x7fffffff))
+                    case 1 {
+                        // No measurement: the whole scheduled energy at the shortfall price
+                        // (|s| = (s xor sign) − sign, sign = s >> 255 arithmetic: the stack is
+                        // full, so it is written out where needed).
+                        shortfall := add(
+                            shortfall,
+                            mul(
+                                sub(xor(s, sar(255, s)), sar(255, s)),
+                                and(calldataload(add(prices, add(768, shl(5, t)))), 0xffffffffffffffff)
+                            )
+                        )
+                    }
+                    default {
+                        switch sgt(d, tol)
+                        case 1 {
+                            // Surplus beyond the tolerance, credited up to the scheduled energy
+                            // (d is reused for it).
+                            d := sub(d, tol)
+                            if gt(d, sub(xor(s, sar(255, s)), sar(255, s))) {
+                                d := sub(xor(s, sar(255, s)), sar(255, s))
+                            }
+                            surplus := add(
+                                surplus,
+                                mul(
+                                    d,
+                                    and(calldataload(add(prices, add(1536, shl(5, t)))), 0xffffffffffffffff)
+                                )
+                            )
+                        }
+                        default {
+                            // Shortfall beyond the tolerance.
+                            shortfall := add(
+                                shortfall,
+                                mul(
+                                    sub(sub(0, d), tol),
+                                    and(calldataload(add(prices, add(768, shl(5, t)))), 0xffffffffffffffff)
+                                )
+                            )
+                        }
+                    }
+                }
+            }
+            mstore(p, sub(0, neg))
+            mstore(add(p, 32), sub(net, neg))
+            mstore(add(p, 96), surplus)
+            mstore(add(p, 128), shortfall)
+            mstore(add(p, 160), xor(failed, 0xffffff))
+        }
     }
 
     /// @dev The 24 hours of `settle`, summed unrounded into p: lock, credit, forfeit,

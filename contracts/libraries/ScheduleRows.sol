@@ -33,23 +33,33 @@ library ScheduleRows {
 
     /// @notice The StandardMerkleTree leaf of `row`, abi-encoding the 24 values as int32[24].
     /// @dev The 26-word encoding is written past the free memory pointer and the outer hash uses
-    ///      scratch space, so hashing a row allocates nothing.
+    ///      scratch space, so hashing a row allocates nothing. The row is read as its three
+    ///      calldata words, each spread into 8 sign-extended words without a loop: a loop's
+    ///      bookkeeping would cost more than the stores (this runs once per agent at posting and at
+    ///      settlement).
     function leaf(uint32 epochId, uint16 agentId, bytes calldata packed, uint256 row)
         internal
         pure
         returns (bytes32 h)
     {
         assembly ("memory-safe") {
+            function spread(dst, word) {
+                mstore(dst, signextend(3, shr(224, word)))
+                mstore(add(dst, 0x20), signextend(3, shr(192, word)))
+                mstore(add(dst, 0x40), signextend(3, shr(160, word)))
+                mstore(add(dst, 0x60), signextend(3, shr(128, word)))
+                mstore(add(dst, 0x80), signextend(3, shr(96, word)))
+                mstore(add(dst, 0xa0), signextend(3, shr(64, word)))
+                mstore(add(dst, 0xc0), signextend(3, shr(32, word)))
+                mstore(add(dst, 0xe0), signextend(3, word))
+            }
             let ptr := mload(0x40)
             mstore(ptr, epochId)
             mstore(add(ptr, 0x20), agentId)
             let src := add(packed.offset, mul(row, 96))
-            for { let t := 0 } lt(t, 24) { t := add(t, 1) } {
-                mstore(
-                    add(ptr, add(0x40, shl(5, t))),
-                    signextend(3, shr(224, calldataload(add(src, shl(2, t)))))
-                )
-            }
+            spread(add(ptr, 0x40), calldataload(src))
+            spread(add(ptr, 0x140), calldataload(add(src, 0x20)))
+            spread(add(ptr, 0x240), calldataload(add(src, 0x40)))
             mstore(0x00, keccak256(ptr, 0x340))
             h := keccak256(0x00, 0x20)
         }

@@ -120,6 +120,14 @@ abstract contract MarketBase is Test {
         }
     }
 
+    /// @notice What MeterReadings stores for a reading, written independently of the contract's
+    ///         assembly: the meter's 20 bytes, then the row packed (24 × int32 big-endian).
+    function readingCommitment(address meter, int32[24] memory values) internal pure returns (bytes32) {
+        int32[24][] memory one_ = new int32[24][](1);
+        one_[0] = values;
+        return keccak256(abi.encodePacked(meter, packRows(one_)));
+    }
+
     function rowLeaf(uint32 epochId, uint16 agentId, int32[24] memory row) internal pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(epochId, agentId, row))));
     }

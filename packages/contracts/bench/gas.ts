@@ -16,6 +16,7 @@ import {
   relayReadings,
   send,
   settleAgents,
+  openAccounts,
   startMarket,
   syntheticDay,
 } from './scenario';
@@ -32,6 +33,7 @@ async function main() {
   try {
     const agents = Array.from({ length: market.agentCount }, (_, i) => i);
     const n = market.agentCount;
+    await openAccounts(market, `open every agent's account, once (${n} agents)`);
 
     // A day of 2,808 trades: deposits, post, readings (two agents deviate), settlement.
     const day = syntheticDay(market, SHAPE, 1, THESIS_TRADES);

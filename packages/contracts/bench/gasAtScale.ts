@@ -5,7 +5,7 @@
 // snapshots/gas-1000.md.
 import { markdownTable, writeReport } from '@gridmarket/bench';
 import { settlementAbi } from '../src/generated';
-import { advance, dayTrees, fundDay, type Market, type MarketShape, ownerAddress, postDay, relayReadings, send, settleAgents, startMarket, syntheticDay } from './scenario';
+import { advance, dayTrees, fundDay, type Market, type MarketShape, openAccounts, ownerAddress, postDay, relayReadings, send, settleAgents, startMarket, syntheticDay } from './scenario';
 
 const SHAPE: MarketShape = { buses: 120, lines: 159, sellers: 499, buyers: 500 };
 const TRADES = 50_000;
@@ -26,6 +26,8 @@ async function main() {
     const rows: string[][] = [];
     const registration = [...market.receipts.keys()];
     rows.push([`register the network and an agent (of ${n})`, fmt(total(market, registration)), '']);
+    const opened = await openAccounts(market, 'open accounts');
+    rows.push([`open every agent's account, once (${opened.length} transactions)`, fmt(total(market, opened)), `${fmt(Math.round(total(market, opened) / n))} / agent`]);
 
     const day = syntheticDay(market, SHAPE, 1, TRADES);
     const deposits = await fundDay(market, day, 'deposit');

@@ -171,6 +171,20 @@ export function syntheticDay(market: Market, shape: MarketShape, epochId: number
 }
 
 /**
+ * Opens every agent's settlement account (once per agent, at registration): afterwards no
+ * settlement or withdrawal creates storage. Returns the labels of the receipts.
+ */
+export async function openAccounts(market: Market, label: string, perTx = 500): Promise<string[]> {
+  const labels: string[] = [];
+  for (let first = 0; first < market.agentCount; first += perTx) {
+    const ids = Array.from({ length: Math.min(perTx, market.agentCount - first) }, (_, k) => first + k);
+    labels.push(market.agentCount > perTx ? `${label} ${first}` : label);
+    await send(market, labels.at(-1)!, { address: market.deployment.settlement, abi: settlementAbi, functionName: 'openAccounts', args: [ids] });
+  }
+  return labels;
+}
+
+/**
  * Each agent deposits what posting the day locks (its purchases; the grid also its reserve).
  * Returns the labels of the deposit receipts (recorded as `${label} ${agentId}` when a label is given).
  */

@@ -1984,7 +1984,8 @@ export const settlementAbi = [
         type: 'tuple',
         components: [
           { name: 'available', internalType: 'uint128', type: 'uint128' },
-          { name: 'locked', internalType: 'uint128', type: 'uint128' },
+          { name: 'locked', internalType: 'uint120', type: 'uint120' },
+          { name: 'opened', internalType: 'bool', type: 'bool' },
         ],
       },
     ],
@@ -2074,6 +2075,13 @@ export const settlementAbi = [
   },
   {
     type: 'function',
+    inputs: [{ name: 'agentIds', internalType: 'uint16[]', type: 'uint16[]' }],
+    name: 'openAccounts',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [],
     name: 'registry',
     outputs: [
@@ -2134,6 +2142,19 @@ export const settlementAbi = [
     name: 'withdraw',
     outputs: [],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'agentId',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: true,
+      },
+    ],
+    name: 'AccountOpened',
   },
   {
     type: 'event',

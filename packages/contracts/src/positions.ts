@@ -6,8 +6,8 @@
 // Units: energy in Wh, prices in settlement-token base units per kWh, so an amount is
 // Σ Wh × price / 1000; each amount is summed exactly over the 24 hours and divided once, what an
 // agent pays rounded up and what it receives rounded down.
-import { encodeAbiParameters, type Hex, keccak256, parseAbiParameters } from 'viem';
-import { checkHourly, HOURS } from './leaves';
+import { concat, encodeAbiParameters, type Hex, keccak256, parseAbiParameters } from 'viem';
+import { checkHourly, HOURS, packRows } from './leaves';
 
 export const WH_PER_KWH = 1000n;
 /** A reading hour with no measurement (type(int32).min). */
@@ -160,10 +160,10 @@ export function passedHours(mask: number): boolean[] {
   return Array.from({ length: HOURS }, (_, h) => ((mask >> h) & 1) === 1);
 }
 
-/** keccak256(abi.encode(meter, energyWh)): what MeterReadings stores for a reading. */
+/** keccak256(meter ‖ energyWh packed as a schedule row): what MeterReadings stores for a reading. */
 export function readingCommitment(meter: Hex, energyWh: readonly number[]): Hex {
   checkHourly('energyWh', energyWh);
-  return keccak256(encodeAbiParameters(parseAbiParameters('address, int32[24]'), [meter, [...energyWh] as never]));
+  return keccak256(concat([meter, packRows([energyWh])]));
 }
 
 /**

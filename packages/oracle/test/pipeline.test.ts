@@ -372,7 +372,7 @@ describe('gas-bounded batches', () => {
       // the settler must split their batches to fit.
       const posted = await runPipeline(base(s, { stopAfter: 'post' }));
       const { ctx } = contextOf(s, posted);
-      await ctx.testClient().setBlockGasLimit({ gasLimit: 1_200_000n });
+      await ctx.testClient().setBlockGasLimit({ gasLimit: 600_000n });
       await ctx.testClient().mine({ blocks: 1 });
       const report = await runPipeline(base(s));
       const d = report.days[0]!;

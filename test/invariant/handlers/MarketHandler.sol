@@ -446,7 +446,7 @@ contract MarketHandler is MarketBase {
             surplus[k] = ghost_surplusCredit[epochId][id];
             settledTimes[k] = ghost_settledTimes[epochId][id];
             StoredReading storage r = _readings[epochId][k];
-            if (r.stored) commitments[k] = keccak256(abi.encode(r.meter, r.values));
+            if (r.stored) commitments[k] = readingCommitment(r.meter, r.values);
         }
     }
 

@@ -1,6 +1,6 @@
 // Gas-bounded batching: a batch is as large as fits in 90% of the block gas limit, found by
 // estimating the transaction and halving while it does not fit (sized by estimation, not by a
-// constant). A contract revert is not a size problem and is raised as it is.
+// constant). A named contract revert is not a size problem and is raised as it is.
 import type { Account, ChainContext } from './context';
 import { revertName } from './context';
 
@@ -26,14 +26,21 @@ export async function sendInBatches<T>(ctx: ChainContext, plan: BatchPlan<T>): P
     const slice = plan.items.slice(start, start + size);
     const request = plan.build(slice);
     let gas: bigint | undefined;
+    let anonymous: unknown;
     try {
       gas = await ctx.publicClient.estimateContractGas({ ...(request as object), account } as never);
     } catch (err) {
-      if (revertName(err)) throw err;
+      // A named revert is the contract refusing: raised as it is. A revert without data may be a
+      // call inside the transaction running out of the block's gas (it fails, and the caller
+      // bubbles an empty revert): treated as too large, until a single item still fails.
+      const name = revertName(err);
+      if (name && name !== 'revert') throw err;
+      if (name && size === 1) throw err;
+      anonymous = err;
       gas = undefined; // too large for a block (or for the node's estimate cap)
     }
     if (gas === undefined || gas > budget) {
-      if (size === 1) throw new Error(`${plan.step}: a single item does not fit in a block (${gas ?? 'over the limit'} gas)`);
+      if (size === 1) throw anonymous ?? new Error(`${plan.step}: a single item does not fit in a block (${gas ?? 'over the limit'} gas)`);
       size = Math.ceil(size / 2);
       continue;
     }

@@ -1,6 +1,6 @@
 // Registers the network and the market's agents, idempotently: what is already on chain is
 // checked and reused, what is missing is added. Re-running never registers anything twice.
-import { networkRegistryAbi, participantRegistryAbi } from '@gridmarket/contracts';
+import { networkRegistryAbi, participantRegistryAbi, settlementAbi } from '@gridmarket/contracts';
 import type { PublicAgent } from '@gridmarket/clearing';
 import type { Network } from '@gridmarket/grid';
 import { encodeAbiParameters, type Hex, keccak256, parseAbiParameters, parseEther } from 'viem';
@@ -90,7 +90,22 @@ export async function ensureAgents(ctx: ChainContext, networkId: number, network
     throw new RegistrationError(`network ${networkId} has ${existing.length} agents on chain, the market ${agents.length}`);
   }
   for (const id of ids) await ensureGas(ctx, ctx.owner(id).address);
+  await ensureAccountsOpened(ctx, ids);
   return ids;
+}
+
+/**
+ * Opens the settlement accounts of agents that have none yet, in one transaction: paid once at
+ * registration, so that no settlement or withdrawal creates storage afterwards (see
+ * ISettlement.Account.opened). Agents already opened (by an earlier run or a deposit) are left out.
+ */
+export async function ensureAccountsOpened(ctx: ChainContext, ids: readonly number[]): Promise<void> {
+  const accounts = await Promise.all(
+    ids.map((id) => ctx.publicClient.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'accountOf', args: [id] })),
+  );
+  const closed = ids.filter((_, k) => !accounts[k]!.opened);
+  if (closed.length === 0) return;
+  await ctx.send('open accounts', { address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'openAccounts', args: [closed] });
 }
 
 /** Tops up an account to pay for a few transactions of its own. */
