@@ -193,6 +193,37 @@ contract PositionsTest is Test {
         assertEq(p.shortfallCharge, 0);
     }
 
+    /// @dev The tolerance band's edges, in both loops (the metered one and the general one): a
+    ///      deviation of exactly ±tolerance passes, one Wh more fails and is settled for that Wh.
+    function test_settle_anHourExactlyAtTheTolerancePassesAndOneWhMoreFails() public view {
+        int32 tol = 50;
+        int32[24] memory s;
+        int32[24] memory m;
+        for (uint256 h; h < 24; ++h) {
+            s[h] = 1000;
+            m[h] = 1000;
+        }
+        (m[0], m[1], m[2], m[3]) = (1000 + tol, 1000 - tol, 1000 + tol + 1, 1000 - tol - 1);
+        Tariff memory t;
+        for (uint256 h; h < 24; ++h) {
+            (t.price[h], t.shortfall[h], t.surplus[h]) = (60_000, 250_000, 30_000);
+        }
+        uint256 passed = ((1 << 24) - 1) & ~uint256(12);
+        Position memory metered =
+            harness.settle(Day(SettlementMode.Imbalance, false, true, tol), _pack(s), _pack(m), t);
+        assertEq(metered.passedMask, passed, "metered loop");
+        assertEq(metered.surplusCredit, 30, "1 Wh of surplus at 30,000 per kWh");
+        assertEq(metered.shortfallCharge, 250, "1 Wh of shortfall at 250,000 per kWh");
+        Position memory general =
+            harness.settle(Day(SettlementMode.Thesis, false, true, tol), _pack(s), _pack(m), t);
+        assertEq(general.passedMask, passed, "general loop");
+        assertEq(
+            general.forfeit,
+            2 * 60_000,
+            "thesis: the two failed hours' 1,000 Wh at 60,000 per kWh are forfeited"
+        );
+    }
+
     function test_tradeValue_roundsHalfUp() public pure {
         assertEq(Positions.tradeValue(1, 500), 1);
         assertEq(Positions.tradeValue(1, 499), 0);

@@ -20,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   case: { summary: 'case files: split a case into its public part and one private file per agent', load: async () => (await import('./commands/caseSplit')).registerCaseSplit },
   operator: { summary: 'the network operator of a clearing across machines: ADMM rounds over NATS from the public case alone', load: net },
   agent: { summary: "a participant's process: answers the operator's rounds over NATS from its private files", load: net },
+  documents: { summary: "serve the work dir's result documents over HTTP, for auditors and participants elsewhere", load: async () => (await import('./commands/documents')).registerDocuments },
   proof: { summary: "a participant's leaves of an epoch with their Merkle proofs", load: participant },
   audit: { summary: 'recheck an epoch against its document, the chain and the meter readings', load: participant },
   dispute: { summary: 'void an infeasible epoch on chain with the proof of one hour', load: participant },

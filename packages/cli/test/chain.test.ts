@@ -1,6 +1,7 @@
 // The chain commands as a user runs them, against one anvil: run, proof, audit, dispute.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,4 +90,58 @@ describe('gridmarket run, proof, audit, dispute', () => {
       assert.match(r.stderr, stderr);
     });
   }
+});
+
+describe('documents served over HTTP (gridmarket documents, run --documents-url)', () => {
+  let chain: LocalChain;
+  let operatorDir: string;
+  let auditorDir: string;
+  before(async () => {
+    chain = await startAnvil();
+    operatorDir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-cli-operator-'));
+    auditorDir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-cli-auditor-'));
+  });
+  after(async () => {
+    await chain.stop();
+    rmSync(operatorDir, { recursive: true, force: true });
+    rmSync(auditorDir, { recursive: true, force: true });
+  });
+
+  it('an auditor with only the RPC URL and the deployment fetches the document from another process, and is told when it cannot', async () => {
+    // The operator's document server: its own OS process, on a free port.
+    const server = spawn(process.execPath, [BIN, 'documents', '--work-dir', operatorDir, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+      const { url } = JSON.parse(line.toString()) as { url: string };
+      const r = spawnSync(process.execPath, [BIN, 'run', '--case', 'ieee14', '--no-serve', '--quiet', '--json', '--rpc', chain.rpcUrl, '--work-dir', operatorDir, '--documents-url', url], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+
+      // The auditor's work dir holds no store: only the deployment file, as published.
+      const deployment = path.join(operatorDir, 'deployments', '31337.json');
+      const audit = () => spawnSync(process.execPath, [BIN, 'audit', '--epoch', '1', '--json', '--rpc', chain.rpcUrl, '--work-dir', auditorDir, '--deployment', deployment], { encoding: 'utf8' });
+      const a = audit();
+      assert.equal(a.status, 0, a.stdout + a.stderr);
+      const report = JSON.parse(a.stdout);
+      assert.equal(report.ok, true);
+      assert.match(report.document.uri, new RegExp(`^${url}/documents/0x[0-9a-f]{64}$`));
+
+      // The served file tampered with: refused against the hash on chain.
+      const file = path.join(operatorDir, 'store', `${report.document.hash.toLowerCase()}.json`);
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, original.replace('"totals":{', '"totals":{"x":1,'));
+      const tampered = audit();
+      assert.equal(tampered.status, 2, tampered.stderr);
+      assert.match(tampered.stderr, /^error: document http:\/\/.* does not match the chain: its hash is 0x[0-9a-f]{64}, the epoch commits to 0x[0-9a-f]{64}\n$/);
+      writeFileSync(file, original);
+
+      // The server gone: named as unreachable.
+      server.kill('SIGTERM');
+      await once(server, 'exit');
+      const gone = audit();
+      assert.equal(gone.status, 2, gone.stderr);
+      assert.match(gone.stderr, /^error: document http:\/\/.* could not be fetched: ECONNREFUSED\n$/);
+    } finally {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+  });
 });

@@ -3,6 +3,7 @@
 // composes them.
 export * from './read';
 export * from './chain/batching';
+export * from './documents/server';
 export * from './operator/registration';
 export * from './operator/postEpoch';
 export * from './agent/fund';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { buildResult, loadCase, runAdmm } from '@gridmarket/clearing';
 import { checkTariff, tradeValue } from '@gridmarket/contracts';
 import { mnemonicToAccount } from 'viem/accounts';
-import { checkConservation, ConservationError, DEV_MNEMONIC, DocumentStore, mnemonicAccount, type EpochPositions, simulateReadings, StoreError, tokenUnitsPerMicroUsd, toOnchain, tradeStatuses } from '../src/index';
+import { checkConservation, ConservationError, DEV_MNEMONIC, DocumentStore, mnemonicAccount, type EpochPositions, simulateReadings, startDocumentServer, StoreError, tokenUnitsPerMicroUsd, toOnchain, tradeStatuses } from '../src/index';
 
 const market = loadCase('ieee14');
 const doc = buildResult(market, runAdmm(market, { constrained: true }), {});
@@ -85,20 +85,53 @@ describe('trade statuses', () => {
 });
 
 describe('document store', () => {
-  it('returns a stored document only while its bytes match the committed hash', () => {
+  it('returns a stored document only while its bytes match the committed hash', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-store-'));
     try {
       const store = new DocumentStore(dir);
       const { hash, uri, file } = store.put(doc);
-      assert.equal(store.get(uri, hash).totals.trades, doc.totals.trades);
+      assert.equal((await store.get(uri, hash)).totals.trades, doc.totals.trades);
       // Another document under the same name is refused.
       const tampered = readFileSync(file, 'utf8').replace(`"welfareUsd":${doc.welfareUsd}`, '"welfareUsd":99');
       writeFileSync(file, tampered);
-      assert.throws(() => store.get(uri, hash), (e: Error) => e instanceof StoreError && /does not match the chain/.test(e.message));
-      assert.throws(() => store.get(`${uri.slice(0, -4)}beef`, hash), /not found/);
+      await assert.rejects(store.get(uri, hash), (e: Error) => e instanceof StoreError && /does not match the chain/.test(e.message));
+      await assert.rejects(store.get(`${uri.slice(0, -4)}beef`, hash), /not found/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('document server', () => {
+  it('serves the store over HTTP to a reader holding none of it, who still checks every byte', async () => {
+    const served = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-served-'));
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-reader-'));
+    const server = await startDocumentServer(new DocumentStore(served));
+    try {
+      const operator = new DocumentStore(served, server.url);
+      const { hash, uri, file } = operator.put(doc);
+      assert.equal(uri, `${server.url}/documents/${hash}`);
+      const reader = new DocumentStore(empty);
+      assert.equal((await reader.get(uri, hash)).totals.trades, doc.totals.trades);
+
+      const head = await fetch(uri, { method: 'HEAD' });
+      assert.equal(head.status, 200);
+      assert.equal(Number(head.headers.get('content-length')), readFileSync(file).length);
+      assert.equal((await fetch(uri, { method: 'POST' })).status, 405);
+      assert.equal((await fetch(`${server.url}/documents/..%2F..%2Fetc%2Fpasswd`)).status, 400);
+      assert.equal((await fetch(`${server.url}/elsewhere`)).status, 404);
+
+      // Missing, malformed and tampered documents are refused with what went wrong.
+      await assert.rejects(reader.get(`${server.url}/documents/0x${'ab'.repeat(32)}`, hash), (e: Error) => e instanceof StoreError && e.kind === 'missing' && /404/.test(e.message));
+      writeFileSync(file, readFileSync(file, 'utf8').replace(`"welfareUsd":${doc.welfareUsd}`, '"welfareUsd":99'));
+      await assert.rejects(reader.get(uri, hash), (e: Error) => e instanceof StoreError && e.kind === 'tampered' && /does not match the chain/.test(e.message));
+    } finally {
+      await server.close();
+      rmSync(served, { recursive: true, force: true });
+      rmSync(empty, { recursive: true, force: true });
+    }
+    // A server that is gone: named as unreachable, not as a bad document.
+    await assert.rejects(new DocumentStore(empty).get(`${server.url}/documents/0x${'ab'.repeat(32)}`, `0x${'ab'.repeat(32)}`), (e: Error) => e instanceof StoreError && e.kind === 'missing' && /could not be fetched/.test(e.message));
   });
 });
 

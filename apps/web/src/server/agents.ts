@@ -13,7 +13,7 @@ export async function namedAgents(ctx: ChainContext, store: DocumentStore, epoch
   const names = new Map<number, string>();
   // Oldest first, so that the newest document's names win.
   for (const e of [...epochs].reverse()) {
-    const { doc } = readDocument(store, e);
+    const { doc } = await readDocument(store, e);
     if (!doc) continue;
     const ids = await networkAgentIds(ctx, e.networkId);
     doc.case.agents.forEach((a, i) => ids[i] !== undefined && names.set(ids[i]!, a.id));

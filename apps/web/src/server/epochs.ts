@@ -61,9 +61,9 @@ export async function tokenDecimalsOf(ctx: ChainContext): Promise<number> {
 }
 
 /** The epoch's document from the store, refused if its bytes do not hash to the committed hash. */
-export function readDocument(store: DocumentStore, e: EpochSummary): { doc: ResultDocument; state: DocumentState } | { doc: undefined; state: DocumentState } {
+export async function readDocument(store: DocumentStore, e: EpochSummary): Promise<{ doc: ResultDocument; state: DocumentState } | { doc: undefined; state: DocumentState }> {
   try {
-    return { doc: store.get(e.documentURI, e.documentHash as `0x${string}`), state: { state: 'ok' } };
+    return { doc: await store.get(e.documentURI, e.documentHash as `0x${string}`), state: { state: 'ok' } };
   } catch (err) {
     const kind = err instanceof StoreError && err.kind !== 'unsupported' ? err.kind : 'invalid';
     return { doc: undefined, state: { state: kind, message: (err as Error).message } };

@@ -125,6 +125,7 @@ export function registerRun(program: Command): void {
     .option('--wait', 'on a real chain: wait for the reading and challenge windows (default: move anvil time)')
     .option('--no-serve', 'end after the report instead of serving the web app on the chain')
     .option('--port <port>', 'port of the web app (default: a free one)')
+    .option('--documents-url <url>', "where the work dir's store is served (gridmarket documents): epochs carry <url>/documents/<hash>, which auditors elsewhere fetch")
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
@@ -166,6 +167,7 @@ export function registerRun(program: Command): void {
         ...(config.operatorKey ? { operatorKey: config.operatorKey as Hex } : {}),
         ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}),
         workDir: config.workDir,
+        ...(opts.documentsUrl ? { documentsUrl: documentsUrl(opts.documentsUrl) } : {}),
         persistChain: Boolean(opts.persist),
         toleranceWh: config.toleranceWh,
         noiseWh: config.noiseWh,
@@ -267,4 +269,16 @@ async function serve(
   }
   out.write(`stopped the web app${report.stopChain ? ' and the chain' : ''}\n`);
   return code;
+}
+
+/** --documents-url: an http(s) URL, without a trailing slash. */
+function documentsUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--documents-url must be an http(s) URL such as http://operator.example:8600, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--documents-url must be an http(s) URL, got the scheme ${url.protocol}`);
+  return value.replace(/\/+$/, '');
 }

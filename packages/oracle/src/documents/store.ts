@@ -1,6 +1,8 @@
 // A content-addressed store of result documents: a local folder of files named by the keccak256 of
-// their bytes. The epoch on chain carries the same hash and a `gridmarket-store://<hash>` URI, so
-// anyone holding the folder (or a copy of the file) can fetch the document and check it.
+// their bytes. The epoch on chain carries the same hash and a URI: `gridmarket-store://<hash>` for a
+// local run, or `<public URL>/documents/<hash>` when the operator serves the store over HTTP
+// (documents/server.ts), so that an auditor anywhere fetches it. Whatever the URI, a reader checks
+// the bytes against the hash on chain before using them.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson, parseResult, type ResultDocument } from '@gridmarket/clearing/result';
@@ -28,44 +30,85 @@ export function documentHash(doc: ResultDocument): Hex {
   return keccak256(documentBytes(doc));
 }
 
-export class DocumentStore {
-  constructor(readonly dir: string) {}
+/** How long a document fetch over HTTP may take, and how large a document may be. */
+const FETCH_TIMEOUT_MS = 15_000;
+const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-  private fileOf(hash: Hex): string {
-    return path.join(this.dir, `${hash.toLowerCase()}.json`);
+/** A keccak256 hash as the store names files: 0x and 64 lowercase hex digits. */
+export const DOCUMENT_HASH = /^0x[0-9a-f]{64}$/;
+
+export class DocumentStore {
+  /**
+   * @param dir The folder of documents.
+   * @param publicUrl Where the operator serves this folder (documents/server.ts), e.g.
+   *   `http://operator.example:8545`: documents stored here get `<publicUrl>/documents/<hash>` URIs.
+   */
+  constructor(
+    readonly dir: string,
+    readonly publicUrl?: string,
+  ) {}
+
+  /** The file of a document, or undefined for a name that is not a hash (no path escapes the folder). */
+  fileOf(hash: string): string | undefined {
+    const h = hash.toLowerCase();
+    return DOCUMENT_HASH.test(h) ? path.join(this.dir, `${h}.json`) : undefined;
   }
 
   /** Stores a document (atomically) and returns its hash and URI. */
   put(doc: ResultDocument): { hash: Hex; uri: string; file: string } {
     const bytes = documentBytes(doc);
     const hash = keccak256(bytes);
-    const file = this.fileOf(hash);
+    const file = this.fileOf(hash)!;
     mkdirSync(this.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, bytes);
     renameSync(tmp, file);
-    return { hash, uri: `${STORE_SCHEME}${hash}`, file };
+    const uri = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, '')}/documents/${hash}` : `${STORE_SCHEME}${hash}`;
+    return { hash, uri, file };
   }
 
   /**
-   * Fetches a document by URI (`gridmarket-store://<hash>` or `file://…`) and checks it against the
-   * expected hash (the one on chain): a tampered or substituted document is refused.
+   * Fetches a document by URI (`gridmarket-store://<hash>` from this folder, `file://…`, or
+   * `http(s)://…` from any server) and checks it against the expected hash (the one on chain): a
+   * tampered or substituted document is refused, wherever it came from.
    */
-  get(uri: string, expectedHash: Hex): ResultDocument {
-    let file: string;
-    if (uri.startsWith(STORE_SCHEME)) file = this.fileOf(uri.slice(STORE_SCHEME.length) as Hex);
-    else if (uri.startsWith('file://')) file = new URL(uri).pathname;
-    else throw new StoreError(`unsupported document URI ${uri}`, 'unsupported');
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      throw new StoreError(`document ${uri} not found (looked for ${file})`, 'missing');
-    }
+  async get(uri: string, expectedHash: Hex): Promise<ResultDocument> {
+    const bytes = await this.fetchBytes(uri);
     const actual = keccak256(bytes);
     if (actual.toLowerCase() !== expectedHash.toLowerCase()) {
       throw new StoreError(`document ${uri} does not match the chain: its hash is ${actual}, the epoch commits to ${expectedHash}`, 'tampered');
     }
     return parseResult(JSON.parse(Buffer.from(bytes).toString('utf8')));
   }
+
+  private async fetchBytes(uri: string): Promise<Uint8Array> {
+    if (uri.startsWith('http://') || uri.startsWith('https://')) return fetchOverHttp(uri);
+    let file: string | undefined;
+    if (uri.startsWith(STORE_SCHEME)) file = this.fileOf(uri.slice(STORE_SCHEME.length));
+    else if (uri.startsWith('file://')) file = new URL(uri).pathname;
+    else throw new StoreError(`unsupported document URI ${uri} (gridmarket-store://, file:// and http(s):// are read)`, 'unsupported');
+    if (!file) throw new StoreError(`document ${uri} not found: ${uri.slice(STORE_SCHEME.length)} is not a document hash`, 'missing');
+    try {
+      return readFileSync(file);
+    } catch {
+      throw new StoreError(`document ${uri} not found (looked for ${file})`, 'missing');
+    }
+  }
+}
+
+async function fetchOverHttp(uri: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(uri, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new StoreError(`document ${uri} could not be fetched: ${cause}`, 'missing');
+  }
+  if (response.status === 404) throw new StoreError(`document ${uri} not found (the server answered 404)`, 'missing');
+  if (!response.ok) throw new StoreError(`document ${uri} could not be fetched: the server answered ${response.status}`, 'missing');
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_DOCUMENT_BYTES) throw new StoreError(`document ${uri} is ${declared} bytes, more than the ${MAX_DOCUMENT_BYTES} a document may have`, 'tampered');
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > MAX_DOCUMENT_BYTES) throw new StoreError(`document ${uri} is ${bytes.length} bytes, more than the ${MAX_DOCUMENT_BYTES} a document may have`, 'tampered');
+  return bytes;
 }

@@ -63,6 +63,11 @@ export interface PipelineOptions {
   deploymentFile?: string;
   /** Working directory: document store, deployments, anvil state. */
   workDir: string;
+  /**
+   * Where the document store is served over HTTP (`gridmarket documents`, documents/server.ts):
+   * epochs then carry `<documentsUrl>/documents/<hash>` instead of a `gridmarket-store://` URI.
+   */
+  documentsUrl?: string;
   /** Keep the embedded anvil's state in workDir so that a stopped run can resume. */
   persistChain?: boolean;
   /** Meter tolerance, Wh. */
@@ -167,7 +172,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   checkOptions(options, firstMarket.agents.length);
   if (options.rpcUrl) await setup('deploy', () => chainIdAt(options.rpcUrl!)); // a chain given must answer before anything is written
   mkdirSync(options.workDir, { recursive: true });
-  const store = new DocumentStore(path.join(options.workDir, 'store'));
+  const store = new DocumentStore(path.join(options.workDir, 'store'), options.documentsUrl);
   let anvil: LocalChain | undefined;
   try {
     let rpcUrl = options.rpcUrl;

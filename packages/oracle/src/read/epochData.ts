@@ -27,7 +27,7 @@ export async function tokenDecimals(ctx: ChainContext): Promise<number> {
 export async function loadEpochData(ctx: ChainContext, store: DocumentStore, epochId: number): Promise<EpochData> {
   const epoch = await readEpoch(ctx, epochId);
   const uri = await ctx.publicClient.readContract({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'documentURI', args: [epochId] });
-  const doc = store.get(uri, epoch.documentHash);
+  const doc = await store.get(uri, epoch.documentHash);
   const agentIds = (await networkAgentIds(ctx, epoch.networkId)).slice(0, epoch.agentCount);
   // The rows and trees depend only on the document (whose bytes were just checked against the
   // committed hash), the epoch's id and mode, the agent ids and the token: rebuilt once per

@@ -33,7 +33,7 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
     );
   }
   // The trade statuses come from the document's trades: only for a document that hashes to the commitment.
-  const { doc, state } = readDocument(c.store, e);
+  const { doc, state } = await readDocument(c.store, e);
   const [decimals, statuses] = await Promise.all([tokenDecimalsOf(c.ctx), doc ? statusesOf(c.ctx, c.store, e) : []]);
   return (
     <>
