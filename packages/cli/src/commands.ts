@@ -10,6 +10,7 @@ export interface CommandEntry {
 }
 
 const net = async () => (await import('./commands/net')).registerNet;
+const roles = async () => (await import('./commands/roles')).registerRoles;
 const participant = async () => (await import('./commands/participant')).registerParticipant;
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
@@ -20,6 +21,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   case: { summary: 'case files: split a case into its public part and one private file per agent', load: async () => (await import('./commands/caseSplit')).registerCaseSplit },
   operator: { summary: 'the network operator of a clearing across machines: ADMM rounds over NATS from the public case alone', load: net },
   agent: { summary: "a participant's process: answers the operator's rounds over NATS from its private files", load: net },
+  meter: { summary: "an agent's smart meter: signs the posted day's readings and sends them over NATS to a relayer", load: roles },
+  relay: { summary: "the relayer: collects the meters' readings over NATS and submits them in batches", load: roles },
   documents: { summary: "serve the work dir's result documents over HTTP, for auditors and participants elsewhere", load: async () => (await import('./commands/documents')).registerDocuments },
   proof: { summary: "a participant's leaves of an epoch with their Merkle proofs", load: participant },
   audit: { summary: 'recheck an epoch against its document, the chain and the meter readings', load: participant },

@@ -144,6 +144,10 @@ export const HOSTILE_INPUTS: HostileInput[] = [
   // run: what it refers to exists in the case and the days, and a chain given answers — before anything is written.
   { area: 'flag', name: 'run --fault on an agent the case does not have', args: () => ['run', '--case', 'ieee14', '--fault', '999:outage', '--no-serve', '--quiet'], exit: ExitCode.invalidInput, stderr: /^error: --fault 999:outage: no agent 999 \(the case has agents 0 to 25\)$/ },
   { area: 'flag', name: 'run --corrupt on a day past the last', args: () => ['run', '--case', 'ieee14', '--corrupt', '5:overload', '--days', '1', '--no-serve', '--quiet'], exit: ExitCode.invalidInput, stderr: /^error: --corrupt 5:overload: the run has 1 day, so day 5 never comes$/ },
+  { area: 'flag', name: 'run --spawn without --nats', args: () => ['run', '--case', 'ieee14', '--spawn', '--no-serve', '--quiet'], exit: ExitCode.invalidInput, stderr: /^error: --nats and --spawn go together/ },
+  { area: 'flag', name: 'run --documents-url that is not http', args: () => ['run', '--case', 'ieee14', '--documents-url', 'ftp://host/docs', '--no-serve', '--quiet'], exit: ExitCode.invalidInput, stderr: /^error: --documents-url must be an http\(s\) URL, got the scheme ftp:$/ },
+  { area: 'flag', name: 'documents --port out of range', args: () => ['documents', '--port', '70000'], exit: ExitCode.invalidInput, stderr: /^error: --port /, },
+  { area: 'flag', name: 'meter without a key', args: () => ['meter', '--nats', 'nats://127.0.0.1:9', '--epoch', '1', '--agent', '3', '--rpc', 'http://127.0.0.1:9'], exit: ExitCode.invalidInput, stderr: /^error: give the meter's key with --key or --key-file \(one of them\)$/ },
   { area: 'chain', name: 'run on a chain that does not answer', args: () => ['run', '--case', 'ieee14', '--rpc', 'http://127.0.0.1:9', '--no-serve', '--quiet'], exit: ExitCode.chain, stderr: /^error: the chain at http:\/\/127\.0\.0\.1:9 is not reachable/ },
   { area: 'chain', name: 'audit on a chain that does not answer', args: () => ['audit', '--epoch', '1', '--rpc', 'http://127.0.0.1:9'], exit: ExitCode.chain, stderr: /^error: the chain at http:\/\/127\.0\.0\.1:9 is not reachable/ },
 

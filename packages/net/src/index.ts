@@ -10,3 +10,4 @@ export * from './errors';
 export { connectNats } from './connect';
 export { type AgentLauncher, clearOverNats, type HostedAgents, type SplitForHosting } from './local';
 export { checkPostedSchedule, type ScheduleCheck } from './check';
+export * from './readings';

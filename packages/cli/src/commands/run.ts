@@ -4,27 +4,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { THESIS } from '@gridmarket/clearing';
-import { type Corruption, CORRUPTIONS, type MeterFault, type MeterFaultKind, type PipelineReport, runPipeline } from '@gridmarket/oracle';
+import { type Corruption, CORRUPTIONS, type PipelineReport, runPipeline } from '@gridmarket/oracle';
 import { SETTLEMENT_MODES, type SettlementMode } from '@gridmarket/contracts';
 import { ensureBuilt, serveApp } from '@gridmarket/web/serve';
 import type { Hex } from 'viem';
 import { loadConfig } from '../config';
 import { fmt, parseNumber, table, toJson, UsageError } from '../io';
-
-const FAULTS: MeterFaultKind[] = ['outage', 'stuck', 'bias', 'spike', 'wrong-key', 'missing-hour'];
-
-function parseFault(spec: string): MeterFault {
-  const [agent, kind, hour, amount] = spec.split(':');
-  if (!agent || !kind || !FAULTS.includes(kind as MeterFaultKind)) {
-    throw new UsageError(`--fault must be agent:kind[:hour[:amountWh]] with kind one of ${FAULTS.join(', ')}, got "${spec}"`);
-  }
-  return {
-    agent: parseNumber('--fault agent', agent, (v) => Number.isInteger(v) && v >= 0, 'a market agent index'),
-    kind: kind as MeterFaultKind,
-    ...(hour ? { hour: parseNumber('--fault hour', hour, (v) => Number.isInteger(v) && v >= 0 && v < 24, 'an hour 0–23') } : {}),
-    ...(amount ? { amountWh: parseNumber('--fault amount', amount, Number.isFinite, 'a number of Wh') } : {}),
-  };
-}
+import { parseFault } from './faultSpec';
 
 export function reportText(r: PipelineReport): string {
   const th = THESIS.settlement;
@@ -126,6 +112,8 @@ export function registerRun(program: Command): void {
     .option('--no-serve', 'end after the report instead of serving the web app on the chain')
     .option('--port <port>', 'port of the web app (default: a free one)')
     .option('--documents-url <url>', "where the work dir's store is served (gridmarket documents): epochs carry <url>/documents/<hash>, which auditors elsewhere fetch")
+    .option('--nats <url>', 'with --spawn: the NATS server the roles talk through, e.g. nats://127.0.0.1:4222')
+    .option('--spawn', 'every agent, every meter and the relayer as separate OS processes over --nats (the operator is this process)')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
@@ -153,6 +141,11 @@ export function registerRun(program: Command): void {
       const mode = opts.settlement as SettlementMode;
       const port = opts.port === undefined ? undefined : parseNumber('--port', opts.port, (v) => Number.isInteger(v) && v > 0 && v < 65536, 'a TCP port');
       const progress = opts.quiet ? () => {} : withHeartbeat((line) => process.stderr.write(line));
+      if (Boolean(opts.spawn) !== Boolean(opts.nats)) throw new UsageError('--nats and --spawn go together: the roles run as separate processes talking through that NATS server');
+      let rpcUrl = config.rpcUrl;
+      const spawned = opts.spawn
+        ? (await import('../spawnRoles')).spawnRoles({ nats: String(opts.nats), workDir: config.workDir, rpcUrl: () => rpcUrl!, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), log: (line) => progress(`${line}\n`) })
+        : undefined;
       // The web app builds (if it must) while the market day runs, so that its URL comes early.
       const building = new AbortController();
       const built = opts.serve ? ensureBuilt(progress, undefined, building.signal) : Promise.resolve();
@@ -179,13 +172,16 @@ export function registerRun(program: Command): void {
         // Served, the day's proceeds stay in the settlement contract for the participants to claim in the app.
         withdraw: !opts.serve,
         onProgress: progress,
+        onChain: (chain) => (rpcUrl = chain.rpcUrl),
+        ...(spawned ? { roles: spawned.roles } : {}),
         });
       } catch (err) {
         building.abort();
         await built.catch(() => {});
         throw err;
       }
-      process.stdout.write(opts.json ? `${toJson(report)}\n` : reportText(report));
+      const transport = spawned ? { transport: 'nats', processes: spawned.processes } : {};
+      process.stdout.write(opts.json ? `${toJson({ ...report, ...transport })}\n` : reportText(report));
       if (opts.serve) {
         const out = opts.json ? process.stderr : process.stdout;
         out.write(`\nthe proceeds of the last day are left in the settlement contract: a participant can claim them in the web app (Participant → Claim)\n`);

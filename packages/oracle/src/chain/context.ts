@@ -4,6 +4,7 @@
 // of transactions (used to test that every step resumes).
 import {
   BaseError,
+  bytesToHex,
   type Chain,
   ContractFunctionRevertedError,
   createPublicClient,
@@ -111,6 +112,11 @@ export class ChainContext {
     return mnemonicAccount(this.options.mnemonic ?? DEV_MNEMONIC, 0, 1);
   }
 
+  /** A relayer of meter readings other than the operator: anvil's third development account. */
+  relayer(): Account {
+    return mnemonicAccount(this.options.mnemonic ?? DEV_MNEMONIC, 0, 2);
+  }
+
   /** Smart-meter signing key of a simulated participant, by key generation (rotation bumps it). */
   meter(agentId: number, generation = 0): Account {
     return mnemonicAccount(this.options.mnemonic ?? DEV_MNEMONIC, 2 + generation, agentId);
@@ -133,6 +139,17 @@ export class ChainContext {
     this.transactions++;
     this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
+    return receipt;
+  }
+
+  /**
+   * Records a transaction another process sent for this day (a relayer's batch), so that the
+   * day's gas and transaction counts are the same whoever sent it.
+   */
+  async recordSentElsewhere(step: string, hash: Hex): Promise<TransactionReceipt> {
+    const receipt = await this.receiptOf(hash);
+    this.transactions++;
+    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
     return receipt;
   }
 
@@ -187,4 +204,11 @@ export function revertName(err: unknown): string | undefined {
   if (!(err instanceof BaseError)) return undefined;
   const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
   return reverted instanceof ContractFunctionRevertedError ? (reverted.data?.errorName ?? reverted.signature ?? 'revert') : undefined;
+}
+
+/** The private key behind a local account (HD-derived or a plain key), to hand a spawned role its key file. */
+export function privateKeyOf(account: Account): Hex {
+  const hd = (account as { getHdKey?: () => { privateKey: Uint8Array | null } }).getHdKey?.();
+  if (hd?.privateKey) return bytesToHex(hd.privateKey);
+  throw new Error(`no private key available for ${account.address}`);
 }

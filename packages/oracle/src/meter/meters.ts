@@ -66,6 +66,32 @@ export function simulateReadings(scheduledWh: readonly number[], options: { seed
   }
 }
 
+/** The seed of an agent's simulated meter for a day: the same in every process that simulates it. */
+export function meterSeed(epochId: number, agentId: number, day: number): number {
+  return epochId * 100_003 + agentId * 7 + day;
+}
+
+/**
+ * A meter's day: what it measures of its agent's scheduled row (simulated, see simulateReadings)
+ * signed with its key; undefined when it reports nothing (an outage). The embedded pipeline and the
+ * `gridmarket meter` process both read a meter through this.
+ */
+export async function readMeter(args: {
+  scheduledWh: readonly number[];
+  epochId: number;
+  agentId: number;
+  day: number;
+  noiseWh: number;
+  fault?: MeterFault;
+  signer: Account;
+  chainId: number;
+  meterReadings: Hex;
+}): Promise<SignedReading | undefined> {
+  const values = simulateReadings(args.scheduledWh, { seed: meterSeed(args.epochId, args.agentId, args.day), noiseWh: args.noiseWh, ...(args.fault ? { fault: args.fault } : {}) });
+  if (!values) return undefined;
+  return signReading(args.signer, args.chainId, args.meterReadings, { epochId: args.epochId, agentId: args.agentId, energyWh: values });
+}
+
 export async function signReading(
   meter: Account,
   chainId: number,

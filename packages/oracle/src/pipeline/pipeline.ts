@@ -11,7 +11,7 @@
 // started again continues where it stopped and never posts, pays or withdraws twice.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { buildMarket, buildResult, dayVariant, type Market, readCaseFile, type ResultDocument, runAdmm, solveCentralized } from '@gridmarket/clearing';
+import { buildMarket, buildResult, type ClearingSolution, dayVariant, type Market, readCaseFile, type ResultDocument, runAdmm, solveCentralized } from '@gridmarket/clearing';
 import { type Deployment, deploymentMismatch, describeDeploymentMismatch, participantRegistryAbi, type SettlementMode } from '@gridmarket/contracts';
 import { deployContracts, type LocalChain, readDeploymentFile, startAnvil } from '@gridmarket/contracts/node';
 import type { Hex } from 'viem';
@@ -21,14 +21,14 @@ import { describeViolation, dispute, findViolations } from '../auditor/dispute';
 import { type Account, ChainContext, revertName } from '../chain/context';
 import { toOnchain } from '../documents/onchain';
 import { DocumentStore } from '../documents/store';
-import { type MeterFault, signReading, simulateReadings } from '../meter/meters';
+import { type MeterFault, readMeter, type SignedReading } from '../meter/meters';
 import { ensureEpochPosted, releaseBond } from '../operator/postEpoch';
 import { ensureAgents, ensureGas, ensureNetwork } from '../operator/registration';
 import { readEpoch } from '../read/epoch';
 import { tokenDecimals } from '../read/epochData';
 import { readEpochPositions } from '../read/positions';
 import { readStoredReadings } from '../read/readings';
-import { relayReadings } from '../relayer/relay';
+import { type RelayResult, relayReadings } from '../relayer/relay';
 import { settleEpoch } from '../settler/settle';
 import { passTime } from './clock';
 import { corruptDocument, type Corruption } from './faults';
@@ -105,6 +105,19 @@ export interface PipelineOptions {
   onProgress?: (line: string) => void;
   /** Called with the chain once it is up (the embedded one too), e.g. to serve an app on it. */
   onChain?: (chain: { rpcUrl: string; deployment: Deployment }) => void;
+  /**
+   * Roles played elsewhere (other processes, other machines): the clearing (the agents answering
+   * the operator's rounds) and the meters with the relayer. By default this process plays them.
+   */
+  roles?: Partial<DayRoles>;
+}
+
+/** The roles of a market day that can be played outside the operator's process. */
+export interface DayRoles {
+  /** Clears the day's market (the unconstrained reference is always solved here). */
+  clear(market: Market, admm: NonNullable<PipelineOptions['admm']>): Promise<ClearingSolution>;
+  /** Meters read and sign the posted epoch's day, the relayer puts the readings on chain. */
+  readings(args: { ctx: ChainContext; doc: ResultDocument; agentIds: readonly number[]; epochId: number; day: number; options: PipelineOptions }): Promise<RelayResult>;
 }
 
 export type { DayReport };
@@ -275,7 +288,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
 
   // Operator: clear, publish, register.
   const clearStart = performance.now();
-  const solution = await stage('clear', () => runAdmm(market, { constrained: true, ...(options.admm ?? {}) }));
+  const solution = await stage('clear', () => (options.roles?.clear ?? clearHere)(market, options.admm ?? {}));
   progress(`  cleared in ${seconds(performance.now() - clearStart)}: ADMM ${solution.admm!.status} after ${solution.admm!.iterations} iterations\n`);
   if (solution.admm!.status !== 'converged') throw new Error(`ADMM did not converge for day ${day + 1} (${solution.admm!.status} after ${solution.admm!.iterations} iterations)`);
   // The unconstrained optimum, kept in the document as the reference of Fig. 6.7.
@@ -333,8 +346,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   if (options.stopAfter === 'post') return report('waiting', { ...(disputed ? { dispute: disputed } : {}) });
 
   // Meters and relayer.
-  const readings = await stage('meters', () => meterReadings(ctx, doc, agentIds, epochId, day, options));
-  const relay = await stage('relay', () => relayReadings(ctx, readings));
+  const relay = await stage('relay', () => (options.roles?.readings ?? readingsHere)({ ctx, doc, agentIds, epochId, day, options }));
   progress(`  readings: ${relay.submitted} relayed, ${relay.alreadyOnChain} already on chain, ${relay.rejected.length} rejected${relay.rejected.length ? ` (${relay.rejected.map((r) => `agent ${r.agentId}: ${r.reason}`).join('; ')})` : ''}\n`);
   if (options.stopAfter === 'relay') return report('waiting', { relay, ...(disputed ? { dispute: disputed } : {}) });
 
@@ -349,18 +361,30 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   return report('settled', { relay, positions: await readEpochPositions(ctx, epochId), ...(disputed ? { dispute: disputed } : {}) });
 }
 
+async function clearHere(market: Market, admm: NonNullable<PipelineOptions['admm']>): Promise<ClearingSolution> {
+  return runAdmm(market, { constrained: true, ...admm });
+}
+
+/** Every meter and the relayer in this process. */
+async function readingsHere(args: Parameters<DayRoles['readings']>[0]): Promise<RelayResult> {
+  return relayReadings(args.ctx, await meterReadings(args.ctx, args.doc, args.agentIds, args.epochId, args.day, args.options));
+}
+
 /** Meters read what was delivered (the schedule, with noise and faults) and sign their readings. */
 async function meterReadings(ctx: ChainContext, doc: ResultDocument, agentIds: readonly number[], epochId: number, day: number, options: PipelineOptions) {
-  const chainId = ctx.deployment.chainId;
-  const out = [];
+  const out: SignedReading[] = [];
   for (const [pos, agentId] of agentIds.entries()) {
     const fault = options.faults?.find((f) => f.agent === pos);
-    const values = simulateReadings(doc.schedule.wh[pos]!, { seed: epochId * 100_003 + agentId * 7 + day, noiseWh: options.noiseWh, ...(fault ? { fault } : {}) });
-    if (!values) continue;
-    const signer: Account = fault?.kind === 'wrong-key' ? ctx.meter(agentId, 97) : await currentMeter(ctx, agentId);
-    out.push(await signReading(signer, chainId, ctx.deployment.meterReadings, { epochId, agentId, energyWh: values }));
+    const signer = await meterSigner(ctx, agentId, fault);
+    const reading = await readMeter({ scheduledWh: doc.schedule.wh[pos]!, epochId, agentId, day, noiseWh: options.noiseWh, ...(fault ? { fault } : {}), signer, chainId: ctx.deployment.chainId, meterReadings: ctx.deployment.meterReadings });
+    if (reading) out.push(reading);
   }
   return out;
+}
+
+/** The key a simulated meter signs with: the one registered for the agent now, or a stranger's for a wrong-key fault. */
+export async function meterSigner(ctx: ChainContext, agentId: number, fault?: MeterFault): Promise<Account> {
+  return fault?.kind === 'wrong-key' ? ctx.meter(agentId, 97) : currentMeter(ctx, agentId);
 }
 
 /** The simulated meter whose key is registered for the agent now (keys rotate by generation). */

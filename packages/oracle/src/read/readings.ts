@@ -1,5 +1,5 @@
 // The meter readings of an epoch as they stand on chain. The contract stores a commitment per
-// (epoch, agent), keccak256(abi.encode(meter, energyWh)), and emits the values; a reader takes the
+// (epoch, agent), keccak256(meter ‖ energyWh packed), and emits the values; a reader takes the
 // values from the ReadingsSubmitted logs and keeps, per agent, the one whose commitment is stored
 // (a reading cleared by the registrar and replaced has two logs; only the standing one matches).
 import { meterReadingsAbi, readingCommitment } from '@gridmarket/contracts';

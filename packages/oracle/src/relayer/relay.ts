@@ -3,7 +3,7 @@
 // and each reading is first simulated on its own, so that one bad reading (wrong signer, retired
 // key, late, ...) is reported with its custom error instead of reverting the whole batch.
 import { meterReadingsAbi } from '@gridmarket/contracts';
-import { decodeEventLog } from 'viem';
+import { decodeEventLog, type Hex } from 'viem';
 import { sendInBatches } from '../chain/batching';
 import type { ChainContext } from '../chain/context';
 import { revertName } from '../chain/context';
@@ -15,9 +15,11 @@ export interface RelayResult {
   alreadyOnChain: number;
   rejected: { agentId: number; reason: string }[];
   batches: number;
+  /** The batches' transactions. */
+  hashes: Hex[];
 }
 
-export async function relayReadings(ctx: ChainContext, readings: readonly SignedReading[]): Promise<RelayResult> {
+export async function relayReadings(ctx: ChainContext, readings: readonly SignedReading[], options: { maxBatch?: number } = {}): Promise<RelayResult> {
   const address = ctx.deployment.meterReadings;
   const fresh: SignedReading[] = [];
   const rejected: RelayResult['rejected'] = [];
@@ -43,6 +45,7 @@ export async function relayReadings(ctx: ChainContext, readings: readonly Signed
         step: 'relay readings',
         items: fresh,
         build: (slice) => ({ address, abi: meterReadingsAbi, functionName: 'submitReadings', args: [slice] }),
+        ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
       })
     : { batches: 0 };
   // Readings someone else got in between the check and the batch were skipped by the contract.
@@ -56,5 +59,5 @@ export async function relayReadings(ctx: ChainContext, readings: readonly Signed
       }
     }
   }
-  return { submitted: fresh.length - skipped, alreadyOnChain: alreadyOnChain + skipped, rejected, batches };
+  return { submitted: fresh.length - skipped, alreadyOnChain: alreadyOnChain + skipped, rejected, batches, hashes: ctx.gas.slice(before).map((g) => g.hash) };
 }

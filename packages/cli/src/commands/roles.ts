@@ -1,0 +1,183 @@
+// gridmarket meter / gridmarket relay: the reading side of a market day as separate processes.
+// A meter reads the posted epoch's document (from its URI, checked against the hash on chain),
+// measures its agent's day (simulated: the scheduled row plus seeded noise, as in `run`), signs it
+// with its own key and sends it over NATS until a relayer answers. The relayer collects readings,
+// submits them in gas-bounded batches and answers each meter once its reading is on chain or
+// refused. Both are resumable: a reading already on chain is never submitted again.
+import type { Command } from 'commander';
+import { parseNumber, UsageError } from '../io';
+import { loadConfig } from '../config';
+import { chainFlags, chainOptions, connect } from './chain';
+import { FAULTS, parseFaultKind } from './faultSpec';
+
+const int = (flag: string, v: string, min = 0, max = 2 ** 32 - 1) =>
+  parseNumber(flag, v, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer from ${min} to ${max}`);
+
+type ChainOpts = { rpc?: string; deployment?: string; workDir?: string; config?: string };
+
+function withChain(cmd: Command): Command {
+  for (const [flag, help] of chainOptions) cmd.option(flag, help);
+  return cmd;
+}
+
+async function keyOf(opts: { key?: string; keyFile?: string }, what: string) {
+  const { readKey } = await import('@gridmarket/net');
+  if ((opts.key === undefined) === (opts.keyFile === undefined)) throw new UsageError(`give ${what} with --key or --key-file (one of them)`);
+  return readKey(opts.key !== undefined ? 'key' : 'key-file', opts.key ?? opts.keyFile!, opts.key === undefined);
+}
+
+export function registerRoles(program: Command): void {
+  withChain(
+    program
+      .command('meter')
+      .description("an agent's smart meter: measures the posted epoch's day for its agent, signs the 24 readings (EIP-712) and sends them over NATS until a relayer has them on chain")
+      .requiredOption('--nats <url>', 'NATS server, e.g. nats://127.0.0.1:4222')
+      .requiredOption('--epoch <id>', 'the posted epoch')
+      .requiredOption('--agent <id>', "the agent's on-chain id")
+      .option('--key <hex>', "the meter's signing key (the one registered for the agent)")
+      .option('--key-file <file>', 'the same, read from a file')
+      .option('--day <n>', "the day's index in the run (seeds the simulated noise, as run does)", '0')
+      .option('--noise-wh <wh>', 'standard deviation of the simulated noise, Wh (default 15)')
+      .option('--fault <kind[:hour[:Wh]]>', `a fault of this meter: ${FAULTS.join(', ')}`)
+      .option('--prefix <subject>', 'subject prefix', 'gridmarket')
+      .option('--timeout <ms>', 'how long to keep sending before giving up', '120000')
+      .option('--json', 'print the outcome as JSON')
+      .option('--quiet', 'no progress on stderr'),
+  )
+    .addHelpText('after', '\nExit codes: 0 the reading is on chain (or the meter had an outage and sent nothing); 4 the chain refused it (the reason is printed); 5 no relayer took it in time.')
+    .action(async (opts: ChainOpts & { nats: string; epoch: string; agent: string; key?: string; keyFile?: string; day: string; noiseWh?: string; fault?: string; prefix: string; timeout: string; json?: boolean; quiet?: boolean }) => {
+      const key = await keyOf(opts, "the meter's key");
+      const epochId = int('--epoch', opts.epoch);
+      const agentId = int('--agent', opts.agent, 0, 65_535);
+      const day = int('--day', opts.day);
+      const timeoutMs = int('--timeout', opts.timeout, 1);
+      const config = loadConfig({ ...chainFlags(opts), ...(opts.noiseWh !== undefined ? { noiseWh: parseNumber('--noise-wh', opts.noiseWh, (v) => v >= 0, 'a non-negative number') } : {}) });
+      const fault = opts.fault === undefined ? undefined : parseFaultKind('--fault', opts.fault);
+      const log = (line: string) => {
+        if (!opts.quiet) process.stderr.write(`meter ${agentId}: ${line}\n`);
+      };
+      const { ctx, store } = await connect(config);
+      const oracle = await import('@gridmarket/oracle');
+      const { meterReadingsAbi } = await import('@gridmarket/contracts');
+      const { privateKeyToAccount } = await import('viem/accounts');
+      const data = await oracle.loadEpochData(ctx, store, epochId);
+      const pos = data.onchain.agentIds.indexOf(agentId);
+      if (pos < 0) throw new UsageError(`--agent ${agentId} is not an agent of epoch ${epochId} (its agents are ${data.onchain.agentIds.join(', ')})`);
+      const reading = await oracle.readMeter({
+        scheduledWh: data.doc.schedule.wh[pos]!,
+        epochId,
+        agentId,
+        day,
+        noiseWh: config.noiseWh,
+        ...(fault ? { fault: { agent: pos, ...fault } } : {}),
+        signer: privateKeyToAccount(key),
+        chainId: ctx.deployment.chainId,
+        meterReadings: ctx.deployment.meterReadings,
+      });
+      const print = (out: Record<string, unknown>) => process.stdout.write(opts.json ? `${JSON.stringify({ agentId, epochId, ...out })}\n` : `meter ${agentId}, epoch ${epochId}: ${Object.values(out).join(' ')}\n`);
+      if (!reading) {
+        log('outage: nothing to send');
+        print({ state: 'outage' });
+        return;
+      }
+      const { connectNats, sendReading } = await import('@gridmarket/net');
+      const nc = await connectNats(opts.nats, `gridmarket-meter-${agentId}`, { log });
+      try {
+        log(`sending its reading for epoch ${epochId} on ${opts.prefix}.readings.${epochId}`);
+        const finalState = async () => {
+          const stored = (await oracle.readStoredReadings(ctx, epochId, [agentId])).get(agentId);
+          if (!stored) {
+            // Not on chain: would the chain take it? A refusal is final (a relayer would get the same).
+            try {
+              await ctx.publicClient.simulateContract({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, functionName: 'submitReadings', args: [[reading as never]], account: ctx.operator });
+              return undefined;
+            } catch (err) {
+              const reason = oracle.revertName(err);
+              return reason ? { state: 'refused' as const, reason } : undefined;
+            }
+          }
+          const ours = stored.meter.toLowerCase() === privateKeyToAccount(key).address.toLowerCase() && stored.energyWh.every((v, t) => v === reading.energyWh[t]);
+          return ours ? { state: 'on-chain' as const } : { state: 'refused' as const, reason: `another reading of agent ${agentId} is on chain (signed by ${stored.meter})` };
+        };
+        const answer = await sendReading(nc, opts.prefix, { ...reading, energyWh: [...reading.energyWh] }, { timeoutMs, log, finalState });
+        if (answer.state === 'refused') process.exitCode = 4;
+        print(answer.state === 'refused' ? { state: answer.state, reason: answer.reason } : { state: answer.state });
+      } finally {
+        await nc.close();
+      }
+    });
+
+  withChain(
+    program
+      .command('relay')
+      .description('the relayer: collects the meters\' readings of an epoch over NATS and submits them in gas-bounded batches, skipping what is already on chain')
+      .requiredOption('--nats <url>', 'NATS server, e.g. nats://127.0.0.1:4222')
+      .requiredOption('--epoch <id>', 'the posted epoch')
+      .option('--expect <ids>', "the agents (on-chain ids, comma-separated) whose readings to wait for (default: every agent of the epoch)")
+      .option('--key <hex>', 'the account that sends the batches (default: the operator key of the config, anvil\'s first account on a local chain)')
+      .option('--key-file <file>', 'the same, read from a file')
+      .option('--idle <ms>', 'submit what came once no new reading came for this long', '1500')
+      .option('--max-batch <n>', 'at most this many readings per transaction (default: as many as fit in a block)')
+      .option('--timeout <ms>', 'stop waiting for the missing readings after this long', '600000')
+      .option('--prefix <subject>', 'subject prefix', 'gridmarket')
+      .option('--json', 'print the outcome as JSON')
+      .option('--quiet', 'no progress on stderr'),
+  )
+    .addHelpText('after', '\nEnds once every expected agent\'s reading is on chain or refused (exit 0), or at --timeout with the missing ones named (exit 4).')
+    .action(async (opts: ChainOpts & { nats: string; epoch: string; expect?: string; key?: string; keyFile?: string; idle: string; maxBatch?: string; timeout: string; prefix: string; json?: boolean; quiet?: boolean }) => {
+      const epochId = int('--epoch', opts.epoch);
+      const idleMs = int('--idle', opts.idle, 1);
+      const timeoutMs = int('--timeout', opts.timeout, 1);
+      const maxBatch = opts.maxBatch === undefined ? undefined : int('--max-batch', opts.maxBatch, 1);
+      const key = opts.key !== undefined || opts.keyFile !== undefined ? await keyOf(opts, "the relayer's key") : undefined;
+      const log = (line: string) => {
+        if (!opts.quiet) process.stderr.write(`relay: ${line}\n`);
+      };
+      const { ctx } = await connect(loadConfig({ ...chainFlags(opts), ...(key ? { operatorKey: key } : {}) }));
+      const oracle = await import('@gridmarket/oracle');
+      const epoch = await oracle.readEpoch(ctx, epochId);
+      const all = (await oracle.networkAgentIds(ctx, epoch.networkId)).slice(0, epoch.agentCount);
+      const expect = opts.expect === undefined ? all : opts.expect.split(',').map((v) => int('--expect', v.trim(), 0, 65_535));
+      for (const id of expect) if (!all.includes(id)) throw new UsageError(`--expect names agent ${id}, which is not an agent of epoch ${epochId} (${all.join(', ')})`);
+      // Readings already on chain (an earlier relayer's, or someone else's): final from the start.
+      const stored = await oracle.readStoredReadings(ctx, epochId, expect);
+      const alreadyDone = new Map(expect.filter((id) => stored.has(id)).map((id) => [id, { state: 'on-chain' as const }]));
+      const totals = { submitted: 0, alreadyOnChain: alreadyDone.size, rejected: [] as { agentId: number; reason: string }[], batches: 0, hashes: [] as string[] };
+      const { connectNats, ReadingCollector } = await import('@gridmarket/net');
+      const nc = await connectNats(opts.nats, `gridmarket-relay-${epochId}`, { log });
+      const collector = new ReadingCollector(nc, {
+        prefix: opts.prefix,
+        epochId,
+        expect: new Set(expect),
+        alreadyDone,
+        idleMs,
+        log,
+        submit: async (readings) => {
+          // The wire schema checked 24 values per reading.
+          const r = await oracle.relayReadings(ctx, readings as unknown as Parameters<typeof oracle.relayReadings>[1], { ...(maxBatch ? { maxBatch } : {}) });
+          totals.submitted += r.submitted;
+          totals.alreadyOnChain += r.alreadyOnChain;
+          totals.rejected.push(...r.rejected);
+          totals.batches += r.batches;
+          totals.hashes.push(...r.hashes);
+          const refused = new Map(r.rejected.map((x) => [x.agentId, x.reason]));
+          return new Map(readings.map((x) => [x.agentId, refused.has(x.agentId) ? { state: 'refused' as const, reason: refused.get(x.agentId)! } : { state: 'on-chain' as const }]));
+        },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        log(`epoch ${epochId}: waiting for ${expect.length - alreadyDone.size} of ${expect.length} readings on ${opts.prefix}.readings.${epochId}`);
+        collector.start();
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+        const outcome = await Promise.race([collector.complete.then(() => 'complete' as const), timedOut]);
+        await collector.stop();
+        const missing = expect.filter((id) => !collector.answers().has(id));
+        if (outcome === 'timeout') process.exitCode = 4;
+        const out = { epochId, ...totals, missing };
+        process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `relay, epoch ${epochId}: ${totals.submitted} submitted in ${totals.batches} transactions, ${totals.alreadyOnChain} already on chain, ${totals.rejected.length} refused${missing.length ? `, missing ${missing.join(', ')}` : ''}\n`);
+      } finally {
+        clearTimeout(timer);
+        await nc.close();
+      }
+    });
+}

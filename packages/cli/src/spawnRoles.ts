@@ -1,0 +1,88 @@
+// `run --nats URL --spawn`: the roles of a market day as separate OS processes. The agents answer
+// the operator's rounds (`gridmarket agent`, via spawnAgentProcesses); after posting, one
+// `gridmarket meter` per agent signs its day with its own key (a 0600 file in a temporary
+// directory, removed at the end) and one `gridmarket relay` puts the readings on chain. The
+// operator (clearing, registration, posting, the watcher, settlement) is this process.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { clearOverNats } from '@gridmarket/net';
+import { type Account, type DayRoles, meterSigner, privateKeyOf, type RelayResult } from '@gridmarket/oracle';
+import { spawnAgentProcesses } from './spawnAgents';
+
+export interface SpawnedRoles {
+  roles: DayRoles;
+  /** Separate OS processes each role ran, the largest day's count. */
+  processes: { operator: number; agents: number; meters: number; relayer: number };
+}
+
+export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () => string; deploymentFile?: string; log: (line: string) => void }): SpawnedRoles {
+  const processes = { operator: 1, agents: 0, meters: 0, relayer: 0 };
+  const prefix = `gridmarket-run-${process.pid}`;
+  const chainArgs = () => ['--rpc', options.rpcUrl(), '--work-dir', options.workDir, ...(options.deploymentFile ? ['--deployment', options.deploymentFile] : [])];
+  const roles: DayRoles = {
+    async clear(market, admm) {
+      const r = await clearOverNats(market, options.nats, { constrained: true, ...admm }, { prefix, launch: spawnAgentProcesses(undefined, options.log), log: options.log });
+      processes.agents = Math.max(processes.agents, r.agentProcesses);
+      return r.solution;
+    },
+    async readings({ ctx, agentIds, epochId, day, options: day_ }) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-meters-'));
+      try {
+        const keyFile = (name: string, account: Account) => {
+          const file = path.join(dir, `${name}.key`);
+          writeFileSync(file, `${privateKeyOf(account)}\n`, { mode: 0o600 });
+          return file;
+        };
+        const expect: number[] = [];
+        const meters: Promise<ChildOutcome>[] = [];
+        const children: ChildProcess[] = [];
+        for (const [pos, agentId] of agentIds.entries()) {
+          const fault = day_.faults?.find((f) => f.agent === pos);
+          if (fault?.kind !== 'outage') expect.push(agentId);
+          const args = ['meter', '--nats', options.nats, '--prefix', prefix, '--epoch', String(epochId), '--agent', String(agentId), '--day', String(day), '--noise-wh', String(day_.noiseWh), '--key-file', keyFile(`meter-${agentId}`, await meterSigner(ctx, agentId, fault)), '--json', '--quiet', ...chainArgs()];
+          if (fault) args.push('--fault', [fault.kind, fault.hour ?? '', fault.amountWh ?? ''].join(':').replace(/:+$/, ''));
+          meters.push(runChild(args, children));
+        }
+        const relayArgs = ['relay', '--nats', options.nats, '--prefix', prefix, '--epoch', String(epochId), '--expect', expect.join(','), '--key-file', keyFile('relayer', ctx.relayer()), '--json', '--quiet', ...chainArgs()];
+        const relay = runChild(relayArgs);
+        processes.meters = Math.max(processes.meters, meters.length);
+        processes.relayer = 1;
+        options.log(`  ${meters.length} meter processes and a relayer process on ${prefix}.readings.${epochId}`);
+        const r = await relay;
+        if (r.code !== 0) {
+          for (const m of children) m.kill('SIGTERM');
+          throw new Error(`the relayer process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+        }
+        // A meter the chain refused (a wrong key) exits 4; that is the relay's outcome to report.
+        for (const m of await Promise.all(meters)) if (m.code !== 0 && m.code !== 4) throw new Error(`a meter process failed (exit ${m.code}): ${m.stderr.trim().split('\n').at(-1)}`);
+        const out = JSON.parse(r.stdout) as RelayResult & { missing: number[] };
+        for (const hash of out.hashes) await ctx.recordSentElsewhere('relay readings', hash);
+        return { submitted: out.submitted, alreadyOnChain: out.alreadyOnChain, rejected: out.rejected, batches: out.batches, hashes: out.hashes };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return { roles, processes };
+}
+
+interface ChildOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(args: string[], started: ChildProcess[] = []): Promise<ChildOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

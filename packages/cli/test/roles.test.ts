@@ -1,0 +1,147 @@
+// Every role of a market day as its own OS process: `run --nats URL --spawn` against the embedded
+// run, and the meters and the relayer killed and restarted mid-day: nothing on chain twice, nothing
+// lost.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { meterReadingsAbi } from '@gridmarket/contracts';
+import { type LocalChain, readDeploymentFile, startAnvil } from '@gridmarket/contracts/node';
+import { ChainContext, networkAgentIds, type PipelineReport, privateKeyOf, readEpoch, runPipeline } from '@gridmarket/oracle';
+import { type NatsServer, startNats } from '../../net/test/helpers';
+
+const BIN = fileURLToPath(new URL('../bin/gridmarket.mjs', import.meta.url));
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += String(d)));
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+  return { child, done };
+}
+
+/** What must be equal between two runs of the same day: the trades and the money, not the clock. */
+function outcome(r: PipelineReport) {
+  const d = r.days[0]!;
+  return { totals: r.totals, status: d.status, rejectedBy: d.rejectedBy, readings: d.readings, money: d.money, transactionsByStep: d.transactionsByStep };
+}
+
+describe('run --nats URL --spawn: every role its own process', () => {
+  let nats: NatsServer;
+  before(async () => {
+    nats = await startNats();
+  });
+  after(async () => {
+    await nats.stop();
+  });
+
+  it('settles the same 14-bus day as the embedded run, and the books balance', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-spawn-'));
+    const chain = await startAnvil();
+    try {
+      const common = ['run', '--case', 'ieee14', '--no-serve', '--json', '--quiet', '--fault', '4:outage', '--fault', '7:bias:0:400'];
+      const embedded = spawnSync(process.execPath, [BIN, ...common, '--work-dir', path.join(dir, 'embedded')], { encoding: 'utf8' });
+      assert.equal(embedded.status, 0, embedded.stderr);
+      const distributed = spawnSync(process.execPath, [BIN, ...common, '--work-dir', path.join(dir, 'spawned'), '--rpc', chain.rpcUrl, '--nats', nats.url, '--spawn'], { encoding: 'utf8' });
+      assert.equal(distributed.status, 0, distributed.stderr);
+      const a = JSON.parse(embedded.stdout) as PipelineReport;
+      const b = JSON.parse(distributed.stdout) as PipelineReport & { transport: string; processes: Record<string, number> };
+      assert.equal(b.transport, 'nats');
+      assert.deepEqual(b.processes, { operator: 1, agents: 26, meters: 26, relayer: 1 });
+      assert.deepEqual(outcome(b), outcome(a));
+      assert.ok(b.totals.imbalanceChargedUsd > 0, 'the outage and the bias are charged');
+
+      // An auditor's view of the distributed day: roots, readings, settlement and the token books.
+      const audit = spawnSync(process.execPath, [BIN, 'audit', '--epoch', '1', '--json', '--rpc', chain.rpcUrl, '--work-dir', path.join(dir, 'spawned')], { encoding: 'utf8' });
+      assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+      const report = JSON.parse(audit.stdout);
+      assert.equal(report.ok, true);
+      assert.deepEqual(report.settlement.disagreements, []);
+    } finally {
+      await chain.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('meters and the relayer killed and restarted', () => {
+  let nats: NatsServer;
+  let chain: LocalChain;
+  let dir: string;
+  let ctx: ChainContext;
+  let agentIds: number[];
+  const children: ChildProcess[] = [];
+  before(async () => {
+    nats = await startNats();
+    chain = await startAnvil();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-roles-'));
+    // A posted day whose readings are still to come.
+    await runPipeline({ case: 'ieee14', days: 1, firstEpoch: 1, rpcUrl: chain.rpcUrl, workDir: dir, toleranceWh: 50, noiseWh: 15, time: 'advance', stopAfter: 'post' });
+    ctx = new ChainContext({ rpcUrl: chain.rpcUrl, deployment: readDeploymentFile(path.join(dir, 'deployments', '31337.json')) });
+    const epoch = await readEpoch(ctx, 1);
+    agentIds = (await networkAgentIds(ctx, epoch.networkId)).slice(0, epoch.agentCount);
+  });
+  after(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await chain.stop();
+    await nats.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const chainArgs = () => ['--rpc', chain.rpcUrl, '--work-dir', dir, '--nats', nats.url, '--epoch', '1', '--json', '--quiet'];
+  const meter = (agentId: number) => {
+    const keyFile = path.join(dir, `meter-${agentId}.key`);
+    writeFileSync(keyFile, `${privateKeyOf(ctx.meter(agentId))}\n`, { mode: 0o600 });
+    const m = start(['meter', '--agent', String(agentId), '--key-file', keyFile, ...chainArgs()]);
+    children.push(m.child);
+    return m;
+  };
+  const relay = (expect: number[], extra: string[] = []) => {
+    const r = start(['relay', '--expect', expect.join(','), '--idle', '300', ...extra, ...chainArgs()]);
+    children.push(r.child);
+    return r;
+  };
+  const submittedLogs = async () =>
+    ctx.publicClient.getContractEvents({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, eventName: 'ReadingsSubmitted', args: { epochId: 1 }, fromBlock: BigInt(ctx.deployment.startBlock) });
+
+  it('a meter killed while no relayer answers, then started again: its reading goes on chain once', async () => {
+    const first = meter(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    first.child.kill('SIGKILL');
+    await first.done;
+    const again = meter(0);
+    const r = relay([0]);
+    const [m, out] = await Promise.all([again.done, r.done]);
+    assert.equal(m.status, 0, m.stderr);
+    assert.deepEqual(JSON.parse(m.stdout).state, 'on-chain');
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(JSON.parse(out.stdout).submitted, 1);
+    assert.equal((await submittedLogs()).filter((l) => l.args.agentId === 0).length, 1);
+  });
+
+  it('the relayer killed between batches, then started again: every reading on chain exactly once', async () => {
+    const rest = agentIds.filter((id) => id !== 0);
+    const meters = rest.map((id) => meter(id));
+    // Small batches, so that the relayer is killed with some readings on chain and some not.
+    const first = relay(rest, ['--max-batch', '4']);
+    for (let i = 0; i < 600 && (await submittedLogs()).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    first.child.kill('SIGKILL');
+    await first.done;
+    const before = (await submittedLogs()).length;
+    assert.ok(before > 1 && before < agentIds.length, `killed with ${before} of ${agentIds.length} readings on chain`);
+    const second = relay(rest);
+    const out = await second.done;
+    assert.equal(out.status, 0, out.stderr);
+    const r = JSON.parse(out.stdout);
+    assert.deepEqual(r.missing, []);
+    assert.equal(r.rejected.length, 0);
+    for (const m of await Promise.all(meters.map((x) => x.done))) assert.equal(m.status, 0, m.stderr);
+    const logs = await submittedLogs();
+    assert.deepEqual(logs.map((l) => l.args.agentId).sort((x, y) => x! - y!), agentIds, 'one reading per agent, none twice');
+  });
+});
