@@ -224,6 +224,34 @@ contract PositionsTest is Test {
         );
     }
 
+    /// @dev A missing hour is never within the tolerance, even for a schedule at int32 min or a
+    ///      tolerance of 2^31 Wh or more (where measured − scheduled of a missing hour lands
+    ///      inside the band): it fails and is charged its whole schedule, in both loops.
+    function test_settle_aMissingHourFailsWhateverTheScheduleAndTolerance() public view {
+        Tariff memory t;
+        for (uint256 h; h < 24; ++h) {
+            (t.price[h], t.shortfall[h], t.surplus[h]) = (60_000, 250_000, 30_000);
+        }
+        int32[24] memory s;
+        int32[24] memory m;
+        s[0] = type(int32).min + 10;
+        m[0] = MISSING;
+        s[1] = -12_000;
+        m[1] = MISSING;
+        for (uint256 h = 2; h < 24; ++h) {
+            m[h] = 0;
+        }
+        int256[2] memory tolerances = [int256(50), int256(uint256(type(uint32).max))];
+        for (uint256 k; k < 2; ++k) {
+            Day memory day = Day(SettlementMode.Imbalance, false, true, tolerances[k]);
+            Position memory p = harness.settle(day, _pack(s), _pack(m), t);
+            assertEq(p.passedMask & 3, 0, "missing hours fail");
+            _assertEq(p, _reference(day, s, m, t));
+            uint256 whole = (uint256(-int256(s[0])) + 12_000) * 250_000;
+            assertEq(p.shortfallCharge, (whole + 999) / 1000, "both hours charged whole");
+        }
+    }
+
     function test_tradeValue_roundsHalfUp() public pure {
         assertEq(Positions.tradeValue(1, 500), 1);
         assertEq(Positions.tradeValue(1, 499), 0);

@@ -140,8 +140,8 @@ library Positions {
     ///      the flags, and no branch for an hour within the tolerance. Lock and credit come from
     ///      two branch-free sums, net = Σ s·price and neg = Σ over s < 0 of s·price: lock = −neg,
     ///      credit = net − neg. An hour is within the tolerance iff d + tol ≤ 2·tol as unsigned
-    ///      words (d = measured − scheduled), one comparison; a missing hour (int32 min) is always
-    ///      outside. Only the hours outside are marked (the rare ones), and the mask of hours
+    ///      words (d = measured − scheduled); a missing hour (int32 min) is outside whatever the
+    ///      schedule and the tolerance. Only the hours outside are marked (the rare ones), and the mask of hours
     ///      passed is their complement. The same rule as `_scan`, at about half its gas;
     ///      test/Positions.t.sol fuzzes both against the reference.
     // One loop over the hours, kept whole (see _scan).
@@ -164,7 +164,9 @@ library Positions {
                     neg := add(neg, mul(slt(s, 0), v))
                 }
                 let d := sub(signextend(3, shr(224, calldataload(add(reading, shl(2, t))))), s)
-                if gt(add(d, tol), add(tol, tol)) {
+                // A missing hour (int32 min) is outside whatever the schedule and the tolerance: tested
+                // first, since a schedule within the tolerance of int32 min would pass otherwise.
+                if or(eq(add(d, s), not(0x7fffffff)), gt(add(d, tol), add(tol, tol))) {
                     failed := or(failed, shl(t, 1))
                     switch eq(add(d, s), not(0x7fffffff))
                     case 1 {

@@ -30,3 +30,15 @@ export function parseNumber(name: string, value: string, check: (v: number) => b
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }
+
+/** --documents-url: an http(s) URL, without a trailing slash. */
+export function documentsUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--documents-url must be an http(s) URL such as http://operator.example:8600, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--documents-url must be an http(s) URL, got the scheme ${url.protocol}`);
+  return value.replace(/\/+$/, '');
+}

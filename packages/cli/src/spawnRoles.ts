@@ -1,5 +1,6 @@
 // `run --nats URL --spawn`: the roles of a market day as separate OS processes. The agents answer
-// the operator's rounds (`gridmarket agent`, via spawnAgentProcesses); after posting, one
+// the operator's rounds (`gridmarket agent`, via spawnAgentProcesses); before posting, every agent
+// that must deposit does so from its own owner key (`gridmarket deposit`); after posting, one
 // `gridmarket meter` per agent signs its day with its own key (a 0600 file in a temporary
 // directory, removed at the end) and one `gridmarket relay` puts the readings on chain. The
 // operator (clearing, registration, posting, the watcher, settlement) is this process.
@@ -8,17 +9,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearOverNats } from '@gridmarket/net';
-import { type Account, type DayRoles, meterSigner, privateKeyOf, type RelayResult } from '@gridmarket/oracle';
+import { type Account, type DayRoles, depositsDue, meterSigner, mintTestTokens, privateKeyOf, type RelayResult } from '@gridmarket/oracle';
+import type { Hex } from 'viem';
 import { spawnAgentProcesses } from './spawnAgents';
 
 export interface SpawnedRoles {
   roles: DayRoles;
   /** Separate OS processes each role ran, the largest day's count. */
-  processes: { operator: number; agents: number; meters: number; relayer: number };
+  processes: { operator: number; agents: number; depositors: number; meters: number; relayer: number };
 }
 
 export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () => string; deploymentFile?: string; log: (line: string) => void }): SpawnedRoles {
-  const processes = { operator: 1, agents: 0, meters: 0, relayer: 0 };
+  const processes = { operator: 1, agents: 0, depositors: 0, meters: 0, relayer: 0 };
   const prefix = `gridmarket-run-${process.pid}`;
   const chainArgs = () => ['--rpc', options.rpcUrl(), '--work-dir', options.workDir, ...(options.deploymentFile ? ['--deployment', options.deploymentFile] : [])];
   const roles: DayRoles = {
@@ -26,6 +28,27 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
       const r = await clearOverNats(market, options.nats, { constrained: true, ...admm }, { prefix, launch: spawnAgentProcesses(undefined, options.log), log: options.log });
       processes.agents = Math.max(processes.agents, r.agentProcesses);
       return r.solution;
+    },
+    async deposits({ ctx, onchain, uri, hash, networkId, options: day_ }) {
+      // The test token is minted by the operator; each agent deposits from its own owner key.
+      const due = await depositsDue(ctx, onchain);
+      await mintTestTokens(ctx, due);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-owners-'));
+      try {
+        const runs = due.map(({ agentId }) => {
+          const keyFile = path.join(dir, `owner-${agentId}.key`);
+          writeFileSync(keyFile, `${privateKeyOf(ctx.owner(agentId))}\n`, { mode: 0o600 });
+          return runChild(['deposit', '--epoch', String(onchain.epochId), '--agent', String(agentId), '--network', String(networkId), '--document', uri, '--hash', hash, '--mode', day_.mode ?? 'imbalance', '--key-file', keyFile, '--json', ...chainArgs()]);
+        });
+        processes.depositors = Math.max(processes.depositors, runs.length);
+        options.log(`  ${runs.length} agent processes deposit what posting will lock`);
+        for (const r of await Promise.all(runs)) {
+          if (r.code !== 0) throw new Error(`an agent's deposit process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+          for (const hash of (JSON.parse(r.stdout) as { hashes: Hex[] }).hashes) await ctx.recordSentElsewhere('deposit escrow', hash);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     async readings({ ctx, agentIds, epochId, day, options: day_ }) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-meters-'));

@@ -9,7 +9,7 @@ import type { Config } from '../config';
 import { ChainMismatchError } from '../errors';
 import { UsageError } from '../io';
 
-export async function connect(config: Config): Promise<{ ctx: ChainContext; store: DocumentStore }> {
+export async function connect(config: Config, options: { documentsUrl?: string } = {}): Promise<{ ctx: ChainContext; store: DocumentStore }> {
   if (!config.rpcUrl) throw new UsageError('--rpc is required: the URL of the chain the epoch is on (gridmarket run prints it)');
   const client = createPublicClient({ transport: http(config.rpcUrl) });
   const chainId = await client.getChainId().catch((err: Error) => {
@@ -21,7 +21,7 @@ export async function connect(config: Config): Promise<{ ctx: ChainContext; stor
   const mismatch = await deploymentMismatch(client, deployment);
   if (mismatch) throw new ChainMismatchError(describeDeploymentMismatch(mismatch, deployment, file));
   const ctx = new ChainContext({ rpcUrl: config.rpcUrl, deployment, operatorKey: (config.operatorKey as `0x${string}` | undefined) ?? ANVIL_OPERATOR_KEY });
-  return { ctx, store: new DocumentStore(path.join(config.workDir, 'store')) };
+  return { ctx, store: new DocumentStore(path.join(config.workDir, 'store'), options.documentsUrl) };
 }
 
 export const chainOptions = [

@@ -11,7 +11,7 @@ import { chainFlags, chainOptions, connect } from './chain';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ExitCode } from '../exitCodes';
-import { parseNumber, UsageError } from '../io';
+import { documentsUrl, parseNumber, UsageError } from '../io';
 import { checkOutputPath, writeOutput } from '../output';
 import { summary } from './clear';
 
@@ -67,9 +67,10 @@ export function registerNet(program: Command): void {
     .option('--out <file>', 'where to write the result document (atomically)')
     .option('--round-timeout <ms>', 'deadline of each exchange of a round before missing agents are asked again', '5000')
     .option('--retries <n>', 'how many times a missing agent is asked again before it is excluded', '2')
-    .option('--join-timeout <ms>', 'how long to wait for every agent to join', '30000'))
+    .option('--join-timeout <ms>', 'how long to wait for every agent to join', '30000')
+    .option('--documents-url <url>', "with --rpc: where the work dir's store is served (gridmarket documents); the epoch carries <url>/documents/<hash>"))
     .addHelpText('after', '\nExit codes: 0 cleared (the status names any excluded agent); 2 invalid input; 3 not cleared; 5 NATS unreachable or the clearing aborted.')
-    .action(async (opts: NetOptions & ChainOpts & { out?: string; roundTimeout: string; retries: string; joinTimeout: string }) => {
+    .action(async (opts: NetOptions & ChainOpts & { out?: string; roundTimeout: string; retries: string; joinTimeout: string; documentsUrl?: string }) => {
       if ((opts.key === undefined) === (opts.keyFile === undefined)) throw new UsageError('give the operator key with --key or --key-file (one of them)');
       const key = readKey(opts.key !== undefined ? 'key' : 'key-file', opts.key ?? opts.keyFile!, opts.key === undefined);
       const epoch = int('--epoch', opts.epoch);
@@ -85,7 +86,7 @@ export function registerNet(program: Command): void {
       };
       // With a chain: the schedules are signed in its ledger's domain for the on-chain agent ids,
       // and the result is posted as `run` posts it (dev registration and deposits on a local chain).
-      const chain = opts.rpc !== undefined ? await connect(loadConfig({ ...chainFlags(opts), operatorKey: key })) : undefined;
+      const chain = opts.rpc !== undefined ? await connect(loadConfig({ ...chainFlags(opts), operatorKey: key }), opts.documentsUrl ? { documentsUrl: documentsUrl(opts.documentsUrl) } : {}) : undefined;
       let onchainIds: number[] | undefined;
       let networkId = 0;
       let signing = domain;

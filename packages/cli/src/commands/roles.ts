@@ -29,6 +29,46 @@ async function keyOf(opts: { key?: string; keyFile?: string }, what: string) {
 export function registerRoles(program: Command): void {
   withChain(
     program
+      .command('deposit')
+      .description("an agent's own deposit before posting: reads the day's document (checked against the hash the operator announced), computes what posting will lock for the agent, and deposits it from the owner's key")
+      .requiredOption('--epoch <id>', 'the epoch about to be posted')
+      .requiredOption('--agent <id>', "the agent's on-chain id")
+      .requiredOption('--network <id>', 'the network the agents are registered in')
+      .requiredOption('--document <uri>', "the day's result document (gridmarket-store://, file:// or http(s)://)")
+      .requiredOption('--hash <hex>', "the document's keccak256, as the operator announced it (the epoch will commit to it)")
+      .option('--mode <mode>', 'the settlement mode of the epoch (imbalance or thesis)', 'imbalance')
+      .option('--key <hex>', "the agent owner's key")
+      .option('--key-file <file>', 'the same, read from a file')
+      .option('--json', 'print the outcome as JSON'),
+  )
+    .addHelpText('after', '\nDeposits only what is still missing: an agent with enough available (proceeds of earlier days, an earlier deposit) deposits nothing.')
+    .action(async (opts: ChainOpts & { epoch: string; agent: string; network: string; document: string; hash: string; mode: string; key?: string; keyFile?: string; json?: boolean }) => {
+      const key = await keyOf(opts, "the owner's key");
+      const epochId = int('--epoch', opts.epoch);
+      const agentId = int('--agent', opts.agent, 0, 65_535);
+      const networkId = int('--network', opts.network);
+      if (!/^0x[0-9a-fA-F]{64}$/.test(opts.hash)) throw new UsageError(`--hash must be a 32-byte hex hash, got "${opts.hash}"`);
+      const { SETTLEMENT_MODES, participantRegistryAbi } = await import('@gridmarket/contracts');
+      if (!SETTLEMENT_MODES.includes(opts.mode as never)) throw new UsageError(`--mode must be ${SETTLEMENT_MODES.join(' or ')}, got "${opts.mode}"`);
+      const { ctx, store } = await connect(loadConfig(chainFlags(opts)));
+      const oracle = await import('@gridmarket/oracle');
+      const { privateKeyToAccount } = await import('viem/accounts');
+      const owner = privateKeyToAccount(key);
+      const registered = await ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
+      if (registered.owner.toLowerCase() !== owner.address.toLowerCase()) throw new UsageError(`the key is for ${owner.address}; agent ${agentId} is owned by ${registered.owner}`);
+      const doc = await store.get(opts.document, opts.hash as `0x${string}`);
+      const agentIds = (await oracle.networkAgentIds(ctx, networkId)).slice(0, doc.case.agents.length);
+      if (!agentIds.includes(agentId)) throw new UsageError(`agent ${agentId} is not among the agents of network ${networkId} in this document`);
+      const onchain = oracle.toOnchain(doc, { epochId, agentIds, tokenDecimals: await oracle.tokenDecimals(ctx), mode: opts.mode as never });
+      const due = (await oracle.depositsDue(ctx, onchain)).find((d) => d.agentId === agentId);
+      if (due && due.wallet < due.top) throw new UsageError(`the owner of agent ${agentId} holds ${due.wallet} token units but must deposit ${due.top}`);
+      const hashes = due ? await oracle.depositOwn(ctx, { ...due, owner }) : [];
+      const out = { agentId, epochId, deposited: String(due?.top ?? 0n), hashes };
+      process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `agent ${agentId}, epoch ${epochId}: deposited ${out.deposited} token units\n`);
+    });
+
+  withChain(
+    program
       .command('meter')
       .description("an agent's smart meter: measures the posted epoch's day for its agent, signs the 24 readings (EIP-712) and sends them over NATS until a relayer has them on chain")
       .requiredOption('--nats <url>', 'NATS server, e.g. nats://127.0.0.1:4222')

@@ -9,7 +9,7 @@ import { SETTLEMENT_MODES, type SettlementMode } from '@gridmarket/contracts';
 import { ensureBuilt, serveApp } from '@gridmarket/web/serve';
 import type { Hex } from 'viem';
 import { loadConfig } from '../config';
-import { fmt, parseNumber, table, toJson, UsageError } from '../io';
+import { documentsUrl, fmt, parseNumber, table, toJson, UsageError } from '../io';
 import { parseFault } from './faultSpec';
 
 export function reportText(r: PipelineReport): string {
@@ -265,16 +265,4 @@ async function serve(
   }
   out.write(`stopped the web app${report.stopChain ? ' and the chain' : ''}\n`);
   return code;
-}
-
-/** --documents-url: an http(s) URL, without a trailing slash. */
-function documentsUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--documents-url must be an http(s) URL such as http://operator.example:8600, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--documents-url must be an http(s) URL, got the scheme ${url.protocol}`);
-  return value.replace(/\/+$/, '');
 }

@@ -3,8 +3,8 @@
 // deposit is the agent's own transaction, from its owner's account. Balances already available
 // (proceeds of earlier days, an earlier deposit) count, so re-running deposits nothing twice.
 import { settlementAbi, settlementTokenAbi } from '@gridmarket/contracts';
-import { maxUint256 } from 'viem';
-import type { ChainContext } from '../chain/context';
+import { type Hex, maxUint256 } from 'viem';
+import type { Account, ChainContext } from '../chain/context';
 import type { OnchainEpoch } from '../documents/onchain';
 import { findEpoch } from '../read/epoch';
 import { readAccount } from '../read/positions';
@@ -19,15 +19,23 @@ export function requiredBalances(epoch: OnchainEpoch): Map<number, bigint> {
   return need;
 }
 
+/** An agent that must deposit before posting: how much more, from which owner, what its wallet holds. */
+export interface DepositDue {
+  agentId: number;
+  owner: Account;
+  top: bigint;
+  wallet: bigint;
+  allowance: bigint;
+}
+
 /**
- * Tops every agent's available balance up to what the epoch locks (before it is posted). With the local test token the
- * operator mints it to the owner first (`mint`); otherwise an owner short of tokens is an error.
- * `shortfall` lets a test leave an agent short (a share of what it needs, by agent id).
+ * Who still has to deposit for the epoch (before it is posted), and how much: each agent's
+ * requirement minus what it has available. `shortfall` lets a test leave an agent short (a share of
+ * what it needs, by agent id).
  */
-export async function fundPositions(ctx: ChainContext, epoch: OnchainEpoch, options: { mint: boolean; shortfall?: Map<number, number> }): Promise<number> {
+export async function depositsDue(ctx: ChainContext, epoch: OnchainEpoch, options: { shortfall?: Map<number, number> } = {}): Promise<DepositDue[]> {
   // Once the epoch is posted its locks are taken: nothing more to deposit for it.
-  if (await findEpoch(ctx, epoch.epochId)) return 0;
-  // What each agent still has to deposit, read for all agents at once.
+  if (await findEpoch(ctx, epoch.epochId)) return [];
   const tops = await Promise.all(
     [...requiredBalances(epoch)].map(async ([agentId, required]) => {
       const share = options.shortfall?.get(agentId);
@@ -42,24 +50,43 @@ export async function fundPositions(ctx: ChainContext, epoch: OnchainEpoch, opti
       return { agentId, owner, top: target - available, wallet, allowance };
     }),
   );
-  const due = tops.filter((t) => t.top > 0n);
+  return tops.filter((t) => t.top > 0n);
+}
+
+/** The operator of a local chain mints the test token to every owner short of what it must deposit. */
+export async function mintTestTokens(ctx: ChainContext, due: readonly DepositDue[]): Promise<void> {
   // The test token's mints come from the operator's one account: one after the other.
-  for (const { agentId, owner, top, wallet } of due) {
+  for (const { owner, top, wallet } of due) {
     if (wallet >= top) continue;
-    if (!options.mint) throw new Error(`the owner of agent ${agentId} holds ${wallet} token units but must deposit ${top}`);
     await ctx.send('mint test tokens', { address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'mint', args: [owner.address, top - wallet] });
   }
-  // Each owner approves (once for good: the contract only pulls what its owner deposits) and
-  // deposits from its own account, so the owners go side by side. Every owner's sends end before
-  // the first failure is raised, so a stopped run leaves nothing in flight.
-  const results = await Promise.allSettled(
-    due.map(async ({ agentId, owner, top, allowance }) => {
-      if (allowance < top) {
-        await ctx.send('deposit escrow', { address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'approve', args: [ctx.deployment.settlement, maxUint256] }, owner);
-      }
-      await ctx.send('deposit escrow', { address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'deposit', args: [agentId, top] }, owner);
-    }),
-  );
+}
+
+/** An agent's own deposit, from its owner's account: approves once for good, then deposits `top`. Returns the transactions. */
+export async function depositOwn(ctx: ChainContext, d: Pick<DepositDue, 'agentId' | 'owner' | 'top' | 'allowance'>): Promise<Hex[]> {
+  const hashes: Hex[] = [];
+  if (d.allowance < d.top) {
+    const r = await ctx.send('deposit escrow', { address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'approve', args: [ctx.deployment.settlement, maxUint256] }, d.owner);
+    hashes.push(r.transactionHash);
+  }
+  hashes.push((await ctx.send('deposit escrow', { address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'deposit', args: [d.agentId, d.top] }, d.owner)).transactionHash);
+  return hashes;
+}
+
+/**
+ * Tops every agent's available balance up to what the epoch locks (before it is posted). With the local test token the
+ * operator mints it to the owner first (`mint`); otherwise an owner short of tokens is an error.
+ */
+export async function fundPositions(ctx: ChainContext, epoch: OnchainEpoch, options: { mint: boolean; shortfall?: Map<number, number> }): Promise<number> {
+  const due = await depositsDue(ctx, epoch, options.shortfall ? { shortfall: options.shortfall } : {});
+  if (options.mint) await mintTestTokens(ctx, due);
+  else {
+    const short = due.find((d) => d.wallet < d.top);
+    if (short) throw new Error(`the owner of agent ${short.agentId} holds ${short.wallet} token units but must deposit ${short.top}`);
+  }
+  // The owners go side by side. Every owner's sends end before the first failure is raised, so a
+  // stopped run leaves nothing in flight.
+  const results = await Promise.allSettled(due.map((d) => depositOwn(ctx, d)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return due.length;

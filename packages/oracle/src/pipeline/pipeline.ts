@@ -19,7 +19,7 @@ import { fundPositions } from '../agent/fund';
 import { withdrawAvailable } from '../agent/withdraw';
 import { describeViolation, dispute, findViolations } from '../auditor/dispute';
 import { type Account, ChainContext, revertName } from '../chain/context';
-import { toOnchain } from '../documents/onchain';
+import { type OnchainEpoch, toOnchain } from '../documents/onchain';
 import { DocumentStore } from '../documents/store';
 import { type MeterFault, readMeter, type SignedReading } from '../meter/meters';
 import { ensureEpochPosted, releaseBond } from '../operator/postEpoch';
@@ -116,6 +116,11 @@ export interface PipelineOptions {
 export interface DayRoles {
   /** Clears the day's market (the unconstrained reference is always solved here). */
   clear(market: Market, admm: NonNullable<PipelineOptions['admm']>): Promise<ClearingSolution>;
+  /**
+   * Every agent that buys (and the grid agent) deposits what posting will lock, before the epoch
+   * is posted; the document is at `uri` under `hash`, the agents registered in `networkId`.
+   */
+  deposits(args: { ctx: ChainContext; onchain: OnchainEpoch; uri: string; hash: Hex; networkId: number; options: PipelineOptions }): Promise<void>;
   /** Meters read and sign the posted epoch's day, the relayer puts the readings on chain. */
   readings(args: { ctx: ChainContext; doc: ResultDocument; agentIds: readonly number[]; epochId: number; day: number; options: PipelineOptions }): Promise<RelayResult>;
 }
@@ -308,7 +313,10 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
 
   // Agents: deposit what posting locks. Operator: post.
   const shortfall = new Map((options.shortfall ?? []).map((s) => [agentIds[s.agent]!, s.share]));
-  await stage('deposits', () => fundPositions(ctx, onchain, { mint: true, shortfall }));
+  await stage('deposits', async () => {
+    if (options.roles?.deposits) await options.roles.deposits({ ctx, onchain, uri, hash, networkId, options });
+    else await fundPositions(ctx, onchain, { mint: true, shortfall });
+  });
   try {
     const { posted } = await stage('post', () => ensureEpochPosted(ctx, onchain, { networkId, documentHash: hash, documentURI: uri, toleranceWh: options.toleranceWh }));
     progress(`  epoch ${epochId} ${posted ? 'posted' : 'already posted'} (${mode} settlement): ${onchain.trades.length} trades, document ${uri}\n`);
