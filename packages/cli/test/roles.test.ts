@@ -22,7 +22,7 @@ function start(args: string[]) {
   child.stdout!.on('data', (d) => (stdout += String(d)));
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const done = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 /** What must be equal between two runs of the same day: the trades and the money, not the clock. */
@@ -67,6 +67,64 @@ describe('run --nats URL --spawn: every role its own process', () => {
       assert.equal(report.ok, true);
       assert.deepEqual(report.settlement.disagreements, []);
     } finally {
+      await chain.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the operator killed after posting and started again', () => {
+  let nats: NatsServer;
+  before(async () => {
+    nats = await startNats();
+  });
+  after(async () => {
+    await nats.stop();
+  });
+
+  it('finishes the day: nothing posted, deposited, relayed or withdrawn twice, nothing lost', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-restart-'));
+    const chain = await startAnvil();
+    const args = ['run', '--case', 'ieee14', '--no-serve', '--json', '--work-dir', dir, '--rpc', chain.rpcUrl, '--nats', nats.url, '--spawn'];
+    let killedPid: number | undefined;
+    try {
+      const first = start(args);
+      killedPid = first.child.pid;
+      // Killed as soon as the epoch is posted: the meters and the relayer may be starting.
+      await new Promise<void>((resolve) => {
+        const check = () => /epoch 1 posted/.test(first.stderr()) && resolve();
+        first.child.stderr!.on('data', check);
+        first.child.on('exit', () => resolve());
+      });
+      first.child.kill('SIGKILL');
+      await first.done;
+      const second = spawnSync(process.execPath, [BIN, ...args, '--quiet'], { encoding: 'utf8' });
+      assert.equal(second.status, 0, second.stderr);
+      const report = JSON.parse(second.stdout) as PipelineReport;
+      assert.equal(report.days[0]!.status, 'settled');
+      assert.equal(report.totals.settled + report.totals.rejected, report.totals.generated);
+
+      const ctx = new ChainContext({ rpcUrl: chain.rpcUrl, deployment: readDeploymentFile(path.join(dir, 'deployments', '31337.json')) });
+      const from = BigInt(ctx.deployment.startBlock);
+      const { clearingLedgerAbi, settlementAbi } = await import('@gridmarket/contracts');
+      const count = (logs: { args: { agentId?: number } }[]) => {
+        const per = new Map<number, number>();
+        for (const l of logs) per.set(l.args.agentId!, (per.get(l.args.agentId!) ?? 0) + 1);
+        return [...per.values()];
+      };
+      assert.equal((await ctx.publicClient.getContractEvents({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, eventName: 'EpochPosted', fromBlock: from })).length, 1, 'posted once');
+      const deposits = count(await ctx.publicClient.getContractEvents({ address: ctx.deployment.settlement, abi: settlementAbi, eventName: 'Deposited', fromBlock: from }));
+      assert.ok(deposits.length > 0 && deposits.every((n) => n === 1), 'each agent deposited once');
+      const readings = count(await ctx.publicClient.getContractEvents({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, eventName: 'ReadingsSubmitted', args: { epochId: 1 }, fromBlock: from }));
+      assert.equal(readings.length, 26, 'every meter read');
+      assert.ok(readings.every((n) => n === 1), 'each reading relayed once');
+      const withdrawals = count(await ctx.publicClient.getContractEvents({ address: ctx.deployment.settlement, abi: settlementAbi, eventName: 'Withdrawn', fromBlock: from }));
+      assert.ok(withdrawals.length > 0 && withdrawals.every((n) => n === 1), 'each agent withdrew once');
+      const positions = await ctx.publicClient.getContractEvents({ address: ctx.deployment.settlement, abi: settlementAbi, eventName: 'PositionSettled', fromBlock: from });
+      assert.equal(positions.length, 26, 'every position settled once');
+    } finally {
+      // The killed operator's meters and relayer (if it had started them) end on their own; not in a test.
+      if (killedPid) spawnSync('pkill', ['-f', `gridmarket-run-${killedPid}`]);
       await chain.stop();
       rmSync(dir, { recursive: true, force: true });
     }
