@@ -248,12 +248,16 @@ describe('on a phone (390 px wide)', () => {
 });
 
 describe('documents', () => {
-  it('flags a tampered document, then a missing one, and shows nothing from them', async () => {
+  it('reads a document from an HTTP store; flags a tampered one, then a missing one, and shows nothing from them', async () => {
     const page = await stack.browser.newPage();
     const store = path.join(stack.scenario.workDir, 'store');
     const epoch = await ctx.publicClient.readContract({ address: ctx.deployment.clearingLedger, abi: clearingLedgerAbi, functionName: 'epoch', args: [EPOCHS.tamperable] });
     const file = path.join(store, `${epoch.documentHash.toLowerCase()}.json`);
     const text = readFileSync(file, 'utf8');
+    // Served over HTTP by another process than the app's, and read whole.
+    await open(page, `/epochs/${EPOCHS.tamperable}`);
+    assert.match((await page.content()), new RegExp(`http://127\\.0\\.0\\.1:\\d+/documents/${epoch.documentHash.toLowerCase()}`));
+    assert.equal(await page.locator('[data-testid^=document-]').count(), 0, 'no document alert');
     writeFileSync(file, text.replace(/"welfareUsd":(\d)/, (_, d: string) => `"welfareUsd":${(Number(d) + 1) % 10}`));
     await open(page, `/epochs/${EPOCHS.tamperable}`);
     assert.match((await page.locator('[data-testid=document-tampered]').textContent())!, /does not match/);
