@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   case: { summary: 'case files: split a case into its public part and one private file per agent', load: async () => (await import('./commands/caseSplit')).registerCaseSplit },
   operator: { summary: 'the network operator of a clearing across machines: ADMM rounds over NATS from the public case alone', load: net },
   agent: { summary: "a participant's process: answers the operator's rounds over NATS from its private files", load: net },
+  withdraw: { summary: "an agent's own withdrawal of its available balance, from its owner's key", load: roles },
   deposit: { summary: "an agent's own deposit of what posting will lock, from its owner's key", load: roles },
   meter: { summary: "an agent's smart meter: signs the posted day's readings and sends them over NATS to a relayer", load: roles },
   relay: { summary: "the relayer: collects the meters' readings over NATS and submits them in batches", load: roles },

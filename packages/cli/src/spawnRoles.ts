@@ -9,18 +9,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearOverNats } from '@gridmarket/net';
-import { type Account, type DayRoles, depositsDue, meterSigner, mintTestTokens, privateKeyOf, type RelayResult } from '@gridmarket/oracle';
+import { type Account, type ChainContext, type DayRoles, depositsDue, meterSigner, mintTestTokens, privateKeyOf, readAccount, type RelayResult } from '@gridmarket/oracle';
 import type { Hex } from 'viem';
 import { spawnAgentProcesses } from './spawnAgents';
 
 export interface SpawnedRoles {
   roles: DayRoles;
   /** Separate OS processes each role ran, the largest day's count. */
-  processes: { operator: number; agents: number; depositors: number; meters: number; relayer: number };
+  processes: { operator: number; agents: number; depositors: number; meters: number; relayer: number; withdrawers: number };
 }
 
 export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () => string; deploymentFile?: string; log: (line: string) => void }): SpawnedRoles {
-  const processes = { operator: 1, agents: 0, depositors: 0, meters: 0, relayer: 0 };
+  const processes = { operator: 1, agents: 0, depositors: 0, meters: 0, relayer: 0, withdrawers: 0 };
   const prefix = `gridmarket-run-${process.pid}`;
   const chainArgs = () => ['--rpc', options.rpcUrl(), '--work-dir', options.workDir, ...(options.deploymentFile ? ['--deployment', options.deploymentFile] : [])];
   const roles: DayRoles = {
@@ -33,22 +33,17 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
       // The test token is minted by the operator; each agent deposits from its own owner key.
       const due = await depositsDue(ctx, onchain);
       await mintTestTokens(ctx, due);
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-owners-'));
-      try {
-        const runs = due.map(({ agentId }) => {
-          const keyFile = path.join(dir, `owner-${agentId}.key`);
-          writeFileSync(keyFile, `${privateKeyOf(ctx.owner(agentId))}\n`, { mode: 0o600 });
-          return runChild(['deposit', '--epoch', String(onchain.epochId), '--agent', String(agentId), '--network', String(networkId), '--document', uri, '--hash', hash, '--mode', day_.mode ?? 'imbalance', '--key-file', keyFile, '--json', ...chainArgs()]);
-        });
-        processes.depositors = Math.max(processes.depositors, runs.length);
-        options.log(`  ${runs.length} agent processes deposit what posting will lock`);
-        for (const r of await Promise.all(runs)) {
-          if (r.code !== 0) throw new Error(`an agent's deposit process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
-          for (const hash of (JSON.parse(r.stdout) as { hashes: Hex[] }).hashes) await ctx.recordSentElsewhere('deposit escrow', hash);
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      processes.depositors = Math.max(processes.depositors, due.length);
+      options.log(`  ${due.length} agent processes deposit what posting will lock`);
+      await runAsOwners(ctx, 'deposit escrow', due.map((d) => d.agentId), (agentId) => ['deposit', '--epoch', String(onchain.epochId), '--agent', String(agentId), '--network', String(networkId), '--document', uri, '--hash', hash, '--mode', day_.mode ?? 'imbalance', ...chainArgs()]);
+    },
+    async withdrawals({ ctx, agentIds }) {
+      // Each agent with a balance withdraws it from its own owner key.
+      const balances = await Promise.all(agentIds.map((id) => readAccount(ctx, id)));
+      const due = agentIds.filter((_, k) => balances[k]!.available > 0n);
+      processes.withdrawers = Math.max(processes.withdrawers, due.length);
+      options.log(`  ${due.length} agent processes withdraw their balances`);
+      await runAsOwners(ctx, 'withdraw', due, (agentId) => ['withdraw', '--agent', String(agentId), ...chainArgs()]);
     },
     async readings({ ctx, agentIds, epochId, day, options: day_ }) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-meters-'));
@@ -108,4 +103,26 @@ function runChild(args: string[], started: ChildProcess[] = []): Promise<ChildOu
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs one `gridmarket` process per agent with its owner's key (a 0600 file in a temporary
+ * directory, removed at the end), and records the transactions each prints under `step`, so that
+ * the day's report counts them as the embedded run does.
+ */
+async function runAsOwners(ctx: ChainContext, step: string, agentIds: readonly number[], argsOf: (agentId: number) => string[]): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-owners-'));
+  try {
+    const runs = agentIds.map((agentId) => {
+      const keyFile = path.join(dir, `owner-${agentId}.key`);
+      writeFileSync(keyFile, `${privateKeyOf(ctx.owner(agentId))}\n`, { mode: 0o600 });
+      return runChild([...argsOf(agentId), '--key-file', keyFile, '--json']);
+    });
+    for (const r of await Promise.all(runs)) {
+      if (r.code !== 0) throw new Error(`an agent's ${step} process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+      for (const hash of (JSON.parse(r.stdout) as { hashes: Hex[] }).hashes) await ctx.recordSentElsewhere(step, hash);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

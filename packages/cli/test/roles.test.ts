@@ -54,9 +54,10 @@ describe('run --nats URL --spawn: every role its own process', () => {
       assert.equal(b.transport, 'nats');
       // Every agent that buys (and the grid) deposits in its own process: on a fresh chain an
       // approval and a deposit each, as the embedded run counts them.
-      const { depositors, ...others } = b.processes;
+      const { depositors, withdrawers, ...others } = b.processes;
       assert.deepEqual(others, { operator: 1, agents: 26, meters: 26, relayer: 1 });
       assert.equal(2 * depositors!, a.days[0]!.transactionsByStep['deposit escrow']);
+      assert.equal(withdrawers, a.days[0]!.transactionsByStep.withdraw, 'each agent with a balance withdraws in its own process');
       assert.deepEqual(outcome(b), outcome(a));
       assert.ok(b.totals.imbalanceChargedUsd > 0, 'the outage and the bias are charged');
 

@@ -5,6 +5,8 @@
 // submits them in gas-bounded batches and answers each meter once its reading is on chain or
 // refused. Both are resumable: a reading already on chain is never submitted again.
 import type { Command } from 'commander';
+import type { ChainContext } from '@gridmarket/oracle';
+import type { Hex } from 'viem';
 import { parseNumber, UsageError } from '../io';
 import { loadConfig } from '../config';
 import { chainFlags, chainOptions, connect } from './chain';
@@ -26,7 +28,40 @@ async function keyOf(opts: { key?: string; keyFile?: string }, what: string) {
   return readKey(opts.key !== undefined ? 'key' : 'key-file', opts.key ?? opts.keyFile!, opts.key === undefined);
 }
 
+/** The owner's account from its key, refused unless the registry names it the agent's owner. */
+async function ownerAccount(ctx: ChainContext, agentId: number, key: Hex) {
+  const { participantRegistryAbi } = await import('@gridmarket/contracts');
+  const { privateKeyToAccount } = await import('viem/accounts');
+  const owner = privateKeyToAccount(key);
+  const registered = await ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
+  if (registered.owner.toLowerCase() !== owner.address.toLowerCase()) throw new UsageError(`the key is for ${owner.address}; agent ${agentId} is owned by ${registered.owner}`);
+  return owner;
+}
+
 export function registerRoles(program: Command): void {
+  withChain(
+    program
+      .command('withdraw')
+      .description("an agent's own withdrawal: everything available (proceeds, refunds, unspent escrow) to its owner, from the owner's key")
+      .requiredOption('--agent <id>', "the agent's on-chain id")
+      .option('--to <address>', 'where the tokens go (default: the owner)')
+      .option('--key <hex>', "the agent owner's key")
+      .option('--key-file <file>', 'the same, read from a file')
+      .option('--json', 'print the outcome as JSON'),
+  )
+    .addHelpText('after', '\nWithdraws nothing (exit 0) when nothing is available; locked escrow of open epochs stays locked.')
+    .action(async (opts: ChainOpts & { agent: string; to?: string; key?: string; keyFile?: string; json?: boolean }) => {
+      const key = await keyOf(opts, "the owner's key");
+      const agentId = int('--agent', opts.agent, 0, 65_535);
+      if (opts.to !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(opts.to)) throw new UsageError(`--to must be a 20-byte hex address, got "${opts.to}"`);
+      const { ctx } = await connect(loadConfig(chainFlags(opts)));
+      const oracle = await import('@gridmarket/oracle');
+      const owner = await ownerAccount(ctx, agentId, key);
+      const w = await oracle.withdrawOwn(ctx, agentId, owner, (opts.to as `0x${string}` | undefined) ?? owner.address);
+      const out = { agentId, withdrawn: String(w.amount), hashes: w.hash ? [w.hash] : [] };
+      process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `agent ${agentId}: withdrew ${out.withdrawn} token units\n`);
+    });
+
   withChain(
     program
       .command('deposit')
@@ -48,14 +83,11 @@ export function registerRoles(program: Command): void {
       const agentId = int('--agent', opts.agent, 0, 65_535);
       const networkId = int('--network', opts.network);
       if (!/^0x[0-9a-fA-F]{64}$/.test(opts.hash)) throw new UsageError(`--hash must be a 32-byte hex hash, got "${opts.hash}"`);
-      const { SETTLEMENT_MODES, participantRegistryAbi } = await import('@gridmarket/contracts');
+      const { SETTLEMENT_MODES } = await import('@gridmarket/contracts');
       if (!SETTLEMENT_MODES.includes(opts.mode as never)) throw new UsageError(`--mode must be ${SETTLEMENT_MODES.join(' or ')}, got "${opts.mode}"`);
       const { ctx, store } = await connect(loadConfig(chainFlags(opts)));
       const oracle = await import('@gridmarket/oracle');
-      const { privateKeyToAccount } = await import('viem/accounts');
-      const owner = privateKeyToAccount(key);
-      const registered = await ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
-      if (registered.owner.toLowerCase() !== owner.address.toLowerCase()) throw new UsageError(`the key is for ${owner.address}; agent ${agentId} is owned by ${registered.owner}`);
+      const owner = await ownerAccount(ctx, agentId, key);
       const doc = await store.get(opts.document, opts.hash as `0x${string}`);
       const agentIds = (await oracle.networkAgentIds(ctx, networkId)).slice(0, doc.case.agents.length);
       if (!agentIds.includes(agentId)) throw new UsageError(`agent ${agentId} is not among the agents of network ${networkId} in this document`);

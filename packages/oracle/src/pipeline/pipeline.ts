@@ -121,6 +121,8 @@ export interface DayRoles {
    * is posted; the document is at `uri` under `hash`, the agents registered in `networkId`.
    */
   deposits(args: { ctx: ChainContext; onchain: OnchainEpoch; uri: string; hash: Hex; networkId: number; options: PipelineOptions }): Promise<void>;
+  /** Every agent with a balance withdraws it, at the end of the day. */
+  withdrawals(args: { ctx: ChainContext; agentIds: readonly number[] }): Promise<void>;
   /** Meters read and sign the posted epoch's day, the relayer puts the readings on chain. */
   readings(args: { ctx: ChainContext; doc: ResultDocument; agentIds: readonly number[]; epochId: number; day: number; options: PipelineOptions }): Promise<RelayResult>;
 }
@@ -348,7 +350,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   if (epoch.voided) {
     progress(`  epoch ${epochId} is voided: every lock goes back\n`);
     await stage('settle', () => settleEpoch(ctx, onchain, new Map()));
-    if (options.withdraw !== false) await stage('withdraw', () => withdrawAvailable(ctx, agentIds));
+    if (options.withdraw !== false) await stage('withdraw', () => withdrawals(ctx, agentIds, options));
     return report('voided', { ...(disputed ? { dispute: disputed } : {}) });
   }
   if (options.stopAfter === 'post') return report('waiting', { ...(disputed ? { dispute: disputed } : {}) });
@@ -365,8 +367,13 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   const settle = await stage('settle', () => settleEpoch(ctx, onchain, stored));
   progress(`  settlement: ${settle.settled} positions in ${settle.batches} transaction${settle.batches === 1 ? '' : 's'}\n`);
   await stage('settle', () => releaseBond(ctx, epochId));
-  if (options.withdraw !== false) await stage('withdraw', () => withdrawAvailable(ctx, agentIds));
+  if (options.withdraw !== false) await stage('withdraw', () => withdrawals(ctx, agentIds, options));
   return report('settled', { relay, positions: await readEpochPositions(ctx, epochId), ...(disputed ? { dispute: disputed } : {}) });
+}
+
+async function withdrawals(ctx: ChainContext, agentIds: readonly number[], options: PipelineOptions): Promise<void> {
+  if (options.roles?.withdrawals) await options.roles.withdrawals({ ctx, agentIds });
+  else await withdrawAvailable(ctx, agentIds);
 }
 
 async function clearHere(market: Market, admm: NonNullable<PipelineOptions['admm']>): Promise<ClearingSolution> {
