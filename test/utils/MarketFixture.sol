@@ -37,9 +37,20 @@ abstract contract MarketFixture is MarketBase {
         for (uint256 i; i < AGENTS; ++i) {
             owners[i] = makeAddr(string.concat("owner", vm.toString(i)));
             meterKeys[i] = uint256(keccak256(abi.encode("meter", i)));
+            if (agentIdAt(i) != registry.agentCount()) jumpAgentIds(agentIdAt(i));
             vm.prank(registrar);
-            registry.registerAgent(owners[i], vm.addr(meterKeys[i]), networkId, buses[i], kinds[i], i == 2);
+            assertEq(
+                registry.registerAgent(
+                    owners[i], vm.addr(meterKeys[i]), networkId, buses[i], kinds[i], i == 2
+                ),
+                agentIdAt(i)
+            );
         }
+    }
+
+    /// @notice The on-chain id of the fixture's agent `i`: 0…4 here; a test may place them far apart.
+    function agentIdAt(uint256 i) internal view virtual returns (uint16) {
+        return uint16(i);
     }
 
     function triangleLimits() internal pure returns (uint32[] memory limits) {

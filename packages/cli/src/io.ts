@@ -42,3 +42,8 @@ export function documentsUrl(value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--documents-url must be an http(s) URL, got the scheme ${url.protocol}`);
   return value.replace(/\/+$/, '');
 }
+
+/** An integer flag between `min` and `max` (a uint32 by default). */
+export function intFlag(flag: string, value: string, min = 0, max = 2 ** 32 - 1): number {
+  return parseNumber(flag, value, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer from ${min} to ${max}`);
+}

@@ -48,11 +48,7 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
     async readings({ ctx, agentIds, epochId, day, options: day_ }) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-meters-'));
       try {
-        const keyFile = (name: string, account: Account) => {
-          const file = path.join(dir, `${name}.key`);
-          writeFileSync(file, `${privateKeyOf(account)}\n`, { mode: 0o600 });
-          return file;
-        };
+        const keyFile = (name: string, account: Account) => writeKeyFile(dir, name, account);
         const expect: number[] = [];
         const meters: Promise<ChildOutcome>[] = [];
         const children: ChildProcess[] = [];
@@ -76,7 +72,7 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
         // A meter the chain refused (a wrong key) exits 4; that is the relay's outcome to report.
         for (const m of await Promise.all(meters)) if (m.code !== 0 && m.code !== 4) throw new Error(`a meter process failed (exit ${m.code}): ${m.stderr.trim().split('\n').at(-1)}`);
         const out = JSON.parse(r.stdout) as RelayResult & { missing: number[] };
-        for (const hash of out.hashes) await ctx.recordSentElsewhere('relay readings', hash);
+        for (const hash of out.hashes) await ctx.record('relay readings', hash);
         return { submitted: out.submitted, alreadyOnChain: out.alreadyOnChain, rejected: out.rejected, batches: out.batches, hashes: out.hashes };
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -113,16 +109,19 @@ function runChild(args: string[], started: ChildProcess[] = []): Promise<ChildOu
 async function runAsOwners(ctx: ChainContext, step: string, agentIds: readonly number[], argsOf: (agentId: number) => string[]): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-owners-'));
   try {
-    const runs = agentIds.map((agentId) => {
-      const keyFile = path.join(dir, `owner-${agentId}.key`);
-      writeFileSync(keyFile, `${privateKeyOf(ctx.owner(agentId))}\n`, { mode: 0o600 });
-      return runChild([...argsOf(agentId), '--key-file', keyFile, '--json']);
-    });
+    const runs = agentIds.map((agentId) => runChild([...argsOf(agentId), '--key-file', writeKeyFile(dir, `owner-${agentId}`, ctx.owner(agentId)), '--json']));
     for (const r of await Promise.all(runs)) {
       if (r.code !== 0) throw new Error(`an agent's ${step} process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
-      for (const hash of (JSON.parse(r.stdout) as { hashes: Hex[] }).hashes) await ctx.recordSentElsewhere(step, hash);
+      for (const hash of (JSON.parse(r.stdout) as { hashes: Hex[] }).hashes) await ctx.record(step, hash);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A role's key, for its process alone: `<dir>/<name>.key`, mode 0600. */
+function writeKeyFile(dir: string, name: string, account: Account): string {
+  const file = path.join(dir, `${name}.key`);
+  writeFileSync(file, `${privateKeyOf(account)}\n`, { mode: 0o600 });
+  return file;
 }

@@ -31,14 +31,16 @@ function outcome(r: PipelineReport) {
   return { totals: r.totals, status: d.status, rejectedBy: d.rejectedBy, readings: d.readings, money: d.money, transactionsByStep: d.transactionsByStep };
 }
 
+// One NATS server for every test here (each run uses its own subject prefix).
+let nats: NatsServer;
+before(async () => {
+  nats = await startNats();
+});
+after(async () => {
+  await nats.stop();
+});
+
 describe('run --nats URL --spawn: every role its own process', () => {
-  let nats: NatsServer;
-  before(async () => {
-    nats = await startNats();
-  });
-  after(async () => {
-    await nats.stop();
-  });
 
   it('settles the same 14-bus day as the embedded run, and the books balance', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-spawn-'));
@@ -75,13 +77,6 @@ describe('run --nats URL --spawn: every role its own process', () => {
 });
 
 describe('the operator killed after posting and started again', () => {
-  let nats: NatsServer;
-  before(async () => {
-    nats = await startNats();
-  });
-  after(async () => {
-    await nats.stop();
-  });
 
   it('finishes the day: nothing posted, deposited, relayed or withdrawn twice, nothing lost', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-restart-'));
@@ -133,14 +128,12 @@ describe('the operator killed after posting and started again', () => {
 });
 
 describe('meters and the relayer killed and restarted', () => {
-  let nats: NatsServer;
   let chain: LocalChain;
   let dir: string;
   let ctx: ChainContext;
   let agentIds: number[];
   const children: ChildProcess[] = [];
   before(async () => {
-    nats = await startNats();
     chain = await startAnvil();
     dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-roles-'));
     // A posted day whose readings are still to come.
@@ -152,7 +145,6 @@ describe('meters and the relayer killed and restarted', () => {
   after(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await chain.stop();
-    await nats.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -84,22 +84,30 @@ export async function sendReading(
 }
 
 /**
- * The relayer's side: collects readings, submits them in batches and answers each meter once its
- * reading's state is final. `submit` gets the pending readings (at most one per agent) and says
- * what became of each; it runs when every expected agent has sent (or is already done), or when no
- * new reading came for `idleMs`.
+ * The relayer's side: collects readings, submits them in batches and answers each request once the
+ * state of the reading it carried is final. Readings are told apart by their signature, not only by
+ * their agent: anyone on the server can send a reading for any agent, so a forged one must not stand
+ * in for the meter's own (each is submitted, the contract refuses the forgery and stores the
+ * genuine one, and each sender gets the answer for its own reading). `submit` gets the pending
+ * readings and returns an answer for each, in order; it runs when every expected agent has sent
+ * (or is final), or when no new reading came for `idleMs`.
  */
 export class ReadingCollector {
-  private readonly pending = new Map<number, { reading: WireReading; replies: Msg[] }>();
-  /** The batch being submitted: a meter sending again meanwhile waits for its answer. */
-  private readonly inFlight = new Map<number, { reading: WireReading; replies: Msg[] }>();
-  private readonly done = new Map<number, ReadingAnswer>();
+  /** Readings not submitted yet, and the batch being submitted, by signature. */
+  private readonly pending = new Map<string, { reading: WireReading; replies: Msg[] }>();
+  private readonly inFlight = new Map<string, { reading: WireReading; replies: Msg[] }>();
+  /** Agents whose reading is on chain, and readings the chain refused (by signature). */
+  private readonly stored = new Set<number>();
+  private readonly refused = new Map<string, { agentId: number; reason: string }>();
+  /** Per agent: readings pending or in flight, and whether one was refused (kept so that a check is O(1)). */
+  private readonly waiting = new Map<number, number>();
+  private readonly refusedAgents = new Set<number>();
   private sub: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private finished!: () => void;
   private failed!: (err: unknown) => void;
-  /** Settles when every expected agent's reading is final. */
+  /** Settles when every expected agent is final: its reading on chain, or every reading sent for it refused. */
   readonly complete: Promise<void>;
 
   constructor(
@@ -109,14 +117,14 @@ export class ReadingCollector {
       epochId: number;
       /** Agents whose readings to wait for. */
       expect: ReadonlySet<number>;
-      /** Agents already final before this relayer started (readings on chain). */
-      alreadyDone?: ReadonlyMap<number, ReadingAnswer>;
+      /** Agents whose reading was on chain before this relayer started. */
+      alreadyStored?: Iterable<number>;
       idleMs?: number;
-      submit: (readings: WireReading[]) => Promise<Map<number, ReadingAnswer>>;
+      submit: (readings: WireReading[]) => Promise<ReadingAnswer[]>;
       log?: (line: string) => void;
     },
   ) {
-    for (const [agent, answer] of options.alreadyDone ?? []) this.done.set(agent, answer);
+    for (const agent of options.alreadyStored ?? []) this.stored.add(agent);
     this.complete = new Promise<void>((resolve, reject) => {
       this.finished = resolve;
       this.failed = reject;
@@ -129,20 +137,29 @@ export class ReadingCollector {
         if (err) return;
         const r = parseWireReading(msg.data);
         if (!r || r.epochId !== this.options.epochId) return;
-        const final = this.done.get(r.agentId);
+        const id = r.signature.toLowerCase();
+        const final = this.finalAnswer(r.agentId, id);
         if (final) return void msg.respond(JSON.stringify(final));
-        const p = this.inFlight.get(r.agentId) ?? this.pending.get(r.agentId);
+        const p = this.inFlight.get(id) ?? this.pending.get(id);
         if (p) p.replies.push(msg);
-        else this.pending.set(r.agentId, { reading: r, replies: [msg] });
+        else {
+          this.pending.set(id, { reading: r, replies: [msg] });
+          this.waiting.set(r.agentId, (this.waiting.get(r.agentId) ?? 0) + 1);
+        }
         this.schedule();
       },
     });
     this.checkComplete();
   }
 
-  /** Answers so far, by agent. */
-  answers(): ReadonlyMap<number, ReadingAnswer> {
-    return this.done;
+  /** Where each expected agent stands: on chain, refused (the reasons), or still missing. */
+  outcome(): { stored: number[]; refused: { agentId: number; reason: string }[]; missing: number[] } {
+    const expect = [...this.options.expect];
+    return {
+      stored: expect.filter((a) => this.stored.has(a)),
+      refused: [...this.refused.values()].filter((r) => !this.stored.has(r.agentId)),
+      missing: expect.filter((a) => !this.isFinal(a)),
+    };
   }
 
   async stop(): Promise<void> {
@@ -151,28 +168,49 @@ export class ReadingCollector {
     await this.running;
   }
 
+  /** The answer for one reading: refused if the chain refused it, else on chain once its agent's is. */
+  private finalAnswer(agentId: number, signature: string): ReadingAnswer | undefined {
+    const refused = this.refused.get(signature);
+    if (refused) return { state: 'refused', reason: refused.reason };
+    return this.stored.has(agentId) ? { state: 'on-chain' } : undefined;
+  }
+
+  /** On chain, or refused with nothing of it still pending. */
+  private isFinal(agentId: number): boolean {
+    return this.stored.has(agentId) || (!this.waiting.get(agentId) && this.refusedAgents.has(agentId));
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
-    const waiting = [...this.options.expect].filter((a) => !this.done.has(a) && !this.pending.has(a) && !this.inFlight.has(a));
-    if (waiting.length === 0) this.flush();
+    const unsent = [...this.options.expect].some((a) => !this.waiting.get(a) && !this.isFinal(a));
+    if (!unsent) this.flush();
     else this.timer = setTimeout(() => this.flush(), this.options.idleMs ?? 1_500);
   }
 
   private flush(): void {
     this.running = this.running.then(async () => {
       if (this.pending.size === 0) return;
-      const batch = [...this.pending.values()];
+      const batch = [...this.pending];
       this.pending.clear();
-      for (const b of batch) this.inFlight.set(b.reading.agentId, b);
+      for (const [id, b] of batch) this.inFlight.set(id, b);
       try {
-        const results = await this.options.submit(batch.map((b) => b.reading));
-        for (const { reading, replies } of batch) {
-          const answer = results.get(reading.agentId) ?? { state: 'refused', reason: 'not submitted' };
-          this.done.set(reading.agentId, answer);
-          this.inFlight.delete(reading.agentId);
+        const answers = await this.options.submit(batch.map(([, b]) => b.reading));
+        batch.forEach(([id, { reading }], k) => {
+          const answer = answers[k] ?? { state: 'refused', reason: 'not submitted' };
+          if (answer.state === 'on-chain') this.stored.add(reading.agentId);
+          else {
+            this.refused.set(id, { agentId: reading.agentId, reason: answer.reason });
+            this.refusedAgents.add(reading.agentId);
+          }
+          this.waiting.set(reading.agentId, this.waiting.get(reading.agentId)! - 1);
+        });
+        // Answered once the whole batch is recorded.
+        for (const [id, { reading, replies }] of batch) {
+          this.inFlight.delete(id);
+          const answer = this.finalAnswer(reading.agentId, id)!;
           for (const m of replies) m.respond(JSON.stringify(answer));
         }
-        this.options.log?.(`batch of ${batch.length} reading${batch.length === 1 ? '' : 's'} final (${this.done.size} of ${this.options.expect.size} agents)`);
+        this.options.log?.(`batch of ${batch.length} reading${batch.length === 1 ? '' : 's'} final (${this.stored.size} of ${this.options.expect.size} agents on chain)`);
       } catch (err) {
         this.failed(err);
         return;
@@ -182,6 +220,6 @@ export class ReadingCollector {
   }
 
   private checkComplete(): void {
-    if ([...this.options.expect].every((a) => this.done.has(a))) this.finished();
+    if ([...this.options.expect].every((a) => this.isFinal(a))) this.finished();
   }
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -129,6 +131,24 @@ describe('document server', () => {
       await server.close();
       rmSync(served, { recursive: true, force: true });
       rmSync(empty, { recursive: true, force: true });
+    }
+    // A server that sends without end (no length given): stopped at the cap, not read into memory whole.
+    const endless = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1 << 20, 32);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = endless.address() as AddressInfo;
+      await assert.rejects(new DocumentStore(empty).get(`http://127.0.0.1:${port}/documents/x`, `0x${'ab'.repeat(32)}`), (e: Error) => e instanceof StoreError && /is larger than the 67108864 bytes a document may have$/.test(e.message));
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
     }
     // A server that is gone: named as unreachable, not as a bad document.
     await assert.rejects(new DocumentStore(empty).get(`${server.url}/documents/0x${'ab'.repeat(32)}`, `0x${'ab'.repeat(32)}`), (e: Error) => e instanceof StoreError && e.kind === 'missing' && /could not be fetched/.test(e.message));

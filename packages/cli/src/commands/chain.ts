@@ -4,7 +4,8 @@ import path from 'node:path';
 import { deploymentMismatch, describeDeploymentMismatch } from '@gridmarket/contracts';
 import { readDeploymentFile } from '@gridmarket/contracts/node';
 import { ANVIL_OPERATOR_KEY, ChainContext, DocumentStore } from '@gridmarket/oracle';
-import { createPublicClient, http } from 'viem';
+import type { Command } from 'commander';
+import { createPublicClient, type Hex, http } from 'viem';
 import type { Config } from '../config';
 import { ChainMismatchError } from '../errors';
 import { UsageError } from '../io';
@@ -31,6 +32,22 @@ export const chainOptions = [
   ['--config <file>', 'config file (default gridmarket.config.json if present)'],
 ] as const;
 
-export function chainFlags(opts: { rpc?: string; deployment?: string; workDir?: string; config?: string }) {
+/** The chain flags of a command (chainOptions), as commander parses them. */
+export type ChainOpts = { rpc?: string; deployment?: string; workDir?: string; config?: string };
+
+export function chainFlags(opts: ChainOpts) {
   return { rpcUrl: opts.rpc, deploymentFile: opts.deployment, workDir: opts.workDir, config: opts.config };
+}
+
+/** Adds the chain flags to a command. */
+export function withChain(cmd: Command): Command {
+  for (const [flag, help] of chainOptions) cmd.option(flag, help);
+  return cmd;
+}
+
+/** A key given with --key or --key-file (exactly one of them); `what` names it in the error. */
+export async function keyFromFlags(opts: { key?: string; keyFile?: string }, what: string): Promise<Hex> {
+  if ((opts.key === undefined) === (opts.keyFile === undefined)) throw new UsageError(`give ${what} with --key or --key-file (one of them)`);
+  const { readKey } = await import('@gridmarket/net');
+  return readKey(opts.key !== undefined ? 'key' : 'key-file', opts.key ?? opts.keyFile!, opts.key === undefined);
 }

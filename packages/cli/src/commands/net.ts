@@ -7,15 +7,14 @@ import type { Command } from 'commander';
 import { canonicalJson, parseResult, publicMarket, type ResultDocument } from '@gridmarket/clearing';
 import { AgentHost, checkPostedSchedule, connectNats, hostedAgents, readKey, readPrivateAgents, readPublicCase, runOperatorEpoch, type ScheduleCheck, type ScheduleDomain, subjects } from '@gridmarket/net';
 import { loadConfig } from '../config';
-import { chainFlags, chainOptions, connect } from './chain';
+import { chainFlags, type ChainOpts, connect, keyFromFlags, withChain } from './chain';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ExitCode } from '../exitCodes';
-import { documentsUrl, parseNumber, UsageError } from '../io';
+import { documentsUrl, intFlag as int, UsageError } from '../io';
 import { checkOutputPath, writeOutput } from '../output';
 import { summary } from './clear';
 
-const int = (flag: string, v: string, min = 0) => parseNumber(flag, v, (n) => Number.isInteger(n) && n >= min && n <= 2 ** 32 - 1, `an integer from ${min} to 4294967295`);
 
 interface NetOptions {
   nats: string;
@@ -49,12 +48,6 @@ function common(cmd: Command): Command {
     .option('--quiet', 'no progress on stderr');
 }
 
-function withChain(cmd: Command): Command {
-  for (const [flag, help] of chainOptions) cmd.option(flag, help);
-  return cmd;
-}
-
-type ChainOpts = { rpc?: string; deployment?: string; workDir?: string; config?: string };
 
 export function registerNet(program: Command): void {
   withChain(common(
@@ -71,8 +64,7 @@ export function registerNet(program: Command): void {
     .option('--documents-url <url>', "with --rpc: where the work dir's store is served (gridmarket documents); the epoch carries <url>/documents/<hash>"))
     .addHelpText('after', '\nExit codes: 0 cleared (the status names any excluded agent); 2 invalid input; 3 not cleared; 5 NATS unreachable or the clearing aborted.')
     .action(async (opts: NetOptions & ChainOpts & { out?: string; roundTimeout: string; retries: string; joinTimeout: string; documentsUrl?: string }) => {
-      if ((opts.key === undefined) === (opts.keyFile === undefined)) throw new UsageError('give the operator key with --key or --key-file (one of them)');
-      const key = readKey(opts.key !== undefined ? 'key' : 'key-file', opts.key ?? opts.keyFile!, opts.key === undefined);
+      const key = await keyFromFlags(opts, 'the operator key');
       const epoch = int('--epoch', opts.epoch);
       const policy = { roundTimeoutMs: int('--round-timeout', opts.roundTimeout, 1), retries: int('--retries', opts.retries), joinTimeoutMs: int('--join-timeout', opts.joinTimeout, 1) };
       const domain = scheduleDomain(opts);

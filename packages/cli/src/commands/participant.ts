@@ -3,18 +3,13 @@ import type { Command } from 'commander';
 import { auditEpoch, describeViolation, dispute, findViolations, loadEpochData, participantProof } from '@gridmarket/oracle';
 import { loadConfig } from '../config';
 import { toJson, UsageError } from '../io';
-import { chainFlags, chainOptions, connect } from './chain';
+import { chainFlags, connect, withChain } from './chain';
 
 const intArg = (name: string, v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got "${v}"`);
   return n;
 };
-
-function withChain(cmd: Command): Command {
-  for (const [flag, help] of chainOptions) cmd.option(flag, help);
-  return cmd;
-}
 
 export function registerParticipant(program: Command): void {
   withChain(

@@ -1,4 +1,6 @@
-// gridmarket meter / gridmarket relay: the reading side of a market day as separate processes.
+// gridmarket withdraw / deposit / meter / relay: an agent's own money moves, and the reading side of
+// a market day, as separate processes. Deposits and withdrawals are sent from the agent owner's key
+// (checked against the registry).
 // A meter reads the posted epoch's document (from its URI, checked against the hash on chain),
 // measures its agent's day (simulated: the scheduled row plus seeded noise, as in `run`), signs it
 // with its own key and sends it over NATS until a relayer answers. The relayer collects readings,
@@ -7,26 +9,10 @@
 import type { Command } from 'commander';
 import type { ChainContext } from '@gridmarket/oracle';
 import type { Hex } from 'viem';
-import { parseNumber, UsageError } from '../io';
+import { intFlag as int, parseNumber, UsageError } from '../io';
 import { loadConfig } from '../config';
-import { chainFlags, chainOptions, connect } from './chain';
+import { chainFlags, type ChainOpts, connect, keyFromFlags, withChain } from './chain';
 import { FAULTS, parseFaultKind } from './faultSpec';
-
-const int = (flag: string, v: string, min = 0, max = 2 ** 32 - 1) =>
-  parseNumber(flag, v, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer from ${min} to ${max}`);
-
-type ChainOpts = { rpc?: string; deployment?: string; workDir?: string; config?: string };
-
-function withChain(cmd: Command): Command {
-  for (const [flag, help] of chainOptions) cmd.option(flag, help);
-  return cmd;
-}
-
-async function keyOf(opts: { key?: string; keyFile?: string }, what: string) {
-  const { readKey } = await import('@gridmarket/net');
-  if ((opts.key === undefined) === (opts.keyFile === undefined)) throw new UsageError(`give ${what} with --key or --key-file (one of them)`);
-  return readKey(opts.key !== undefined ? 'key' : 'key-file', opts.key ?? opts.keyFile!, opts.key === undefined);
-}
 
 /** The owner's account from its key, refused unless the registry names it the agent's owner. */
 async function ownerAccount(ctx: ChainContext, agentId: number, key: Hex) {
@@ -51,7 +37,7 @@ export function registerRoles(program: Command): void {
   )
     .addHelpText('after', '\nWithdraws nothing (exit 0) when nothing is available; locked escrow of open epochs stays locked.')
     .action(async (opts: ChainOpts & { agent: string; to?: string; key?: string; keyFile?: string; json?: boolean }) => {
-      const key = await keyOf(opts, "the owner's key");
+      const key = await keyFromFlags(opts, "the owner's key");
       const agentId = int('--agent', opts.agent, 0, 65_535);
       if (opts.to !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(opts.to)) throw new UsageError(`--to must be a 20-byte hex address, got "${opts.to}"`);
       const { ctx } = await connect(loadConfig(chainFlags(opts)));
@@ -78,7 +64,7 @@ export function registerRoles(program: Command): void {
   )
     .addHelpText('after', '\nDeposits only what is still missing: an agent with enough available (proceeds of earlier days, an earlier deposit) deposits nothing.')
     .action(async (opts: ChainOpts & { epoch: string; agent: string; network: string; document: string; hash: string; mode: string; key?: string; keyFile?: string; json?: boolean }) => {
-      const key = await keyOf(opts, "the owner's key");
+      const key = await keyFromFlags(opts, "the owner's key");
       const epochId = int('--epoch', opts.epoch);
       const agentId = int('--agent', opts.agent, 0, 65_535);
       const networkId = int('--network', opts.network);
@@ -118,7 +104,7 @@ export function registerRoles(program: Command): void {
   )
     .addHelpText('after', '\nExit codes: 0 the reading is on chain (or the meter had an outage and sent nothing); 4 the chain refused it (the reason is printed); 5 no relayer took it in time.')
     .action(async (opts: ChainOpts & { nats: string; epoch: string; agent: string; key?: string; keyFile?: string; day: string; noiseWh?: string; fault?: string; prefix: string; timeout: string; json?: boolean; quiet?: boolean }) => {
-      const key = await keyOf(opts, "the meter's key");
+      const key = await keyFromFlags(opts, "the meter's key");
       const epochId = int('--epoch', opts.epoch);
       const agentId = int('--agent', opts.agent, 0, 65_535);
       const day = int('--day', opts.day);
@@ -201,7 +187,7 @@ export function registerRoles(program: Command): void {
       const idleMs = int('--idle', opts.idle, 1);
       const timeoutMs = int('--timeout', opts.timeout, 1);
       const maxBatch = opts.maxBatch === undefined ? undefined : int('--max-batch', opts.maxBatch, 1);
-      const key = opts.key !== undefined || opts.keyFile !== undefined ? await keyOf(opts, "the relayer's key") : undefined;
+      const key = opts.key !== undefined || opts.keyFile !== undefined ? await keyFromFlags(opts, "the relayer's key") : undefined;
       const log = (line: string) => {
         if (!opts.quiet) process.stderr.write(`relay: ${line}\n`);
       };
@@ -213,15 +199,15 @@ export function registerRoles(program: Command): void {
       for (const id of expect) if (!all.includes(id)) throw new UsageError(`--expect names agent ${id}, which is not an agent of epoch ${epochId} (${all.join(', ')})`);
       // Readings already on chain (an earlier relayer's, or someone else's): final from the start.
       const stored = await oracle.readStoredReadings(ctx, epochId, expect);
-      const alreadyDone = new Map(expect.filter((id) => stored.has(id)).map((id) => [id, { state: 'on-chain' as const }]));
-      const totals = { submitted: 0, alreadyOnChain: alreadyDone.size, rejected: [] as { agentId: number; reason: string }[], batches: 0, hashes: [] as string[] };
+      const alreadyStored = expect.filter((id) => stored.has(id));
+      const totals = { submitted: 0, alreadyOnChain: alreadyStored.length, rejected: [] as { agentId: number; signature: string; reason: string }[], batches: 0, hashes: [] as string[] };
       const { connectNats, ReadingCollector } = await import('@gridmarket/net');
       const nc = await connectNats(opts.nats, `gridmarket-relay-${epochId}`, { log });
       const collector = new ReadingCollector(nc, {
         prefix: opts.prefix,
         epochId,
         expect: new Set(expect),
-        alreadyDone,
+        alreadyStored,
         idleMs,
         log,
         submit: async (readings) => {
@@ -232,18 +218,21 @@ export function registerRoles(program: Command): void {
           totals.rejected.push(...r.rejected);
           totals.batches += r.batches;
           totals.hashes.push(...r.hashes);
-          const refused = new Map(r.rejected.map((x) => [x.agentId, x.reason]));
-          return new Map(readings.map((x) => [x.agentId, refused.has(x.agentId) ? { state: 'refused' as const, reason: refused.get(x.agentId)! } : { state: 'on-chain' as const }]));
+          const refused = new Map(r.rejected.map((x) => [x.signature.toLowerCase(), x.reason]));
+          return readings.map((x) => {
+            const reason = refused.get(x.signature.toLowerCase());
+            return reason === undefined ? { state: 'on-chain' as const } : { state: 'refused' as const, reason };
+          });
         },
       });
       let timer: NodeJS.Timeout | undefined;
       try {
-        log(`epoch ${epochId}: waiting for ${expect.length - alreadyDone.size} of ${expect.length} readings on ${opts.prefix}.readings.${epochId}`);
+        log(`epoch ${epochId}: waiting for ${expect.length - alreadyStored.length} of ${expect.length} readings on ${opts.prefix}.readings.${epochId}`);
         collector.start();
         const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
         const outcome = await Promise.race([collector.complete.then(() => 'complete' as const), timedOut]);
         await collector.stop();
-        const missing = expect.filter((id) => !collector.answers().has(id));
+        const { missing } = collector.outcome();
         if (outcome === 'timeout') process.exitCode = 4;
         const out = { epochId, ...totals, missing };
         process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `relay, epoch ${epochId}: ${totals.submitted} submitted in ${totals.batches} transactions, ${totals.alreadyOnChain} already on chain, ${totals.rejected.length} refused${missing.length ? `, missing ${missing.join(', ')}` : ''}\n`);

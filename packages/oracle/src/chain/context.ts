@@ -128,25 +128,22 @@ export class ChainContext {
 
   /** Sends a contract call from `account`, waits, records gas under `step`. Reverts are errors. */
   async send(step: string, request: Record<string, unknown>, account: Account = this.operator): Promise<TransactionReceipt> {
-    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
-      throw new StoppedError(`stopped after ${this.transactions} transactions`);
-    }
+    this.checkBudget();
     const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account });
     // The wallet's gas estimate runs the call first: a revert is reported with its custom error
     // (decoded with the ABI) instead of being mined, without a separate simulation.
     const hash = await wallet.writeContract({ ...request, account } as never);
-    const receipt = await this.receiptOf(hash);
-    this.transactions++;
-    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
+    const receipt = await this.record(step, hash);
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
     return receipt;
   }
 
   /**
-   * Records a transaction another process sent for this day (a relayer's batch), so that the
-   * day's gas and transaction counts are the same whoever sent it.
+   * Waits for a transaction's receipt and records its gas under `step`: every send here, and a
+   * transaction another process sent for this day (a relayer's batch, an agent's deposit), so that
+   * the day's gas and transaction counts are the same whoever sent it.
    */
-  async recordSentElsewhere(step: string, hash: Hex): Promise<TransactionReceipt> {
+  async record(step: string, hash: Hex): Promise<TransactionReceipt> {
     const receipt = await this.receiptOf(hash);
     this.transactions++;
     this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
@@ -155,17 +152,20 @@ export class ChainContext {
 
   /** Sends prepared calldata (a claim step) from `account`, simulating it first like `send`. */
   async sendCalldata(step: string, tx: { to: Hex; data: Hex }, account: Account): Promise<TransactionReceipt> {
-    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
-      throw new StoppedError(`stopped after ${this.transactions} transactions`);
-    }
+    this.checkBudget();
     await this.publicClient.call({ account, to: tx.to, data: tx.data });
     const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account });
     const hash = await wallet.sendTransaction({ to: tx.to, data: tx.data, account, chain: this.chain });
-    const receipt = await this.receiptOf(hash);
-    this.transactions++;
-    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
+    const receipt = await this.record(step, hash);
     if (receipt.status !== 'success') throw new Error(`${step}: transaction ${hash} reverted`);
     return receipt;
+  }
+
+  /** For tests: a context stops (throws StoppedError) once it has sent `maxTransactions`. */
+  private checkBudget(): void {
+    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
+      throw new StoppedError(`stopped after ${this.transactions} transactions`);
+    }
   }
 
   /**
@@ -188,14 +188,10 @@ export class ChainContext {
 
   /** Sends native currency (to fund participants' gas). */
   async transfer(step: string, to: Hex, value: bigint): Promise<void> {
-    if (this.options.maxTransactions !== undefined && this.transactions >= this.options.maxTransactions) {
-      throw new StoppedError(`stopped after ${this.transactions} transactions`);
-    }
+    this.checkBudget();
     const wallet = createWalletClient({ chain: this.chain, transport: http(this.options.rpcUrl), account: this.operator });
     const hash = await wallet.sendTransaction({ to, value, account: this.operator, chain: this.chain });
-    const receipt = await this.receiptOf(hash);
-    this.transactions++;
-    this.gas.push({ step, gasUsed: receipt.gasUsed, hash, receipt });
+    await this.record(step, hash);
   }
 }
 

@@ -106,9 +106,21 @@ async function fetchOverHttp(uri: string): Promise<Uint8Array> {
   }
   if (response.status === 404) throw new StoreError(`document ${uri} not found (the server answered 404)`, 'missing');
   if (!response.ok) throw new StoreError(`document ${uri} could not be fetched: the server answered ${response.status}`, 'missing');
+  const tooLarge = (detail = '') => new StoreError(`document ${uri} is larger than the ${MAX_DOCUMENT_BYTES} bytes a document may have${detail}`, 'tampered');
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_DOCUMENT_BYTES) throw new StoreError(`document ${uri} is ${declared} bytes, more than the ${MAX_DOCUMENT_BYTES} a document may have`, 'tampered');
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > MAX_DOCUMENT_BYTES) throw new StoreError(`document ${uri} is ${bytes.length} bytes, more than the ${MAX_DOCUMENT_BYTES} a document may have`, 'tampered');
-  return bytes;
+  if (declared > MAX_DOCUMENT_BYTES) throw tooLarge(` (${declared} bytes)`);
+  // Read in chunks and stopped at the cap: a server that sends without end (or lies about the
+  // length) cannot fill the reader's memory.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
+    size += r.value.length;
+    if (size > MAX_DOCUMENT_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -107,7 +107,8 @@ export interface PipelineOptions {
   onChain?: (chain: { rpcUrl: string; deployment: Deployment }) => void;
   /**
    * Roles played elsewhere (other processes, other machines): the clearing (the agents answering
-   * the operator's rounds) and the meters with the relayer. By default this process plays them.
+   * the operator's rounds), the agents' deposits and withdrawals, the meters with the relayer. By
+   * default this process plays them (HERE).
    */
   roles?: Partial<DayRoles>;
 }
@@ -295,7 +296,8 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
 
   // Operator: clear, publish, register.
   const clearStart = performance.now();
-  const solution = await stage('clear', () => (options.roles?.clear ?? clearHere)(market, options.admm ?? {}));
+  const roles: DayRoles = { ...HERE, ...options.roles };
+  const solution = await stage('clear', () => roles.clear(market, options.admm ?? {}));
   progress(`  cleared in ${seconds(performance.now() - clearStart)}: ADMM ${solution.admm!.status} after ${solution.admm!.iterations} iterations\n`);
   if (solution.admm!.status !== 'converged') throw new Error(`ADMM did not converge for day ${day + 1} (${solution.admm!.status} after ${solution.admm!.iterations} iterations)`);
   // The unconstrained optimum, kept in the document as the reference of Fig. 6.7.
@@ -314,11 +316,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
     dayReport(ctx, { day, epochId, mode, status, doc, onchain, relay: { submitted: 0, rejected: [] }, admmIterations: solution.admm!.iterations, gasFrom, txFrom, stageMs, ...extra });
 
   // Agents: deposit what posting locks. Operator: post.
-  const shortfall = new Map((options.shortfall ?? []).map((s) => [agentIds[s.agent]!, s.share]));
-  await stage('deposits', async () => {
-    if (options.roles?.deposits) await options.roles.deposits({ ctx, onchain, uri, hash, networkId, options });
-    else await fundPositions(ctx, onchain, { mint: true, shortfall });
-  });
+  await stage('deposits', () => roles.deposits({ ctx, onchain, uri, hash, networkId, options }));
   try {
     const { posted } = await stage('post', () => ensureEpochPosted(ctx, onchain, { networkId, documentHash: hash, documentURI: uri, toleranceWh: options.toleranceWh }));
     progress(`  epoch ${epochId} ${posted ? 'posted' : 'already posted'} (${mode} settlement): ${onchain.trades.length} trades, document ${uri}\n`);
@@ -350,13 +348,13 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   if (epoch.voided) {
     progress(`  epoch ${epochId} is voided: every lock goes back\n`);
     await stage('settle', () => settleEpoch(ctx, onchain, new Map()));
-    if (options.withdraw !== false) await stage('withdraw', () => withdrawals(ctx, agentIds, options));
+    if (options.withdraw !== false) await stage('withdraw', () => roles.withdrawals({ ctx, agentIds }));
     return report('voided', { ...(disputed ? { dispute: disputed } : {}) });
   }
   if (options.stopAfter === 'post') return report('waiting', { ...(disputed ? { dispute: disputed } : {}) });
 
   // Meters and relayer.
-  const relay = await stage('relay', () => (options.roles?.readings ?? readingsHere)({ ctx, doc, agentIds, epochId, day, options }));
+  const relay = await stage('relay', () => roles.readings({ ctx, doc, agentIds, epochId, day, options }));
   progress(`  readings: ${relay.submitted} relayed, ${relay.alreadyOnChain} already on chain, ${relay.rejected.length} rejected${relay.rejected.length ? ` (${relay.rejected.map((r) => `agent ${r.agentId}: ${r.reason}`).join('; ')})` : ''}\n`);
   if (options.stopAfter === 'relay') return report('waiting', { relay, ...(disputed ? { dispute: disputed } : {}) });
 
@@ -367,23 +365,21 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   const settle = await stage('settle', () => settleEpoch(ctx, onchain, stored));
   progress(`  settlement: ${settle.settled} positions in ${settle.batches} transaction${settle.batches === 1 ? '' : 's'}\n`);
   await stage('settle', () => releaseBond(ctx, epochId));
-  if (options.withdraw !== false) await stage('withdraw', () => withdrawals(ctx, agentIds, options));
+  if (options.withdraw !== false) await stage('withdraw', () => roles.withdrawals({ ctx, agentIds }));
   return report('settled', { relay, positions: await readEpochPositions(ctx, epochId), ...(disputed ? { dispute: disputed } : {}) });
 }
 
-async function withdrawals(ctx: ChainContext, agentIds: readonly number[], options: PipelineOptions): Promise<void> {
-  if (options.roles?.withdrawals) await options.roles.withdrawals({ ctx, agentIds });
-  else await withdrawAvailable(ctx, agentIds);
-}
-
-async function clearHere(market: Market, admm: NonNullable<PipelineOptions['admm']>): Promise<ClearingSolution> {
-  return runAdmm(market, { constrained: true, ...admm });
-}
-
-/** Every meter and the relayer in this process. */
-async function readingsHere(args: Parameters<DayRoles['readings']>[0]): Promise<RelayResult> {
-  return relayReadings(args.ctx, await meterReadings(args.ctx, args.doc, args.agentIds, args.epochId, args.day, args.options));
-}
+/** Every role played in this process: the embedded run. */
+const HERE: DayRoles = {
+  clear: async (market, admm) => runAdmm(market, { constrained: true, ...admm }),
+  async deposits({ ctx, onchain, options }) {
+    // A test may leave agents short (by market index) so that posting is refused.
+    const shortfall = new Map((options.shortfall ?? []).map((s) => [onchain.agentIds[s.agent]!, s.share]));
+    await fundPositions(ctx, onchain, { mint: true, shortfall });
+  },
+  readings: async ({ ctx, doc, agentIds, epochId, day, options }) => relayReadings(ctx, await meterReadings(ctx, doc, agentIds, epochId, day, options)),
+  withdrawals: async ({ ctx, agentIds }) => void (await withdrawAvailable(ctx, agentIds)),
+};
 
 /** Meters read what was delivered (the schedule, with noise and faults) and sign their readings. */
 async function meterReadings(ctx: ChainContext, doc: ResultDocument, agentIds: readonly number[], epochId: number, day: number, options: PipelineOptions) {

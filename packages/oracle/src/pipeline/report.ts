@@ -99,7 +99,8 @@ export async function dayReport(ctx: ChainContext, r: ReportInput): Promise<DayR
     settled,
     rejected,
     rejectedBy: { seller: rejected },
-    readings: { submitted: r.relay.submitted, rejected: r.relay.rejected },
+    // Per agent and reason (a report reader has no use for the refused signature).
+    readings: { submitted: r.relay.submitted, rejected: r.relay.rejected.map(({ agentId, reason }) => ({ agentId, reason })) },
     money: {
       locked: r.status === 'refused' ? 0 : usd(r.onchain.commitments.lockedValue),
       credited: book ? usd(book.credited) : 0,

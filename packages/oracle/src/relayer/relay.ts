@@ -13,7 +13,8 @@ export interface RelayResult {
   submitted: number;
   /** Already on chain before this relay (or relayed first by someone else: skipped by the contract). */
   alreadyOnChain: number;
-  rejected: { agentId: number; reason: string }[];
+  /** Readings the contract refuses, with its reason (told apart by signature: anyone can send one for any agent). */
+  rejected: { agentId: number; signature: Hex; reason: string }[];
   batches: number;
   /** The batches' transactions. */
   hashes: Hex[];
@@ -36,7 +37,7 @@ export async function relayReadings(ctx: ChainContext, readings: readonly Signed
     } catch (err) {
       const reason = revertName(err);
       if (!reason) throw err;
-      rejected.push({ agentId: r.agentId, reason });
+      rejected.push({ agentId: r.agentId, signature: r.signature, reason });
     }
   }
   const before = ctx.gas.length;
