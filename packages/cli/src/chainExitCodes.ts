@@ -4,7 +4,20 @@
 // errors are RangeErrors; rows for their own classes replace those when they adopt BaseError.
 import { DeploymentFileError } from '@gridmarket/contracts';
 import { AnvilError } from '@gridmarket/contracts/node';
-import { ChainUnavailableError, ConservationError, EpochConflictError, EpochNotPostedError, PipelineInputError, RegistrationError, StoreError } from '@gridmarket/oracle';
+import {
+  AgentNotInEpochError,
+  ChainUnavailableError,
+  ClearingNotConvergedError,
+  ConservationError,
+  EpochConflictError,
+  EpochNotPostedError,
+  NotAgentOwnerError,
+  PipelineInputError,
+  RegistrationError,
+  SettlementNotOpenError,
+  StoreError,
+  WalletShortError,
+} from '@gridmarket/oracle';
 import { ContractFunctionRevertedError, HttpRequestError, TimeoutError, BaseError as ViemError, WebSocketRequestError } from 'viem';
 import { walk } from '@gridmarket/errors';
 import { type ErrorClass, ExitCode } from './exitCodes';
@@ -18,7 +31,12 @@ export const CHAIN_EXIT_CODES: readonly (readonly [ErrorClass, ExitCode])[] = [
   // proof.ts, claim.ts, onchain.ts: an agent not in the epoch, a token without 6 decimals.
   [RangeError, ExitCode.invalidInput],
   [PipelineInputError, ExitCode.invalidInput],
+  [AgentNotInEpochError, ExitCode.invalidInput],
+  [NotAgentOwnerError, ExitCode.invalidInput],
+  [WalletShortError, ExitCode.invalidInput],
+  [ClearingNotConvergedError, ExitCode.notCleared],
   [EpochNotPostedError, ExitCode.chain],
+  [SettlementNotOpenError, ExitCode.chain],
   [ChainUnavailableError, ExitCode.chain],
   [HttpRequestError, ExitCode.chain],
   [WebSocketRequestError, ExitCode.chain],

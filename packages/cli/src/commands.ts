@@ -25,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   deposit: { summary: "an agent's own deposit of what posting will lock, from its owner's key", load: roles },
   meter: { summary: "an agent's smart meter: signs the posted day's readings and sends them over NATS to a relayer", load: roles },
   relay: { summary: "the relayer: collects the meters' readings over NATS and submits them in batches", load: roles },
+  settle: { summary: "the settler: settles a posted epoch's positions once its windows are over (anyone may)", load: roles },
   documents: { summary: "serve the work dir's result documents over HTTP, for auditors and participants elsewhere", load: async () => (await import('./commands/documents')).registerDocuments },
   proof: { summary: "a participant's leaves of an epoch with their Merkle proofs", load: participant },
   audit: { summary: 'recheck an epoch against its document, the chain and the meter readings', load: participant },

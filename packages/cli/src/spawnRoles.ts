@@ -2,8 +2,9 @@
 // the operator's rounds (`gridmarket agent`, via spawnAgentProcesses); before posting, every agent
 // that must deposit does so from its own owner key (`gridmarket deposit`); after posting, one
 // `gridmarket meter` per agent signs its day with its own key (a 0600 file in a temporary
-// directory, removed at the end) and one `gridmarket relay` puts the readings on chain. The
-// operator (clearing, registration, posting, the watcher, settlement) is this process.
+// directory, removed at the end) and one `gridmarket relay` puts the readings on chain; after the
+// windows one `gridmarket settle` settles every position. The operator (clearing, registration,
+// posting, the watcher) is this process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,11 +17,11 @@ import { spawnAgentProcesses } from './spawnAgents';
 export interface SpawnedRoles {
   roles: DayRoles;
   /** Separate OS processes each role ran, the largest day's count. */
-  processes: { operator: number; agents: number; depositors: number; meters: number; relayer: number; withdrawers: number };
+  processes: { operator: number; agents: number; depositors: number; meters: number; relayer: number; settler: number; withdrawers: number };
 }
 
 export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () => string; deploymentFile?: string; log: (line: string) => void }): SpawnedRoles {
-  const processes = { operator: 1, agents: 0, depositors: 0, meters: 0, relayer: 0, withdrawers: 0 };
+  const processes = { operator: 1, agents: 0, depositors: 0, meters: 0, relayer: 0, settler: 0, withdrawers: 0 };
   const prefix = `gridmarket-run-${process.pid}`;
   const chainArgs = () => ['--rpc', options.rpcUrl(), '--work-dir', options.workDir, ...(options.deploymentFile ? ['--deployment', options.deploymentFile] : [])];
   const roles: DayRoles = {
@@ -36,6 +37,20 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
       processes.depositors = Math.max(processes.depositors, due.length);
       options.log(`  ${due.length} agent processes deposit what posting will lock`);
       await runAsOwners(ctx, 'deposit escrow', due.map((d) => d.agentId), (agentId) => ['deposit', '--epoch', String(onchain.epochId), '--agent', String(agentId), '--network', String(networkId), '--document', uri, '--hash', hash, '--mode', day_.mode ?? 'imbalance', ...chainArgs()]);
+    },
+    async settlement({ ctx, onchain }) {
+      // Anyone may settle: here a settler process of its own, from the relayer's account.
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-settler-'));
+      try {
+        processes.settler = 1;
+        const r = await runChild(['settle', '--epoch', String(onchain.epochId), '--key-file', writeKeyFile(dir, 'settler', ctx.relayer()), '--json', ...chainArgs()]);
+        if (r.code !== 0) throw new Error(`the settler process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+        const out = JSON.parse(r.stdout) as { settled: number; batches: number; hashes: Hex[] };
+        for (const hash of out.hashes) await ctx.record('settle positions', hash);
+        return out;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     async withdrawals({ ctx, agentIds }) {
       // Each agent with a balance withdraws it from its own owner key.

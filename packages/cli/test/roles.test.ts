@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { meterReadingsAbi } from '@gridmarket/contracts';
+import { meterReadingsAbi, settlementAbi } from '@gridmarket/contracts';
 import { type LocalChain, readDeploymentFile, startAnvil } from '@gridmarket/contracts/node';
 import { ChainContext, networkAgentIds, type PipelineReport, privateKeyOf, readEpoch, runPipeline } from '@gridmarket/oracle';
 import { type NatsServer, startNats } from '../../net/test/helpers';
@@ -57,7 +57,7 @@ describe('run --nats URL --spawn: every role its own process', () => {
       // Every agent that buys (and the grid) deposits in its own process: on a fresh chain an
       // approval and a deposit each, as the embedded run counts them.
       const { depositors, withdrawers, ...others } = b.processes;
-      assert.deepEqual(others, { operator: 1, agents: 26, meters: 26, relayer: 1 });
+      assert.deepEqual(others, { operator: 1, agents: 26, meters: 26, relayer: 1, settler: 1 });
       assert.equal(2 * depositors!, a.days[0]!.transactionsByStep['deposit escrow']);
       assert.equal(withdrawers, a.days[0]!.transactionsByStep.withdraw, 'each agent with a balance withdraws in its own process');
       assert.deepEqual(outcome(b), outcome(a));
@@ -164,6 +164,20 @@ describe('meters and the relayer killed and restarted', () => {
   const submittedLogs = async () =>
     ctx.publicClient.getContractEvents({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, eventName: 'ReadingsSubmitted', args: { epochId: 1 }, fromBlock: BigInt(ctx.deployment.startBlock) });
 
+  it('refuses, with exit 2 and nothing sent, a meter or a relayer for an agent the epoch does not have, and a withdrawal from a key that is not the owner\'s', async () => {
+    const stranger = Math.max(...agentIds) + 1;
+    const m = await start(['meter', '--agent', String(stranger), '--key', privateKeyOf(ctx.meter(0)), ...chainArgs()]).done;
+    assert.equal(m.status, 2, m.stderr);
+    assert.match(m.stderr, new RegExp(`agent ${stranger} is not an agent of epoch 1 \\(its agents are ${agentIds.join(', ')}\\)`));
+    const r = await start(['relay', '--expect', `0,${stranger}`, ...chainArgs()]).done;
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`agent ${stranger} is not an agent of epoch 1`));
+    const w = await start(['withdraw', '--agent', '0', '--key', privateKeyOf(ctx.meter(0)), '--rpc', chain.rpcUrl, '--work-dir', dir]).done;
+    assert.equal(w.status, 2, w.stderr);
+    assert.match(w.stderr, new RegExp(`the key is for ${ctx.meter(0).address}; agent 0 is owned by ${ctx.owner(0).address}`, 'i'));
+    assert.equal((await submittedLogs()).length, 0);
+  });
+
   it('a meter killed while no relayer answers, then started again: its reading goes on chain once', async () => {
     const first = meter(0);
     await new Promise((r) => setTimeout(r, 1500));
@@ -198,5 +212,25 @@ describe('meters and the relayer killed and restarted', () => {
     for (const m of await Promise.all(meters.map((x) => x.done))) assert.equal(m.status, 0, m.stderr);
     const logs = await submittedLogs();
     assert.deepEqual(logs.map((l) => l.args.agentId).sort((x, y) => x! - y!), agentIds, 'one reading per agent, none twice');
+  });
+
+  it('a settler of its own: refused while the windows are open (exit 4, nothing sent), then every position settled once, and a second settler finds nothing to do', async () => {
+    const settle = () => start(['settle', '--epoch', '1', '--json', '--rpc', chain.rpcUrl, '--work-dir', dir]).done;
+    const early = await settle();
+    assert.equal(early.status, 4, early.stderr);
+    assert.match(early.stderr, /epoch 1 cannot be settled yet: its windows close at chain time \d+/);
+    const epoch = await readEpoch(ctx, 1);
+    const now = (await ctx.publicClient.getBlock()).timestamp;
+    const opens = epoch.readingsCloseAt > epoch.challengeEndsAt ? epoch.readingsCloseAt : epoch.challengeEndsAt;
+    await ctx.testClient().increaseTime({ seconds: Number(opens - now) + 1 });
+    await ctx.testClient().mine({ blocks: 1 });
+    const first = await settle();
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout).settled, agentIds.length);
+    const settledLogs = await ctx.publicClient.getContractEvents({ address: ctx.deployment.settlement, abi: settlementAbi, eventName: 'PositionSettled', args: { epochId: 1 }, fromBlock: BigInt(ctx.deployment.startBlock) });
+    assert.deepEqual(settledLogs.map((l) => l.args.agentId).sort((x, y) => x! - y!), agentIds, 'each position settled once');
+    const second = await settle();
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual(JSON.parse(second.stdout), { epochId: 1, settled: 0, batches: 0, hashes: [] });
   });
 });

@@ -16,3 +16,4 @@ export * from './auditor/tokenBooks';
 export * from './participant/proof';
 export * from './participant/claim';
 export * from './settler/settle';
+export * from './settler/settlePosted';

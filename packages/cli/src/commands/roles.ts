@@ -1,4 +1,4 @@
-// gridmarket withdraw / deposit / meter / relay: an agent's own money moves, and the reading side of
+// gridmarket withdraw / deposit / meter / relay / settle: an agent's own money moves, and the reading side of
 // a market day, as separate processes. Deposits and withdrawals are sent from the agent owner's key
 // (checked against the registry).
 // A meter reads the posted epoch's document (from its URI, checked against the hash on chain),
@@ -7,22 +7,11 @@
 // submits them in gas-bounded batches and answers each meter once its reading is on chain or
 // refused. Both are resumable: a reading already on chain is never submitted again.
 import type { Command } from 'commander';
-import type { ChainContext } from '@gridmarket/oracle';
-import type { Hex } from 'viem';
+import type { SignedReading } from '@gridmarket/oracle';
 import { intFlag as int, parseNumber, UsageError } from '../io';
 import { loadConfig } from '../config';
 import { chainFlags, type ChainOpts, connect, keyFromFlags, withChain } from './chain';
 import { FAULTS, parseFaultKind } from './faultSpec';
-
-/** The owner's account from its key, refused unless the registry names it the agent's owner. */
-async function ownerAccount(ctx: ChainContext, agentId: number, key: Hex) {
-  const { participantRegistryAbi } = await import('@gridmarket/contracts');
-  const { privateKeyToAccount } = await import('viem/accounts');
-  const owner = privateKeyToAccount(key);
-  const registered = await ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
-  if (registered.owner.toLowerCase() !== owner.address.toLowerCase()) throw new UsageError(`the key is for ${owner.address}; agent ${agentId} is owned by ${registered.owner}`);
-  return owner;
-}
 
 export function registerRoles(program: Command): void {
   withChain(
@@ -42,7 +31,7 @@ export function registerRoles(program: Command): void {
       if (opts.to !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(opts.to)) throw new UsageError(`--to must be a 20-byte hex address, got "${opts.to}"`);
       const { ctx } = await connect(loadConfig(chainFlags(opts)));
       const oracle = await import('@gridmarket/oracle');
-      const owner = await ownerAccount(ctx, agentId, key);
+      const owner = await oracle.agentOwner(ctx, agentId, key);
       const w = await oracle.withdrawOwn(ctx, agentId, owner, (opts.to as `0x${string}` | undefined) ?? owner.address);
       const out = { agentId, withdrawn: String(w.amount), hashes: w.hash ? [w.hash] : [] };
       process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `agent ${agentId}: withdrew ${out.withdrawn} token units\n`);
@@ -73,15 +62,10 @@ export function registerRoles(program: Command): void {
       if (!SETTLEMENT_MODES.includes(opts.mode as never)) throw new UsageError(`--mode must be ${SETTLEMENT_MODES.join(' or ')}, got "${opts.mode}"`);
       const { ctx, store } = await connect(loadConfig(chainFlags(opts)));
       const oracle = await import('@gridmarket/oracle');
-      const owner = await ownerAccount(ctx, agentId, key);
+      const owner = await oracle.agentOwner(ctx, agentId, key);
       const doc = await store.get(opts.document, opts.hash as `0x${string}`);
-      const agentIds = (await oracle.networkAgentIds(ctx, networkId)).slice(0, doc.case.agents.length);
-      if (!agentIds.includes(agentId)) throw new UsageError(`agent ${agentId} is not among the agents of network ${networkId} in this document`);
-      const onchain = oracle.toOnchain(doc, { epochId, agentIds, tokenDecimals: await oracle.tokenDecimals(ctx), mode: opts.mode as never });
-      const due = (await oracle.depositsDue(ctx, onchain)).find((d) => d.agentId === agentId);
-      if (due && due.wallet < due.top) throw new UsageError(`the owner of agent ${agentId} holds ${due.wallet} token units but must deposit ${due.top}`);
-      const hashes = due ? await oracle.depositOwn(ctx, { ...due, owner }) : [];
-      const out = { agentId, epochId, deposited: String(due?.top ?? 0n), hashes };
+      const { deposited, hashes } = await oracle.depositForEpoch(ctx, { doc, epochId, agentId, networkId, mode: opts.mode as never, owner });
+      const out = { agentId, epochId, deposited: String(deposited), hashes };
       process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `agent ${agentId}, epoch ${epochId}: deposited ${out.deposited} token units\n`);
     });
 
@@ -116,22 +100,9 @@ export function registerRoles(program: Command): void {
       };
       const { ctx, store } = await connect(config);
       const oracle = await import('@gridmarket/oracle');
-      const { meterReadingsAbi } = await import('@gridmarket/contracts');
       const { privateKeyToAccount } = await import('viem/accounts');
-      const data = await oracle.loadEpochData(ctx, store, epochId);
-      const pos = data.onchain.agentIds.indexOf(agentId);
-      if (pos < 0) throw new UsageError(`--agent ${agentId} is not an agent of epoch ${epochId} (its agents are ${data.onchain.agentIds.join(', ')})`);
-      const reading = await oracle.readMeter({
-        scheduledWh: data.doc.schedule.wh[pos]!,
-        epochId,
-        agentId,
-        day,
-        noiseWh: config.noiseWh,
-        ...(fault ? { fault: { agent: pos, ...fault } } : {}),
-        signer: privateKeyToAccount(key),
-        chainId: ctx.deployment.chainId,
-        meterReadings: ctx.deployment.meterReadings,
-      });
+      const { doc, onchain } = await oracle.loadEpochData(ctx, store, epochId);
+      const reading = await oracle.readMeter(ctx, { doc, agentIds: onchain.agentIds, epochId, agentId, day, noiseWh: config.noiseWh, ...(fault ? { fault } : {}), signer: privateKeyToAccount(key) });
       const print = (out: Record<string, unknown>) => process.stdout.write(opts.json ? `${JSON.stringify({ agentId, epochId, ...out })}\n` : `meter ${agentId}, epoch ${epochId}: ${Object.values(out).join(' ')}\n`);
       if (!reading) {
         log('outage: nothing to send');
@@ -142,20 +113,10 @@ export function registerRoles(program: Command): void {
       const nc = await connectNats(opts.nats, `gridmarket-meter-${agentId}`, { log });
       try {
         log(`sending its reading for epoch ${epochId} on ${opts.prefix}.readings.${epochId}`);
+        // Before giving up on relayers: is it on chain already, or refused for good?
         const finalState = async () => {
-          const stored = (await oracle.readStoredReadings(ctx, epochId, [agentId])).get(agentId);
-          if (!stored) {
-            // Not on chain: would the chain take it? A refusal is final (a relayer would get the same).
-            try {
-              await ctx.publicClient.simulateContract({ address: ctx.deployment.meterReadings, abi: meterReadingsAbi, functionName: 'submitReadings', args: [[reading as never]], account: ctx.operator });
-              return undefined;
-            } catch (err) {
-              const reason = oracle.revertName(err);
-              return reason ? { state: 'refused' as const, reason } : undefined;
-            }
-          }
-          const ours = stored.meter.toLowerCase() === privateKeyToAccount(key).address.toLowerCase() && stored.energyWh.every((v, t) => v === reading.energyWh[t]);
-          return ours ? { state: 'on-chain' as const } : { state: 'refused' as const, reason: `another reading of agent ${agentId} is on chain (signed by ${stored.meter})` };
+          const o = await oracle.readingOutcome(ctx, reading);
+          return o.state === 'pending' ? undefined : o;
         };
         const answer = await sendReading(nc, opts.prefix, { ...reading, energyWh: [...reading.energyWh] }, { timeoutMs, log, finalState });
         if (answer.state === 'refused') process.exitCode = 4;
@@ -163,6 +124,25 @@ export function registerRoles(program: Command): void {
       } finally {
         await nc.close();
       }
+    });
+
+  withChain(
+    program
+      .command('settle')
+      .description("the settler: settles every position of a posted epoch not settled yet, in gas-bounded batches, once its reading and challenge windows are over (a voided epoch's locks go back at any time); anyone may")
+      .requiredOption('--epoch <id>', 'the posted epoch')
+      .option('--key <hex>', "the account that sends the batches (default: the operator key of the config, anvil's first account on a local chain)")
+      .option('--key-file <file>', 'the same, read from a file')
+      .option('--json', 'print the outcome as JSON'),
+  )
+    .addHelpText('after', '\nSettles nothing (exit 0) when every position is settled already; exit 4 while the windows are open (the chain time they close is printed).')
+    .action(async (opts: ChainOpts & { epoch: string; key?: string; keyFile?: string; json?: boolean }) => {
+      const epochId = int('--epoch', opts.epoch);
+      const key = opts.key !== undefined || opts.keyFile !== undefined ? await keyFromFlags(opts, "the settler's key") : undefined;
+      const { ctx, store } = await connect(loadConfig({ ...chainFlags(opts), ...(key ? { operatorKey: key } : {}) }));
+      const oracle = await import('@gridmarket/oracle');
+      const r = await oracle.settlePosted(ctx, { store, epochId });
+      process.stdout.write(opts.json ? `${JSON.stringify({ epochId, ...r })}\n` : `epoch ${epochId}: ${r.settled} positions settled in ${r.batches} transaction${r.batches === 1 ? '' : 's'}\n`);
     });
 
   withChain(
@@ -193,13 +173,8 @@ export function registerRoles(program: Command): void {
       };
       const { ctx } = await connect(loadConfig({ ...chainFlags(opts), ...(key ? { operatorKey: key } : {}) }));
       const oracle = await import('@gridmarket/oracle');
-      const epoch = await oracle.readEpoch(ctx, epochId);
-      const all = (await oracle.networkAgentIds(ctx, epoch.networkId)).slice(0, epoch.agentCount);
-      const expect = opts.expect === undefined ? all : opts.expect.split(',').map((v) => int('--expect', v.trim(), 0, 65_535));
-      for (const id of expect) if (!all.includes(id)) throw new UsageError(`--expect names agent ${id}, which is not an agent of epoch ${epochId} (${all.join(', ')})`);
-      // Readings already on chain (an earlier relayer's, or someone else's): final from the start.
-      const stored = await oracle.readStoredReadings(ctx, epochId, expect);
-      const alreadyStored = expect.filter((id) => stored.has(id));
+      const only = opts.expect === undefined ? undefined : opts.expect.split(',').map((v) => int('--expect', v.trim(), 0, 65_535));
+      const { expect, alreadyStored } = await oracle.expectedReadings(ctx, epochId, only);
       const totals = { submitted: 0, alreadyOnChain: alreadyStored.length, rejected: [] as { agentId: number; signature: string; reason: string }[], batches: 0, hashes: [] as string[] };
       const { connectNats, ReadingCollector } = await import('@gridmarket/net');
       const nc = await connectNats(opts.nats, `gridmarket-relay-${epochId}`, { log });
@@ -210,19 +185,15 @@ export function registerRoles(program: Command): void {
         alreadyStored,
         idleMs,
         log,
-        submit: async (readings) => {
-          // The wire schema checked 24 values per reading.
-          const r = await oracle.relayReadings(ctx, readings as unknown as Parameters<typeof oracle.relayReadings>[1], { ...(maxBatch ? { maxBatch } : {}) });
+        submit: async (wire) => {
+          const readings = wire as unknown as SignedReading[]; // the wire schema checked 24 values per reading
+          const r = await oracle.relayReadings(ctx, readings, { ...(maxBatch ? { maxBatch } : {}) });
           totals.submitted += r.submitted;
           totals.alreadyOnChain += r.alreadyOnChain;
           totals.rejected.push(...r.rejected);
           totals.batches += r.batches;
           totals.hashes.push(...r.hashes);
-          const refused = new Map(r.rejected.map((x) => [x.signature.toLowerCase(), x.reason]));
-          return readings.map((x) => {
-            const reason = refused.get(x.signature.toLowerCase());
-            return reason === undefined ? { state: 'on-chain' as const } : { state: 'refused' as const, reason };
-          });
+          return oracle.relayAnswers(readings, r);
         },
       });
       let timer: NodeJS.Timeout | undefined;

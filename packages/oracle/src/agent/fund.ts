@@ -31,17 +31,17 @@ export interface DepositDue {
 /**
  * Who still has to deposit for the epoch (before it is posted), and how much: each agent's
  * requirement minus what it has available. `shortfall` lets a test leave an agent short (a share of
- * what it needs, by agent id).
+ * what it needs, by agent id). `only` asks for one agent, whose owner is given (an agent's own process).
  */
-export async function depositsDue(ctx: ChainContext, epoch: OnchainEpoch, options: { shortfall?: Map<number, number> } = {}): Promise<DepositDue[]> {
+export async function depositsDue(ctx: ChainContext, epoch: OnchainEpoch, options: { shortfall?: Map<number, number>; only?: { agentId: number; owner: Account } } = {}): Promise<DepositDue[]> {
   // Once the epoch is posted its locks are taken: nothing more to deposit for it.
   if (await findEpoch(ctx, epoch.epochId)) return [];
   const tops = await Promise.all(
-    [...requiredBalances(epoch)].map(async ([agentId, required]) => {
+    [...requiredBalances(epoch)].filter(([agentId]) => options.only === undefined || agentId === options.only.agentId).map(async ([agentId, required]) => {
       const share = options.shortfall?.get(agentId);
       const target = share === undefined ? required : (required * BigInt(Math.round(share * 1e6))) / 1_000_000n;
       const { available } = await readAccount(ctx, agentId);
-      const owner = ctx.owner(agentId);
+      const owner = options.only?.owner ?? ctx.owner(agentId);
       // Tokens already in the owner's wallet (minted by a run that stopped before depositing) count.
       const [wallet, allowance] = await Promise.all([
         ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'balanceOf', args: [owner.address] }),
@@ -51,6 +51,18 @@ export async function depositsDue(ctx: ChainContext, epoch: OnchainEpoch, option
     }),
   );
   return tops.filter((t) => t.top > 0n);
+}
+
+/** An owner whose wallet holds fewer tokens than its agent must deposit. */
+export class WalletShortError extends Error {
+  override name = 'WalletShortError';
+  constructor(
+    readonly agentId: number,
+    readonly wallet: bigint,
+    readonly top: bigint,
+  ) {
+    super(`the owner of agent ${agentId} holds ${wallet} token units but must deposit ${top}`);
+  }
 }
 
 /** The operator of a local chain mints the test token to every owner short of what it must deposit. */
@@ -82,7 +94,7 @@ export async function fundPositions(ctx: ChainContext, epoch: OnchainEpoch, opti
   if (options.mint) await mintTestTokens(ctx, due);
   else {
     const short = due.find((d) => d.wallet < d.top);
-    if (short) throw new Error(`the owner of agent ${short.agentId} holds ${short.wallet} token units but must deposit ${short.top}`);
+    if (short) throw new WalletShortError(short.agentId, short.wallet, short.top);
   }
   // The owners go side by side. Every owner's sends end before the first failure is raised, so a
   // stopped run leaves nothing in flight.

@@ -3,7 +3,9 @@
 // readings for an epoch with one EIP-712 signature.
 import { type Hourly, meterReadingTypedData, MISSING_READING } from '@gridmarket/contracts';
 import { type Hex } from 'viem';
-import type { Account } from '../chain/context';
+import type { ResultDocument } from '@gridmarket/clearing/result';
+import type { Account, ChainContext } from '../chain/context';
+import { positionOf } from '../read/epochData';
 
 export type MeterFaultKind = 'outage' | 'stuck' | 'bias' | 'spike' | 'wrong-key' | 'missing-hour';
 
@@ -71,25 +73,33 @@ export function meterSeed(epochId: number, agentId: number, day: number): number
   return epochId * 100_003 + agentId * 7 + day;
 }
 
+export interface ReadMeterParameters {
+  /** The posted day: its document and the epoch's agent ids (document order). */
+  doc: ResultDocument;
+  agentIds: readonly number[];
+  epochId: number;
+  agentId: number;
+  /** The day's index in the run: with the epoch and agent, it seeds the simulated noise. */
+  day: number;
+  noiseWh: number;
+  fault?: MeterFaultKindAt;
+  signer: Account;
+}
+
+/** A fault of the meter being read (its agent is the one read). */
+export type MeterFaultKindAt = Omit<MeterFault, 'agent'>;
+
 /**
  * A meter's day: what it measures of its agent's scheduled row (simulated, see simulateReadings)
  * signed with its key; undefined when it reports nothing (an outage). The embedded pipeline and the
- * `gridmarket meter` process both read a meter through this.
+ * `gridmarket meter` process both read a meter through this. Errors: AgentNotInEpochError.
  */
-export async function readMeter(args: {
-  scheduledWh: readonly number[];
-  epochId: number;
-  agentId: number;
-  day: number;
-  noiseWh: number;
-  fault?: MeterFault;
-  signer: Account;
-  chainId: number;
-  meterReadings: Hex;
-}): Promise<SignedReading | undefined> {
-  const values = simulateReadings(args.scheduledWh, { seed: meterSeed(args.epochId, args.agentId, args.day), noiseWh: args.noiseWh, ...(args.fault ? { fault: args.fault } : {}) });
+export async function readMeter(ctx: ChainContext, p: ReadMeterParameters): Promise<SignedReading | undefined> {
+  const pos = positionOf(p.agentId, p.agentIds, `epoch ${p.epochId}`);
+  const fault = p.fault ? { agent: pos, ...p.fault } : undefined;
+  const values = simulateReadings(p.doc.schedule.wh[pos]!, { seed: meterSeed(p.epochId, p.agentId, p.day), noiseWh: p.noiseWh, ...(fault ? { fault } : {}) });
   if (!values) return undefined;
-  return signReading(args.signer, args.chainId, args.meterReadings, { epochId: args.epochId, agentId: args.agentId, energyWh: values });
+  return signReading(p.signer, ctx.deployment.chainId, ctx.deployment.meterReadings, { epochId: p.epochId, agentId: p.agentId, energyWh: values });
 }
 
 export async function signReading(

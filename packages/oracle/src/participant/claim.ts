@@ -11,6 +11,7 @@ import { loadEpochData } from '../read/epochData';
 import { readAccount } from '../read/positions';
 import { readStoredReadings } from '../read/readings';
 import { settleAgentsRequest } from '../settler/settle';
+import { settlementOpensAt } from '../settler/settlePosted';
 
 export interface ClaimTransaction {
   to: Hex;
@@ -71,7 +72,7 @@ export async function claimPlan(ctx: ChainContext, store: DocumentStore, epochId
   if (!settled) {
     if (!epoch.voided) {
       const now = (await read.getBlock()).timestamp;
-      const opens = epoch.readingsCloseAt > epoch.challengeEndsAt ? epoch.readingsCloseAt : epoch.challengeEndsAt;
+      const opens = settlementOpensAt(epoch);
       if (now <= opens) {
         const what = now <= epoch.readingsCloseAt ? 'meter readings are still being submitted' : 'the challenge window is open';
         return withdrawOr({ kind: 'wait', description: `${what}: settlement opens after chain time ${opens}`, until: Number(opens) });

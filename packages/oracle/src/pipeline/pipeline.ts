@@ -9,39 +9,38 @@
 //   settler:  settle every position; operator: release the bond; agents: withdraw.
 // Every step reads the chain before it writes, so a run killed between any two transactions and
 // started again continues where it stopped and never posts, pays or withdraws twice.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { buildMarket, buildResult, type ClearingSolution, dayVariant, type Market, readCaseFile, type ResultDocument, runAdmm, solveCentralized } from '@gridmarket/clearing';
-import { type Deployment, deploymentMismatch, describeDeploymentMismatch, participantRegistryAbi, type SettlementMode } from '@gridmarket/contracts';
-import { deployContracts, type LocalChain, readDeploymentFile, startAnvil } from '@gridmarket/contracts/node';
+import { buildMarket, dayVariant, type Market, readCaseFile, type ResultDocument } from '@gridmarket/clearing';
+import type { Deployment, SettlementMode } from '@gridmarket/contracts';
+import { type LocalChain, startAnvil } from '@gridmarket/contracts/node';
 import type { Hex } from 'viem';
 import { fundPositions } from '../agent/fund';
 import { withdrawAvailable } from '../agent/withdraw';
-import { describeViolation, dispute, findViolations } from '../auditor/dispute';
-import { type Account, ChainContext, revertName } from '../chain/context';
+import { watchEpoch } from '../auditor/watchEpoch';
+import { ChainContext, revertName } from '../chain/context';
+import { chainIdAt, ensureDeployment } from '../chain/deployment';
 import { type OnchainEpoch, toOnchain } from '../documents/onchain';
 import { DocumentStore } from '../documents/store';
 import { type MeterFault, readMeter, type SignedReading } from '../meter/meters';
+import { meterSigner } from '../meter/simulatedKeys';
+import { type AdmmSettings, type Clear, clearDay, clearHere } from '../operator/clearDay';
 import { ensureEpochPosted, releaseBond } from '../operator/postEpoch';
-import { ensureAgents, ensureGas, ensureNetwork } from '../operator/registration';
-import { readEpoch } from '../read/epoch';
+import { ensureAgents, ensureNetwork } from '../operator/registration';
 import { tokenDecimals } from '../read/epochData';
+import { readEpoch } from '../read/epoch';
 import { readEpochPositions } from '../read/positions';
 import { readStoredReadings } from '../read/readings';
 import { type RelayResult, relayReadings } from '../relayer/relay';
 import { settleEpoch } from '../settler/settle';
+import { settlementOpensAt } from '../settler/settlePosted';
 import { passTime } from './clock';
 import { corruptDocument, type Corruption } from './faults';
-import { type DayReport, dayReport } from './report';
+import { DayLog, type DayOutcome, type DayReport } from './report';
 
 /** A run asked for something its case or days do not have (a fault on an agent that does not exist, a day past the last). */
 export class PipelineInputError extends Error {
   override name = 'PipelineInputError';
-}
-
-/** The chain cannot be reached, or does not hold the deployment the run was pointed at. */
-export class ChainUnavailableError extends Error {
-  override name = 'ChainUnavailableError';
 }
 
 /** Anvil's first development key: public, for local chains only. */
@@ -79,7 +78,7 @@ export interface PipelineOptions {
   corrupt?: { day: number; kind: Corruption }[];
   /** Agents (market index) that deposit only this share of what posting locks: the post is refused. */
   shortfall?: { agent: number; share: number }[];
-  admm?: { rho?: number; adaptive?: boolean; alpha?: number };
+  admm?: AdmmSettings;
   /** How to get past reading and challenge windows: move anvil's clock, or wait for real time. */
   time: 'advance' | 'wait';
   /** Challenge and reading windows of a fresh embedded deployment, seconds. */
@@ -107,8 +106,8 @@ export interface PipelineOptions {
   onChain?: (chain: { rpcUrl: string; deployment: Deployment }) => void;
   /**
    * Roles played elsewhere (other processes, other machines): the clearing (the agents answering
-   * the operator's rounds), the agents' deposits and withdrawals, the meters with the relayer. By
-   * default this process plays them (HERE).
+   * the operator's rounds), the agents' deposits and withdrawals, the meters with the relayer, the
+   * settler. By default this process plays them (HERE).
    */
   roles?: Partial<DayRoles>;
 }
@@ -116,7 +115,7 @@ export interface PipelineOptions {
 /** The roles of a market day that can be played outside the operator's process. */
 export interface DayRoles {
   /** Clears the day's market (the unconstrained reference is always solved here). */
-  clear(market: Market, admm: NonNullable<PipelineOptions['admm']>): Promise<ClearingSolution>;
+  clear: Clear;
   /**
    * Every agent that buys (and the grid agent) deposits what posting will lock, before the epoch
    * is posted; the document is at `uri` under `hash`, the agents registered in `networkId`.
@@ -124,6 +123,8 @@ export interface DayRoles {
   deposits(args: { ctx: ChainContext; onchain: OnchainEpoch; uri: string; hash: Hex; networkId: number; options: PipelineOptions }): Promise<void>;
   /** Every agent with a balance withdraws it, at the end of the day. */
   withdrawals(args: { ctx: ChainContext; agentIds: readonly number[] }): Promise<void>;
+  /** Every position of the posted epoch settled (after its windows, or once it is voided). */
+  settlement(args: { ctx: ChainContext; onchain: OnchainEpoch; voided: boolean }): Promise<{ settled: number; batches: number }>;
   /** Meters read and sign the posted epoch's day, the relayer puts the readings on chain. */
   readings(args: { ctx: ChainContext; doc: ResultDocument; agentIds: readonly number[]; epochId: number; day: number; options: PipelineOptions }): Promise<RelayResult>;
 }
@@ -205,7 +206,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
     }
     const operatorKey = options.operatorKey ?? ANVIL_OPERATOR_KEY;
     const chainUrl = rpcUrl;
-    const deployment = await setup('deploy', () => ensureDeployment(chainUrl, options, operatorKey, progress));
+    const deployment = await setup('deploy', () =>
+      ensureDeployment({
+        rpcUrl: chainUrl,
+        deployerKey: operatorKey,
+        workDir: options.workDir,
+        givenChain: options.rpcUrl !== undefined,
+        ...(options.deploymentFile ? { deploymentFile: options.deploymentFile } : {}),
+        ...(options.readingWindowSeconds !== undefined ? { readingWindowSeconds: options.readingWindowSeconds } : {}),
+        ...(options.challengeWindowSeconds !== undefined ? { challengeWindowSeconds: options.challengeWindowSeconds } : {}),
+        onProgress: progress,
+      }),
+    );
     options.onChain?.({ rpcUrl, deployment });
     const ctx = new ChainContext({ rpcUrl, deployment, operatorKey, ...(options.maxTransactions !== undefined ? { maxTransactions: options.maxTransactions } : {}) });
     const days: DayReport[] = [];
@@ -246,168 +258,88 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRep
   }
 }
 
-/** Reuses the deployment recorded for this chain if its contracts are there, else deploys. */
-async function ensureDeployment(rpcUrl: string, options: PipelineOptions, operatorKey: Hex, progress: (s: string) => void): Promise<Deployment> {
-  const probe = new ChainContext({ rpcUrl, operatorKey, deployment: { chainId: 1 } as Deployment });
-  const chainId = await chainIdAt(rpcUrl, probe);
-  const file = options.deploymentFile ?? path.join(options.workDir, 'deployments', `${chainId}.json`);
-  if (existsSync(file)) {
-    const d = readDeploymentFile(file);
-    const mismatch = await deploymentMismatch(probe.publicClient, d);
-    if (!mismatch) {
-      progress(`using the deployment in ${file}\n`);
-      return d;
-    }
-    // Given a chain or a deployment, a mismatch is the user's to resolve; on the embedded chain,
-    // a deployment file left by an earlier run is simply replaced.
-    if (options.deploymentFile || options.rpcUrl) throw new ChainUnavailableError(`${describeDeploymentMismatch(mismatch, d, file)}; deploy again or point at the right chain`);
-  }
-  if (options.rpcUrl && !options.deploymentFile && chainId !== 31337) {
-    throw new ChainUnavailableError(`no deployment for chain ${chainId} in ${file}: deploy first (pnpm deploy:local deploys to a local anvil)`);
-  }
-  progress(`deploying the contracts to chain ${chainId}…\n`);
-  const t0 = performance.now();
-  const deployed = await deployContracts({
-    rpcUrl,
-    out: file,
-    deployerPrivateKey: operatorKey,
-    readingWindowSeconds: options.readingWindowSeconds ?? 2 * 3600,
-    challengeWindowSeconds: options.challengeWindowSeconds ?? 3600,
-  });
-  progress(`deployed in ${seconds(performance.now() - t0)}: deployment written to ${file}\n`);
-  return deployed;
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, day: number, options: PipelineOptions, progress: (s: string) => void): Promise<DayReport> {
-  const stageMs: Record<string, number> = {};
-  const gasFrom = ctx.gas.length;
-  const txFrom = ctx.transactions;
-  const stage = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-    const s = performance.now();
-    const r = await f();
-    stageMs[name] = (stageMs[name] ?? 0) + performance.now() - s;
-    return r;
-  };
+  const log = new DayLog(ctx);
+  const roles: DayRoles = { ...HERE, ...options.roles };
   const epochId = options.firstEpoch + day;
   const mode = options.mode ?? 'imbalance';
-  progress(`day ${day + 1} (epoch ${epochId}): clearing ${market.name} with ADMM…\n`);
 
   // Operator: clear, publish, register.
+  progress(`day ${day + 1} (epoch ${epochId}): clearing ${market.name} with ADMM…\n`);
   const clearStart = performance.now();
-  const roles: DayRoles = { ...HERE, ...options.roles };
-  const solution = await stage('clear', () => roles.clear(market, options.admm ?? {}));
-  progress(`  cleared in ${seconds(performance.now() - clearStart)}: ADMM ${solution.admm!.status} after ${solution.admm!.iterations} iterations\n`);
-  if (solution.admm!.status !== 'converged') throw new Error(`ADMM did not converge for day ${day + 1} (${solution.admm!.status} after ${solution.admm!.iterations} iterations)`);
-  // The unconstrained optimum, kept in the document as the reference of Fig. 6.7.
-  const unconstrained = await stage('clear', () => solveCentralized(market, { constrained: false }));
-  let doc: ResultDocument = buildResult(market, solution, { method: 'admm', ...(options.admm ?? {}) }, unconstrained.status === 'optimal' ? unconstrained : undefined);
+  const cleared = await log.stage('clear', () => clearDay({ market, ...(options.admm ? { admm: options.admm } : {}), clear: roles.clear }));
+  progress(`  cleared in ${seconds(performance.now() - clearStart)}: ADMM converged after ${cleared.iterations} iterations\n`);
+  let doc: ResultDocument = cleared.doc;
   const corruption = options.corrupt?.find((c) => c.day === day)?.kind;
   if (corruption) {
     doc = corruptDocument(doc, market, corruption);
     progress(`  injecting a faulty oracle: the posted schedule has ${corruption === 'imbalance' ? 'an imbalanced hour' : corruption === 'overload' ? 'an overloaded line' : 'an unjustified trade'}\n`);
   }
-  const { hash, uri } = await stage('publish', () => store.put(doc));
-  const networkId = await stage('register', () => ensureNetwork(ctx, market.network, market.agents.length));
-  const agentIds = await stage('register', () => ensureAgents(ctx, networkId, market.network, market.agents));
+  const { hash, uri } = await log.stage('publish', () => store.put(doc));
+  const networkId = await log.stage('register', () => ensureNetwork(ctx, market.network, market.agents.length));
+  const agentIds = await log.stage('register', () => ensureAgents(ctx, networkId, market.network, market.agents));
   const onchain = toOnchain(doc, { epochId, agentIds, tokenDecimals: await tokenDecimals(ctx), mode, unchecked: Boolean(corruption) });
-  const report = (status: DayReport['status'], extra: Partial<Parameters<typeof dayReport>[1]> = {}) =>
-    dayReport(ctx, { day, epochId, mode, status, doc, onchain, relay: { submitted: 0, rejected: [] }, admmIterations: solution.admm!.iterations, gasFrom, txFrom, stageMs, ...extra });
+  const end = (outcome: DayOutcome) => log.report({ day, epochId, mode, doc, onchain, admmIterations: cleared.iterations }, outcome);
 
   // Agents: deposit what posting locks. Operator: post.
-  await stage('deposits', () => roles.deposits({ ctx, onchain, uri, hash, networkId, options }));
+  await log.stage('deposits', () => roles.deposits({ ctx, onchain, uri, hash, networkId, options }));
   try {
-    const { posted } = await stage('post', () => ensureEpochPosted(ctx, onchain, { networkId, documentHash: hash, documentURI: uri, toleranceWh: options.toleranceWh }));
+    const { posted } = await log.stage('post', () => ensureEpochPosted(ctx, onchain, { networkId, documentHash: hash, documentURI: uri, toleranceWh: options.toleranceWh }));
     progress(`  epoch ${epochId} ${posted ? 'posted' : 'already posted'} (${mode} settlement): ${onchain.trades.length} trades, document ${uri}\n`);
   } catch (err) {
     const name = revertName(err);
     if (name !== 'UnbalancedHour' && name !== 'InsufficientBalance') throw err;
     const refusal = `the ledger refused the schedule: ${name}`;
     progress(`  ${refusal}\n`);
-    return report('refused', { refusal });
+    return end({ status: 'refused', refusal });
   }
 
   // Watcher: dispute a faulty epoch before its challenge window closes.
-  let epoch = await readEpoch(ctx, epochId);
-  let disputed: DayReport['dispute'];
-  if (!epoch.voided && options.watch !== false) {
-    const violation = (await stage('watch', () => findViolations(ctx, onchain, networkId)))[0];
-    if (violation) {
-      const now = (await ctx.publicClient.getBlock()).timestamp;
-      if (now <= epoch.challengeEndsAt) {
-        progress(`  ${describeViolation(violation)}: disputing\n`);
-        const watcher = ctx.challenger();
-        await ensureGas(ctx, watcher.address);
-        await stage('dispute', () => dispute(ctx, onchain, violation, watcher));
-        epoch = await readEpoch(ctx, epochId);
-      }
-      disputed = { kind: violation.kind, description: describeViolation(violation) };
-    }
-  }
+  const watched = options.watch === false ? { epoch: await readEpoch(ctx, epochId) } : await log.stage('watch', () => watchEpoch(ctx, { onchain, networkId, onProgress: progress }));
+  const { epoch } = watched;
+  const dispute = watched.dispute ? { dispute: watched.dispute } : {};
   if (epoch.voided) {
     progress(`  epoch ${epochId} is voided: every lock goes back\n`);
-    await stage('settle', () => settleEpoch(ctx, onchain, new Map()));
-    if (options.withdraw !== false) await stage('withdraw', () => roles.withdrawals({ ctx, agentIds }));
-    return report('voided', { ...(disputed ? { dispute: disputed } : {}) });
+    await log.stage('settle', () => roles.settlement({ ctx, onchain, voided: true }));
+    if (options.withdraw !== false) await log.stage('withdraw', () => roles.withdrawals({ ctx, agentIds }));
+    return end({ status: 'voided', ...dispute });
   }
-  if (options.stopAfter === 'post') return report('waiting', { ...(disputed ? { dispute: disputed } : {}) });
+  if (options.stopAfter === 'post') return end({ status: 'waiting', ...dispute });
 
   // Meters and relayer.
-  const relay = await stage('relay', () => roles.readings({ ctx, doc, agentIds, epochId, day, options }));
+  const relay = await log.stage('relay', () => roles.readings({ ctx, doc, agentIds, epochId, day, options }));
   progress(`  readings: ${relay.submitted} relayed, ${relay.alreadyOnChain} already on chain, ${relay.rejected.length} rejected${relay.rejected.length ? ` (${relay.rejected.map((r) => `agent ${r.agentId}: ${r.reason}`).join('; ')})` : ''}\n`);
-  if (options.stopAfter === 'relay') return report('waiting', { relay, ...(disputed ? { dispute: disputed } : {}) });
+  if (options.stopAfter === 'relay') return end({ status: 'waiting', relay, ...dispute });
 
   // Settler, after both windows; operator: bond back; agents: withdraw.
-  const opens = epoch.readingsCloseAt > epoch.challengeEndsAt ? epoch.readingsCloseAt : epoch.challengeEndsAt;
-  if (!(await passTime(ctx, opens, options.time, progress)) || options.stopAfter === 'windows') return report('waiting', { relay });
-  const stored = await readStoredReadings(ctx, epochId, agentIds);
-  const settle = await stage('settle', () => settleEpoch(ctx, onchain, stored));
+  if (!(await passTime(ctx, settlementOpensAt(epoch), options.time, progress)) || options.stopAfter === 'windows') return end({ status: 'waiting', relay });
+  const settle = await log.stage('settle', () => roles.settlement({ ctx, onchain, voided: false }));
   progress(`  settlement: ${settle.settled} positions in ${settle.batches} transaction${settle.batches === 1 ? '' : 's'}\n`);
-  await stage('settle', () => releaseBond(ctx, epochId));
-  if (options.withdraw !== false) await stage('withdraw', () => roles.withdrawals({ ctx, agentIds }));
-  return report('settled', { relay, positions: await readEpochPositions(ctx, epochId), ...(disputed ? { dispute: disputed } : {}) });
+  await log.stage('settle', () => releaseBond(ctx, epochId));
+  if (options.withdraw !== false) await log.stage('withdraw', () => roles.withdrawals({ ctx, agentIds }));
+  return end({ status: 'settled', relay, positions: await readEpochPositions(ctx, epochId), ...dispute });
 }
 
 /** Every role played in this process: the embedded run. */
 const HERE: DayRoles = {
-  clear: async (market, admm) => runAdmm(market, { constrained: true, ...admm }),
+  clear: clearHere,
   async deposits({ ctx, onchain, options }) {
     // A test may leave agents short (by market index) so that posting is refused.
     const shortfall = new Map((options.shortfall ?? []).map((s) => [onchain.agentIds[s.agent]!, s.share]));
     await fundPositions(ctx, onchain, { mint: true, shortfall });
   },
-  readings: async ({ ctx, doc, agentIds, epochId, day, options }) => relayReadings(ctx, await meterReadings(ctx, doc, agentIds, epochId, day, options)),
+  async readings({ ctx, doc, agentIds, epochId, day, options }) {
+    // Every simulated meter reads and signs with its own key; then one relay.
+    const readings: SignedReading[] = [];
+    for (const [pos, agentId] of agentIds.entries()) {
+      const fault = options.faults?.find((f) => f.agent === pos);
+      const reading = await readMeter(ctx, { doc, agentIds, epochId, agentId, day, noiseWh: options.noiseWh, ...(fault ? { fault } : {}), signer: await meterSigner(ctx, agentId, fault) });
+      if (reading) readings.push(reading);
+    }
+    return relayReadings(ctx, readings);
+  },
+  settlement: async ({ ctx, onchain, voided }) => settleEpoch(ctx, onchain, voided ? new Map() : await readStoredReadings(ctx, onchain.epochId, onchain.agentIds)),
   withdrawals: async ({ ctx, agentIds }) => void (await withdrawAvailable(ctx, agentIds)),
 };
-
-/** Meters read what was delivered (the schedule, with noise and faults) and sign their readings. */
-async function meterReadings(ctx: ChainContext, doc: ResultDocument, agentIds: readonly number[], epochId: number, day: number, options: PipelineOptions) {
-  const out: SignedReading[] = [];
-  for (const [pos, agentId] of agentIds.entries()) {
-    const fault = options.faults?.find((f) => f.agent === pos);
-    const signer = await meterSigner(ctx, agentId, fault);
-    const reading = await readMeter({ scheduledWh: doc.schedule.wh[pos]!, epochId, agentId, day, noiseWh: options.noiseWh, ...(fault ? { fault } : {}), signer, chainId: ctx.deployment.chainId, meterReadings: ctx.deployment.meterReadings });
-    if (reading) out.push(reading);
-  }
-  return out;
-}
-
-/** The key a simulated meter signs with: the one registered for the agent now, or a stranger's for a wrong-key fault. */
-export async function meterSigner(ctx: ChainContext, agentId: number, fault?: MeterFault): Promise<Account> {
-  return fault?.kind === 'wrong-key' ? ctx.meter(agentId, 97) : currentMeter(ctx, agentId);
-}
-
-/** The simulated meter whose key is registered for the agent now (keys rotate by generation). */
-async function currentMeter(ctx: ChainContext, agentId: number): Promise<Account> {
-  const a = await ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
-  for (let g = 0; g < 8; g++) if (ctx.meter(agentId, g).address === a.meter) return ctx.meter(agentId, g);
-  return ctx.meter(agentId, 0); // revoked or unknown key: the contract will say so
-}
-
-async function chainIdAt(rpcUrl: string, probe = new ChainContext({ rpcUrl, deployment: { chainId: 1 } as Deployment })): Promise<number> {
-  return probe.publicClient.getChainId().catch((err: Error) => {
-    throw new ChainUnavailableError(`the chain at ${rpcUrl} is not reachable (${err.message.split('\n')[0]})`, { cause: err });
-  });
-}
-

@@ -45,29 +45,58 @@ export interface DayReport {
   stageMs: Record<string, number>;
 }
 
-export interface ReportInput {
+/** What a day is about: fixed once its market is cleared and its on-chain form built. */
+export interface DayFacts {
   day: number;
   epochId: number;
   mode: SettlementMode;
-  status: DayReport['status'];
   doc: ResultDocument;
   onchain: OnchainEpoch;
-  positions?: EpochPositions;
-  relay: { submitted: number; rejected: { agentId: number; reason: string }[] };
-  dispute?: DayReport['dispute'];
-  refusal?: string;
   admmIterations: number;
-  gasFrom: number;
-  txFrom: number;
-  stageMs: Record<string, number>;
 }
 
-export async function dayReport(ctx: ChainContext, r: ReportInput): Promise<DayReport> {
+/** How the day ended. */
+export interface DayOutcome {
+  status: DayReport['status'];
+  /** Read once every position is settled. */
+  positions?: EpochPositions;
+  relay?: { submitted: number; rejected: { agentId: number; reason: string }[] };
+  dispute?: DayReport['dispute'];
+  refusal?: string;
+}
+
+/** A day in progress: wall time by stage, and where its gas and transactions begin in the context. */
+export class DayLog {
+  readonly stageMs: Record<string, number> = {};
+  readonly #gasFrom: number;
+  readonly #txFrom: number;
+
+  constructor(readonly ctx: ChainContext) {
+    this.#gasFrom = ctx.gas.length;
+    this.#txFrom = ctx.transactions;
+  }
+
+  /** Runs a stage of the day and adds its wall time to the stage's. */
+  async stage<T>(name: string, f: () => Promise<T> | T): Promise<T> {
+    const s = performance.now();
+    try {
+      return await f();
+    } finally {
+      this.stageMs[name] = (this.stageMs[name] ?? 0) + performance.now() - s;
+    }
+  }
+
+  report(facts: DayFacts, outcome: DayOutcome): Promise<DayReport> {
+    return dayReport(this.ctx, facts, outcome, { gasFrom: this.#gasFrom, txFrom: this.#txFrom, stageMs: this.stageMs });
+  }
+}
+
+async function dayReport(ctx: ChainContext, r: DayFacts, o: DayOutcome, log: { gasFrom: number; txFrom: number; stageMs: Record<string, number> }): Promise<DayReport> {
   const units = 10 ** (await tokenDecimals(ctx));
   const usd = (v: bigint) => Number(v) / units;
   const statuses =
-    r.positions && r.status === 'settled'
-      ? tradeStatuses(r.onchain.trades, r.positions, { voided: false, settlementMode: r.mode, gridAgent: r.onchain.agentIds[r.onchain.gridPosition]! })
+    o.positions && o.status === 'settled'
+      ? tradeStatuses(r.onchain.trades, o.positions, { voided: false, settlementMode: r.mode, gridAgent: r.onchain.agentIds[r.onchain.gridPosition]! })
       : [];
   let verified = 0;
   let settled = 0;
@@ -82,10 +111,10 @@ export async function dayReport(ctx: ChainContext, r: ReportInput): Promise<DayR
       value += r.onchain.trades[i]!.value;
     } else if (s.status === 'rejected') rejected++;
   });
-  const book = r.status === 'settled' || r.status === 'voided' ? await readEpochBook(ctx, r.epochId) : undefined;
+  const book = o.status === 'settled' || o.status === 'voided' ? await readEpochBook(ctx, r.epochId) : undefined;
   const gas: Record<string, number> = {};
   const transactionsByStep: Record<string, number> = {};
-  for (const g of ctx.gas.slice(r.gasFrom)) {
+  for (const g of ctx.gas.slice(log.gasFrom)) {
     gas[g.step] = (gas[g.step] ?? 0) + Number(g.gasUsed);
     transactionsByStep[g.step] = (transactionsByStep[g.step] ?? 0) + 1;
   }
@@ -93,16 +122,16 @@ export async function dayReport(ctx: ChainContext, r: ReportInput): Promise<DayR
     day: r.day,
     epochId: r.epochId,
     mode: r.mode,
-    status: r.status,
+    status: o.status,
     generated: r.onchain.trades.length,
     verified,
     settled,
     rejected,
     rejectedBy: { seller: rejected },
     // Per agent and reason (a report reader has no use for the refused signature).
-    readings: { submitted: r.relay.submitted, rejected: r.relay.rejected.map(({ agentId, reason }) => ({ agentId, reason })) },
+    readings: { submitted: o.relay?.submitted ?? 0, rejected: (o.relay?.rejected ?? []).map(({ agentId, reason }) => ({ agentId, reason })) },
     money: {
-      locked: r.status === 'refused' ? 0 : usd(r.onchain.commitments.lockedValue),
+      locked: o.status === 'refused' ? 0 : usd(r.onchain.commitments.lockedValue),
       credited: book ? usd(book.credited) : 0,
       forfeited: book ? usd(book.forfeited) : 0,
       imbalance: {
@@ -114,14 +143,14 @@ export async function dayReport(ctx: ChainContext, r: ReportInput): Promise<DayR
     settledEnergyKwh: Number(energyWh) / 1000,
     settledValueUsd: usd(value),
     averagePriceUsdPerKwh: energyWh > 0n ? usd(value) / (Number(energyWh) / 1000) : 0,
-    ...(r.dispute ? { dispute: r.dispute } : {}),
-    ...(r.refusal ? { refusal: r.refusal } : {}),
+    ...(o.dispute ? { dispute: o.dispute } : {}),
+    ...(o.refusal ? { refusal: o.refusal } : {}),
     welfareUsd: r.doc.welfareUsd,
     admmIterations: r.admmIterations,
-    transactions: ctx.transactions - r.txFrom,
+    transactions: ctx.transactions - log.txFrom,
     transactionsByStep,
     gas,
     gasPerSettledTrade: settled > 0 ? Math.round((gas['settle positions'] ?? 0) / settled) : 0,
-    stageMs: r.stageMs,
+    stageMs: log.stageMs,
   };
 }

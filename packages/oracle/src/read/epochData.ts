@@ -47,3 +47,23 @@ export async function loadEpochData(ctx: ChainContext, store: DocumentStore, epo
 }
 
 const built = new Map<string, OnchainEpoch>();
+
+/** An agent that is not among an epoch's (or a network's) agents. */
+export class AgentNotInEpochError extends Error {
+  override name = 'AgentNotInEpochError';
+  constructor(
+    readonly agentId: number,
+    /** Where it was looked for, e.g. "epoch 4" or "network 1 in this document". */
+    readonly where: string,
+    readonly agentIds: readonly number[],
+  ) {
+    super(`agent ${agentId} is not an agent of ${where} (its agents are ${agentIds.join(', ')})`);
+  }
+}
+
+/** The agent's position (document order) among `agentIds`; an AgentNotInEpochError if it has none. */
+export function positionOf(agentId: number, agentIds: readonly number[], where: string): number {
+  const pos = agentIds.indexOf(agentId);
+  if (pos < 0) throw new AgentNotInEpochError(agentId, where, agentIds);
+  return pos;
+}

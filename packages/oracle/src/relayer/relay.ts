@@ -62,3 +62,12 @@ export async function relayReadings(ctx: ChainContext, readings: readonly Signed
   }
   return { submitted: fresh.length - skipped, alreadyOnChain: alreadyOnChain + skipped, rejected, batches, hashes: ctx.gas.slice(before).map((g) => g.hash) };
 }
+
+/** What the relayer answers each sender of `readings` after relaying them: refused (with the contract's reason) or on chain. */
+export function relayAnswers(readings: readonly SignedReading[], result: RelayResult): ({ state: 'on-chain' } | { state: 'refused'; reason: string })[] {
+  const refused = new Map(result.rejected.map((x) => [x.signature.toLowerCase(), x.reason]));
+  return readings.map((x) => {
+    const reason = refused.get(x.signature.toLowerCase());
+    return reason === undefined ? { state: 'on-chain' } : { state: 'refused', reason };
+  });
+}
