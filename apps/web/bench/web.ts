@@ -76,7 +76,7 @@ try {
   let baseline: Awaited<ReturnType<typeof serveApp>> | undefined;
   if (baselineDir) {
     await ensureBuilt((l) => process.stderr.write(l), baselineDir);
-    baseline = await serveApp({ rpcUrl: stack.scenario.rpcUrl, workDir: stack.scenario.workDir, webDir: baselineDir });
+    baseline = await serveApp({ rpcUrl: stack.scenario.rpcUrl, workDir: stack.scenario.workDir, webDir: baselineDir, documentOrigins: [stack.scenario.documentsUrl] });
   }
   const visits = { cold: [] as Visit[], warm: [] as Visit[], baseCold: [] as Visit[], baseWarm: [] as Visit[] };
   try {

@@ -15,6 +15,8 @@ export interface Scenario {
   rpcUrl: string;
   workDir: string;
   deployment: Deployment;
+  /** The document server some epochs' URIs point at. */
+  documentsUrl: string;
   /** Stops the chain and the document server. */
   stopChain: () => Promise<void>;
 }
@@ -40,7 +42,7 @@ export async function buildScenario(workDir: string, log: (line: string) => void
     await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.claimable, firstDay: 1, stopAfter: 'windows' });
     await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.corrupt, firstDay: 2, corrupt: [{ day: 0, kind: 'overload' }], watch: false, stopAfter: 'post' });
     await runPipeline({ ...common, ...onChain, firstEpoch: EPOCHS.tamperable, firstDay: 3, stopAfter: 'post', documentsUrl: documents.url });
-    return { rpcUrl: first.rpcUrl, workDir, deployment: first.deployment, stopChain };
+    return { rpcUrl: first.rpcUrl, workDir, deployment: first.deployment, documentsUrl: documents.url, stopChain };
   } catch (err) {
     await stopChain();
     throw err;

@@ -49,7 +49,7 @@ export async function startStack(log: (line: string) => void = () => {}): Promis
   try {
     const scenario = await buildScenario(workDir, log);
     stops.push(scenario.stopChain);
-    const app = await serveApp({ rpcUrl: scenario.rpcUrl, workDir });
+    const app = await serveApp({ rpcUrl: scenario.rpcUrl, workDir, documentOrigins: [scenario.documentsUrl] });
     stops.push(app.stop);
     const browser = await launchBrowser();
     stops.push(() => browser.close());

@@ -258,6 +258,16 @@ describe('documents', () => {
     await open(page, `/epochs/${EPOCHS.tamperable}`);
     assert.match((await page.content()), new RegExp(`http://127\\.0\\.0\\.1:\\d+/documents/${epoch.documentHash.toLowerCase()}`));
     assert.equal(await page.locator('[data-testid^=document-]').count(), 0, 'no document alert');
+    // An app not told to trust that origin fetches nothing from it: the poster of an epoch chooses
+    // its URI, and must not make the app's server fetch from the server's own network.
+    const untrusting = await serveApp({ rpcUrl: stack.scenario.rpcUrl, workDir: stack.scenario.workDir });
+    try {
+      await page.goto(`${untrusting.url}/epochs/${EPOCHS.tamperable}`);
+      assert.match((await page.locator('[data-testid=document-refused]').textContent())!, /is not among the document origins this reader trusts \(none\)/);
+      assert.equal(await page.locator('section[data-testid^=fig-]').count(), 0);
+    } finally {
+      await untrusting.stop();
+    }
     writeFileSync(file, text.replace(/"welfareUsd":(\d)/, (_, d: string) => `"welfareUsd":${(Number(d) + 1) % 10}`));
     await open(page, `/epochs/${EPOCHS.tamperable}`);
     assert.match((await page.locator('[data-testid=document-tampered]').textContent())!, /does not match/);

@@ -79,6 +79,8 @@ export interface ServeOptions {
   logFile?: string;
   /** Another checkout of this app to serve (the bench's baseline); built already. */
   webDir?: string;
+  /** Origins the app may fetch result documents from (GRIDMARKET_DOCUMENT_ORIGINS); none by default. */
+  documentOrigins?: readonly string[];
 }
 
 export interface ServedApp {
@@ -98,6 +100,7 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
     GRIDMARKET_RPC_URL: options.rpcUrl,
     GRIDMARKET_WORK_DIR: path.resolve(options.workDir),
     GRIDMARKET_DEV_ACCOUNTS: options.devAccounts === false ? '0' : '1',
+    GRIDMARKET_DOCUMENT_ORIGINS: (options.documentOrigins ?? []).join(','),
   };
   if (options.deploymentFile) env.GRIDMARKET_DEPLOYMENT = path.resolve(options.deploymentFile);
   else delete env.GRIDMARKET_DEPLOYMENT;

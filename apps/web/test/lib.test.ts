@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { fmtDuration, fmtEth, fmtRelative, fmtUsd } from '../src/lib/format';
 import { formatDetails } from '../src/lib/records';
 import { epochStatus } from '../src/lib/status';
+import { ConfigError, webConfig } from '../src/server/config';
 
 describe('epochStatus', () => {
   const epoch = { voided: false, challengeEndsAt: 100n, agentCount: 10 };
@@ -64,5 +65,13 @@ describe('formatDetails', () => {
     assert.equal(formatDetails({ contract: 'MeterReadings', event: 'ReadingsSubmitted', details: 'meter=0x1… energyWh=[24]' }, 6), 'meter=0x1… energyWh=[24]');
     assert.equal(formatDetails({ contract: 'Settlement', event: 'BatchSettled', details: 'caller=0x1… settled=12 skipped=0' }, 6), 'caller=0x1… settled=12 skipped=0');
     assert.equal(formatDetails({ contract: 'Settlement', event: 'Deposited', details: 'amount=1234567890…' }, 6), 'amount=1234567890…');
+  });
+});
+
+describe('webConfig', () => {
+  it('trusts no document origin unless told, and names a bad one', () => {
+    assert.deepEqual(webConfig({}).documentOrigins, []);
+    assert.deepEqual(webConfig({ GRIDMARKET_DOCUMENT_ORIGINS: 'http://10.0.0.5:8600/documents, https://docs.example ' }).documentOrigins, ['http://10.0.0.5:8600', 'https://docs.example']);
+    assert.throws(() => webConfig({ GRIDMARKET_DOCUMENT_ORIGINS: 'http://ok:1,file:///etc' }), (e: Error) => e instanceof ConfigError && e.message === 'GRIDMARKET_DOCUMENT_ORIGINS: "file:///etc" is not an http(s) origin');
   });
 });

@@ -153,6 +153,41 @@ describe('document server', () => {
     // A server that is gone: named as unreachable, not as a bad document.
     await assert.rejects(new DocumentStore(empty).get(`${server.url}/documents/0x${'ab'.repeat(32)}`, `0x${'ab'.repeat(32)}`), (e: Error) => e instanceof StoreError && e.kind === 'missing' && /could not be fetched/.test(e.message));
   });
+
+  it('lets whoever posts the URI make a reader fetch only what the reader allows: no device files, no other origins, no redirects', async () => {
+    const hash = `0x${'ab'.repeat(32)}` as const;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-sources-'));
+    // An endless "file" would fill the reader's memory: only regular files are read.
+    await assert.rejects(new DocumentStore(dir).get('file:///dev/zero', hash), (e: Error) => e instanceof StoreError && /is not a regular file/.test(e.message));
+    await assert.rejects(new DocumentStore(dir, undefined, { files: false }).get(`file://${path.join(dir, 'x.json')}`, hash), (e: Error) => e instanceof StoreError && e.kind === 'refused' && /reads no file:\/\/ URIs/.test(e.message));
+    // Two servers: the trusted one redirects to the other; the other counts the requests it gets.
+    let strangerRequests = 0;
+    const stranger = createServer((_req, res) => {
+      strangerRequests++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    const strangerUrl = `http://127.0.0.1:${(stranger.address() as AddressInfo).port}`;
+    const trusted = createServer((_req, res) => {
+      res.writeHead(302, { location: `${strangerUrl}/documents/${hash}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => trusted.listen(0, '127.0.0.1', resolve));
+    const trustedUrl = `http://127.0.0.1:${(trusted.address() as AddressInfo).port}`;
+    try {
+      const reader = new DocumentStore(dir, undefined, { httpOrigins: [trustedUrl] });
+      await assert.rejects(reader.get(`${strangerUrl}/documents/${hash}`, hash), (e: Error) => e instanceof StoreError && e.kind === 'refused' && e.message.includes(`${strangerUrl} is not among the document origins this reader trusts (${trustedUrl})`));
+      await assert.rejects(reader.get(`${trustedUrl}/documents/${hash}`, hash), (e: Error) => e instanceof StoreError && e.kind === 'refused' && /redirect/.test(e.message));
+      assert.equal(strangerRequests, 0, 'the other origin was never asked');
+      // Without a list (a reader on the command line) the redirect is followed, and the bytes still checked.
+      await assert.rejects(new DocumentStore(dir).get(`${trustedUrl}/documents/${hash}`, hash), (e: Error) => e instanceof StoreError && e.kind === 'tampered');
+      assert.equal(strangerRequests, 1);
+    } finally {
+      await new Promise((resolve) => trusted.close(resolve));
+      await new Promise((resolve) => stranger.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('meter simulator', () => {

@@ -36,7 +36,7 @@ export interface EpochSummary {
 }
 
 /** The document of an epoch as the app could get it. */
-export type DocumentState = { state: 'ok' } | { state: 'missing' | 'tampered' | 'invalid'; message: string };
+export type DocumentState = { state: 'ok' } | { state: 'missing' | 'tampered' | 'refused' | 'invalid'; message: string };
 
 export interface HeatCell {
   x: number;

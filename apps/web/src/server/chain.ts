@@ -43,7 +43,7 @@ export async function connect(): Promise<Connection> {
     return { state: 'no-deployment', config, chainId, reason: `${file} names contracts that chain ${chainId} does not have (was the chain reset?)` };
   }
   const block = await ctx.publicClient.getBlock();
-  return { state: 'ok', ctx, store: new DocumentStore(path.join(config.workDir, 'store')), deployment, config, chainId, now: block.timestamp, blockNumber: block.number };
+  return { state: 'ok', ctx, store: new DocumentStore(path.join(config.workDir, 'store'), undefined, { httpOrigins: config.documentOrigins, files: false }), deployment, config, chainId, now: block.timestamp, blockNumber: block.number };
 }
 
 export type Connected = Extract<Connection, { state: 'ok' }>;

@@ -185,7 +185,7 @@ export function registerRun(program: Command): void {
       if (opts.serve) {
         const out = opts.json ? process.stderr : process.stdout;
         out.write(`\nthe proceeds of the last day are left in the settlement contract: a participant can claim them in the web app (Participant → Claim)\n`);
-        process.exitCode = await serve(report, built, config, port, progress, out);
+        process.exitCode = await serve(report, built, { ...config, ...(opts.documentsUrl ? { documentOrigins: [new URL(documentsUrl(opts.documentsUrl)).origin] } : {}) }, port, progress, out);
       }
     });
 }
@@ -216,7 +216,7 @@ export function withHeartbeat(write: (line: string) => void, everyMs = 10_000): 
 async function serve(
   report: PipelineReport,
   built: Promise<void>,
-  config: { workDir: string; deploymentFile?: string | undefined },
+  config: { workDir: string; deploymentFile?: string | undefined; documentOrigins?: string[] },
   port: number | undefined,
   progress: (line: string) => void,
   out: NodeJS.WriteStream,
@@ -232,7 +232,7 @@ async function serve(
     await Promise.resolve();
     if (!ready) progress('waiting for the web app build…\n');
     await built;
-    const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, logFile, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(port ? { port } : {}) });
+    const app = await serveApp({ rpcUrl: report.rpcUrl, workDir: config.workDir, logFile, ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}), ...(config.documentOrigins ? { documentOrigins: config.documentOrigins } : {}), ...(port ? { port } : {}) });
     const epoch = report.days.at(-1)!.epochId;
     const flags = [`--rpc ${report.rpcUrl}`, ...(config.workDir !== '.gridmarket' ? [`--work-dir ${config.workDir}`] : [])].join(' ');
     out.write(

@@ -47,7 +47,9 @@ export default async function EpochPage({ params }: { params: Promise<{ id: stri
               ? 'Tampered document: its hash does not match the one committed on chain.'
               : state.state === 'missing'
                 ? 'Missing document: the result document of this epoch is not in the store.'
-                : 'Invalid document.'}
+                : state.state === 'refused'
+                  ? 'Document not fetched: its URI points where this app does not fetch from.'
+                  : 'Invalid document.'}
           </strong>{' '}
           Nothing from it is shown. {state.message}
         </div>
