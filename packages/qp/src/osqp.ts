@@ -65,7 +65,9 @@ export class Osqp {
   private readonly y: Float64Array;
   private readonly setupTimeMs: number;
   /** The polishing system of the last active set: consecutive solves often share it. */
-  private polishCache: { key: string; reduced: CscMatrix; kkt: Kkt } | undefined;
+  private polishCache: { active: number[]; atUpper: boolean[]; reduced: CscMatrix; kkt: Kkt } | undefined;
+  /** The active set of the last solution taken from an equality-constrained solve: where the next active-set start begins. */
+  private lastActive: { active: number[]; atUpper: boolean[] } | undefined;
 
   constructor(problem: QpProblem, settings: Partial<Settings> = {}) {
     const t0 = now();
@@ -231,6 +233,9 @@ export class Osqp {
     const every = s.checkTermination > 0 ? s.checkTermination : Infinity;
     let status: Status = 'max_iter_reached';
     let iter = 0;
+    if (s.warmStart && s.polish && s.activeSetStart && this.activeSetSolution(res)) {
+      return this.result('solved', 0, 'success', this.unscaleX(x), this.unscaleY(y), {}, res, t0);
+    }
 
     for (iter = 1; iter <= s.maxIter; iter++) {
       const check = iter % every === 0 || iter === s.maxIter;
@@ -304,15 +309,27 @@ export class Osqp {
       outX = this.unscaleX(x);
       outY = this.unscaleY(y);
     }
-    const objective =
-      status === 'primal_infeasible' || status === 'dual_infeasible' ? NaN : this.objectiveOf(outX);
+    return this.result(status, iter, polish, outX, outY, result, res, t0);
+  }
+
+  private result(
+    status: Status,
+    iterations: number,
+    polish: PolishStatus,
+    x: Float64Array,
+    y: Float64Array,
+    certificates: Partial<Pick<Result, 'primalInfeasibilityCertificate' | 'dualInfeasibilityCertificate'>>,
+    res: Residuals,
+    t0: number,
+  ): Result {
+    const objective = status === 'primal_infeasible' || status === 'dual_infeasible' ? NaN : this.objectiveOf(x);
     return {
-      x: outX,
-      y: outY,
-      ...result,
+      x,
+      y,
+      ...certificates,
       info: {
         status,
-        iterations: iter,
+        iterations,
         objective,
         primalResidual: res.primal,
         dualResidual: res.dual,
@@ -542,13 +559,9 @@ export class Osqp {
     return (0.5 * dot(xs, px) + dot(this.q, xs)) / this.scaling.c;
   }
 
-  /**
-   * Polishing (OSQP §5.2): guess the active constraints from y, solve the equality-constrained
-   * QP on them with a regularized KKT system and iterative refinement, and keep the result when it
-   * is at least as accurate, primal feasible, and no worse in objective.
-   */
-  private polish(admm: Residuals): PolishStatus {
-    const { n, m, x, z, y, l, u } = this;
+  /** The constraints the iterate (z, y) holds at a bound, and which bound (OSQP §5.2). */
+  private activeSet(): { active: number[]; atUpper: boolean[] } {
+    const { m, z, y, l, u } = this;
     const active: number[] = [];
     const atUpper: boolean[] = [];
     for (let i = 0; i < m; i++) {
@@ -560,10 +573,20 @@ export class Osqp {
         atUpper.push(true);
       }
     }
+    return { active, atUpper };
+  }
+
+  /**
+   * The solution of the equality-constrained QP with the `active` rows at their bounds, from a
+   * regularized KKT system (cached per active set: consecutive solves often share it) with
+   * iterative refinement against the unregularized one; undefined if the system cannot be factored.
+   */
+  private equalityConstrained(active: readonly number[], atUpper: readonly boolean[]): { x: Float64Array; z: Float64Array; y: Float64Array; res: Residuals } | undefined {
+    const { n, m, l, u } = this;
     const k = active.length;
     const delta = this.settings.polishDelta;
-    const key = active.map((i, r) => (atUpper[r] ? i : -1 - i)).join(',');
-    if (this.polishCache?.key !== key) {
+    const cache = this.polishCache;
+    if (!cache || !sameActiveSet(cache, active, atUpper)) {
       const reduced = reducedRows(this.A, active);
       // The reduced KKT matrix is K without the inactive rows: the full system's elimination order,
       // restricted, fills no more than the full one did, and saves a second ordering.
@@ -577,63 +600,155 @@ export class Osqp {
       }
       this.polishCache?.kkt.system.dispose();
       try {
-        this.polishCache = { key, reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta), perm) };
+        this.polishCache = { active: [...active], atUpper: [...atUpper], reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta), perm) };
       } catch {
         this.polishCache = undefined;
-        return 'unsuccessful';
+        return undefined;
       }
     }
-    const { reduced: red, kkt } = this.polishCache;
+    const { reduced: red, kkt } = this.polishCache!;
     const sys: QuasiDefiniteSystem = kkt.system;
-    const b = new Float64Array(n + k);
+    const w = this.work.polish;
+    const b = w.b.subarray(0, n + k);
     for (let j = 0; j < n; j++) b[j] = -this.q[j]!;
-    active.forEach((i, r) => {
-      b[n + r] = atUpper[r] ? u[i]! : l[i]!;
-    });
-    const sol = sys.solve(b.slice());
+    for (let r = 0; r < k; r++) b[n + r] = atUpper[r] ? u[active[r]!]! : l[active[r]!]!;
+    const sol = w.sol.subarray(0, n + k);
+    sol.set(b);
+    sys.solve(sol);
     // Iterative refinement against the unregularized matrix [P Aᵀ; A 0].
-    const kx = new Float64Array(n);
-    const ky = new Float64Array(k);
+    const kx = w.kx;
+    const aty = w.aty;
+    const ky = w.ky.subarray(0, k);
+    const r = w.r.subarray(0, n + k);
     for (let it = 0; it < this.settings.polishRefineIter; it++) {
       const xs = sol.subarray(0, n);
       const ys = sol.subarray(n);
       symUpperMatVec(this.P, xs, kx);
-      const aty = matTVec(red, ys, new Float64Array(n));
+      aty.fill(0);
+      matTVec(red, ys, aty);
       matVec(red, xs, ky);
-      const r = new Float64Array(n + k);
       for (let j = 0; j < n; j++) r[j] = b[j]! - kx[j]! - aty[j]!;
       for (let t = 0; t < k; t++) r[n + t] = b[n + t]! - ky[t]!;
       sys.solve(r);
       for (let t = 0; t < n + k; t++) sol[t] = sol[t]! + r[t]!;
     }
-    const xPol = sol.slice(0, n);
-    const yPol = new Float64Array(m);
-    active.forEach((i, r) => {
-      yPol[i] = sol[n + r]!;
-    });
+    const x = w.x;
+    x.set(sol.subarray(0, n));
+    const y = w.y;
+    y.fill(0);
+    for (let t = 0; t < k; t++) y[active[t]!] = sol[n + t]!;
+    const z = matVec(this.A, x, w.z);
+    for (let i = 0; i < m; i++) z[i] = Math.min(Math.max(z[i]!, l[i]!), u[i]!);
+    this.residuals(x, z, y, w.res);
+    return { x, z, y, res: w.res };
+  }
+
+  /**
+   * Polishing (OSQP §5.2): guess the active constraints from y, solve the equality-constrained
+   * QP on them, and keep the result when it is at least as accurate, primal feasible, and no worse
+   * in objective.
+   */
+  private polish(admm: Residuals): PolishStatus {
+    const { active, atUpper } = this.activeSet();
+    const p = this.equalityConstrained(active, atUpper);
+    if (!p) return 'unsuccessful';
     // A wrong active-set guess still gives a stationary, feasible point, only a worse one (its
     // multipliers have wrong signs, but so may the non-unique multipliers of a degenerate optimum):
     // the objective tells them apart. The polished point may not be worse than the ADMM iterate
     // beyond what the ADMM tolerances allow.
-    const objAdmm = this.scaledObjective(x);
-    const objPol = this.scaledObjective(xPol);
+    const objAdmm = this.scaledObjective(this.x);
+    const objPol = this.scaledObjective(p.x);
     const slack = 10 * (this.settings.epsAbs + this.settings.epsRel * Math.abs(objAdmm));
     if (!(objPol <= objAdmm + slack)) return 'unsuccessful';
-    const zPol = matVec(this.A, xPol, new Float64Array(m));
-    for (let i = 0; i < m; i++) zPol[i] = Math.min(Math.max(zPol[i]!, l[i]!), u[i]!);
-    const pol = new Residuals(n, m);
-    this.residuals(xPol, zPol, yPol, pol);
     const scoreAdmm = Math.max(admm.primal / admm.epsPrimal, admm.dual / admm.epsDual);
-    const scorePol = Math.max(pol.primal / pol.epsPrimal, pol.dual / pol.epsDual);
+    const scorePol = Math.max(p.res.primal / p.res.epsPrimal, p.res.dual / p.res.epsDual);
     if (!(scorePol <= scoreAdmm)) return 'unsuccessful';
-    x.set(xPol);
-    z.set(zPol);
-    y.set(yPol);
-    admm.primal = pol.primal;
-    admm.dual = pol.dual;
+    this.x.set(p.x);
+    this.z.set(p.z);
+    this.y.set(p.y);
+    this.lastActive = { active, atUpper };
+    admm.primal = p.res.primal;
+    admm.dual = p.res.dual;
     return 'success';
   }
+
+  /**
+   * The active-set start (settings.activeSetStart): the equality-constrained solution on the
+   * starting point's active set, kept only if it is optimal within the tolerances. The KKT
+   * conditions of a convex QP: primal residual (the inactive rows within their bounds) and dual
+   * residual (stationarity) within ε, and each active row's multiplier of its bound's sign (y ≤ 0
+   * at a lower bound, y ≥ 0 at an upper one; rows with l = u take either). Sets the iterate and
+   * `res` and returns true when it holds; leaves both untouched otherwise.
+   */
+  private activeSetSolution(res: Residuals): boolean {
+    if (!this.lastActive) return false;
+    let { active, atUpper } = this.lastActive;
+    const { l, u, m } = this;
+    const { E, c } = this.scaling;
+    for (let step = 0; step < ACTIVE_SET_STEPS; step++) {
+      const p = this.equalityConstrained(active, atUpper);
+      if (!p || !(p.res.dual <= p.res.epsDual)) return false;
+      // Scaling multiplies y by positive factors: signs are the same scaled or not. A multiplier of
+      // the wrong sign within the dual tolerance is a degenerate bound, not a wrong one.
+      const tol = p.res.epsDual;
+      const keep: number[] = [];
+      const keepUpper: boolean[] = [];
+      for (let r = 0; r < active.length; r++) {
+        const i = active[r]!;
+        const yi = (p.y[i]! * E[i]!) / c;
+        if (l[i] !== u[i] && (atUpper[r] ? yi < -tol : yi > tol)) continue;
+        keep.push(i);
+        keepUpper.push(atUpper[r]!);
+      }
+      const primalOk = p.res.primal <= p.res.epsPrimal;
+      if (primalOk && keep.length === active.length) {
+        this.x.set(p.x);
+        this.z.set(p.z);
+        this.y.set(p.y);
+        this.lastActive = { active, atUpper };
+        res.primal = p.res.primal;
+        res.dual = p.res.dual;
+        res.epsPrimal = p.res.epsPrimal;
+        res.epsDual = p.res.epsDual;
+        return true;
+      }
+      // A step of a primal-dual active-set method: leave the bounds whose multipliers have the wrong
+      // sign, take on the rows the solution violates.
+      if (!primalOk) {
+        const ax = p.res.ax;
+        const inSet = new Uint8Array(m);
+        for (const i of keep) inSet[i] = 1;
+        for (let i = 0; i < m; i++) {
+          if (inSet[i]) continue;
+          if (ax[i]! < l[i]!) {
+            keep.push(i);
+            keepUpper.push(false);
+          } else if (ax[i]! > u[i]!) {
+            keep.push(i);
+            keepUpper.push(true);
+          }
+        }
+        const order = keep.map((i, r) => [i, keepUpper[r]!] as const).sort((x, y) => x[0] - y[0]);
+        active = order.map(([i]) => i);
+        atUpper = order.map(([, up]) => up);
+      } else {
+        active = keep;
+        atUpper = keepUpper;
+      }
+    }
+    return false;
+  }
+
 }
+
+function sameActiveSet(c: { active: readonly number[]; atUpper: readonly boolean[] }, active: readonly number[], atUpper: readonly boolean[]): boolean {
+  if (c.active.length !== active.length) return false;
+  for (let r = 0; r < active.length; r++) if (c.active[r] !== active[r] || c.atUpper[r] !== atUpper[r]) return false;
+  return true;
+}
+
+/** Active-set steps the active-set start takes before it leaves the solve to ADMM. */
+const ACTIVE_SET_STEPS = 4;
 
 /** The rows of A listed in `rows`, as a k × n matrix. */
 function reducedRows(a: CscMatrix, rows: readonly number[]): CscMatrix {
@@ -690,6 +805,8 @@ class Workspace {
   readonly dy: Float64Array;
   readonly dyScaled: Float64Array;
   readonly atdy: Float64Array;
+  /** The equality-constrained solves' vectors (polishing, the active-set start). */
+  readonly polish: { b: Float64Array; sol: Float64Array; r: Float64Array; kx: Float64Array; aty: Float64Array; ky: Float64Array; x: Float64Array; y: Float64Array; z: Float64Array; res: Residuals };
   constructor(n: number, m: number) {
     this.xPrev = new Float64Array(n);
     this.yPrev = new Float64Array(m);
@@ -700,5 +817,17 @@ class Workspace {
     this.dy = new Float64Array(m);
     this.dyScaled = new Float64Array(m);
     this.atdy = new Float64Array(n);
+    this.polish = {
+      b: new Float64Array(n + m),
+      sol: new Float64Array(n + m),
+      r: new Float64Array(n + m),
+      kx: new Float64Array(n),
+      aty: new Float64Array(n),
+      ky: new Float64Array(m),
+      x: new Float64Array(n),
+      y: new Float64Array(m),
+      z: new Float64Array(m),
+      res: new Residuals(n, m),
+    };
   }
 }

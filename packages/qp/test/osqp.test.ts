@@ -222,6 +222,32 @@ describe('updates', () => {
     assert.ok(Math.abs(r.info.objective - ref.objective) < 1e-8, `${r.info.objective} vs ${ref.objective}`);
   });
 
+  it('with the active-set start, re-solves nearby problems from the last active set (often without an ADMM iteration) and far ones by ADMM, each to the optimum', async () => {
+    let fromActiveSet = 0;
+    let solves = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const { problem } = generate(7000 + seed, 'feasible');
+      const s = new Osqp(problem, { ...TIGHT, polish: true, activeSetStart: true });
+      const q0 = Float64Array.from(problem.q);
+      // Small moves of q (as between two rounds of a market), then a far one (q reversed).
+      const moves = [...Array.from({ length: 6 }, (_, k) => q0.map((v, j) => v * (1 + 1e-3 * Math.sin(7 * j + k)))), q0.map((v) => -v)];
+      s.solve();
+      for (const q of moves) {
+        s.update({ q });
+        const r = s.solve();
+        const next = { ...problem, q };
+        const ref = await solveWithHighs(next);
+        solves++;
+        if (r.info.iterations === 0) fromActiveSet++;
+        assert.equal(r.info.status, 'solved', `seed ${seed}`);
+        assert.ok(kktViolation(next, r.x, r.y) < 1e-6, `seed ${seed}: KKT violation ${kktViolation(next, r.x, r.y)}`);
+        if (ref.status === 'optimal') assert.ok(Math.abs(r.info.objective - ref.objective) <= 1e-6 * Math.max(1, Math.abs(ref.objective)), `seed ${seed}: ${r.info.objective} vs ${ref.objective}`);
+      }
+    }
+    assert.ok(fromActiveSet >= solves / 3, `only ${fromActiveSet} of ${solves} solves from the active set`);
+    assert.ok(fromActiveSet < solves, 'the far moves need ADMM');
+  });
+
   it('reports the iteration limit honestly', () => {
     const r = new Osqp(base(), { epsAbs: 1e-12, epsRel: 1e-12, maxIter: 3, adaptiveRho: false }).solve();
     assert.ok(r.info.status === 'max_iter_reached' || r.info.status === 'solved_inaccurate');

@@ -107,7 +107,7 @@ export class BatterySellerAgent extends ConsensusAgent {
     const A = cscFromTriplets(l.length, n, rows);
     return new Osqp(
       { P, q: new Float64Array(n), A, l, u },
-      { epsAbs: 1e-4, epsRel: 1e-4, polish: true, maxIter: 20000, adaptiveRho: true, checkTermination: 5 },
+      { epsAbs: 1e-4, epsRel: 1e-4, polish: true, maxIter: 20000, adaptiveRho: true, checkTermination: 5, activeSetStart: true },
     );
   }
 
