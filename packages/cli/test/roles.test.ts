@@ -178,6 +178,21 @@ describe('meters and the relayer killed and restarted', () => {
     assert.equal((await submittedLogs()).length, 0);
   });
 
+  it('a meter with a key that is not its agent\'s: the relayer still asks the chain, and the meter learns the contract\'s reason (exit 4)', async () => {
+    const agentId = agentIds.at(-1)!;
+    const keyFile = path.join(dir, 'stranger.key');
+    writeFileSync(keyFile, `${privateKeyOf(ctx.meter(agentId, 97))}\n`, { mode: 0o600 });
+    const m = start(['meter', '--agent', String(agentId), '--key-file', keyFile, ...chainArgs()]);
+    children.push(m.child);
+    const r = relay([agentId]);
+    const [meterOut, relayOut] = await Promise.all([m.done, r.done]);
+    assert.equal(meterOut.status, 4, meterOut.stderr);
+    assert.equal(JSON.parse(meterOut.stdout).reason, 'InvalidMeterSignature');
+    assert.equal(relayOut.status, 0, relayOut.stderr);
+    assert.deepEqual(JSON.parse(relayOut.stdout).rejected.map((x: { agentId: number; reason: string }) => [x.agentId, x.reason]), [[agentId, 'InvalidMeterSignature']]);
+    assert.equal((await submittedLogs()).filter((l) => l.args.agentId === agentId).length, 0);
+  });
+
   it('a meter killed while no relayer answers, then started again: its reading goes on chain once', async () => {
     const first = meter(0);
     await new Promise((r) => setTimeout(r, 1500));

@@ -92,16 +92,24 @@ export async function sendReading(
  * readings and returns an answer for each, in order; it runs when every expected agent has sent
  * (or is final), or when no new reading came for `idleMs`.
  */
+interface Waiting {
+  reading: WireReading;
+  replies: Msg[];
+  signedByMeter: boolean;
+}
+
 export class ReadingCollector {
   /** Readings not submitted yet, and the batch being submitted, by signature. */
-  private readonly pending = new Map<string, { reading: WireReading; replies: Msg[] }>();
-  private readonly inFlight = new Map<string, { reading: WireReading; replies: Msg[] }>();
+  private readonly pending = new Map<string, Waiting>();
+  private readonly inFlight = new Map<string, Waiting>();
   /** Agents whose reading is on chain, and readings the chain refused (by signature). */
   private readonly stored = new Set<number>();
   private readonly refused = new Map<string, { agentId: number; reason: string }>();
   /** Per agent: readings pending or in flight, and whether one was refused (kept so that a check is O(1)). */
   private readonly waiting = new Map<number, number>();
   private readonly refusedAgents = new Set<number>();
+  /** Agents with a reading not signed by their meter key waiting (see signedByMeter). */
+  private readonly unverified = new Set<number>();
   private sub: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -121,6 +129,14 @@ export class ReadingCollector {
       alreadyStored?: Iterable<number>;
       idleMs?: number;
       submit: (readings: WireReading[]) => Promise<ReadingAnswer[]>;
+      /**
+       * Whether the reading is signed by its agent's registered meter key (checked off chain). With
+       * it, at most one reading that is not waits per agent: anyone on the server can send
+       * readings for any agent, and each one the chain is asked about costs the relayer a call and a
+       * batch slot. The one that waits is still submitted, so that a meter with a wrong key gets the
+       * contract's reason; the rest are dropped unanswered until it is final.
+       */
+      signedByMeter?: (reading: WireReading) => Promise<boolean>;
       log?: (line: string) => void;
     },
   ) {
@@ -136,20 +152,37 @@ export class ReadingCollector {
       callback: (err, msg) => {
         if (err) return;
         const r = parseWireReading(msg.data);
-        if (!r || r.epochId !== this.options.epochId) return;
+        // Only this epoch's readings, of the agents this relayer was asked for.
+        if (!r || r.epochId !== this.options.epochId || !this.options.expect.has(r.agentId)) return;
         const id = r.signature.toLowerCase();
         const final = this.finalAnswer(r.agentId, id);
         if (final) return void msg.respond(JSON.stringify(final));
         const p = this.inFlight.get(id) ?? this.pending.get(id);
-        if (p) p.replies.push(msg);
-        else {
-          this.pending.set(id, { reading: r, replies: [msg] });
-          this.waiting.set(r.agentId, (this.waiting.get(r.agentId) ?? 0) + 1);
-        }
-        this.schedule();
+        if (p) return void p.replies.push(msg);
+        const check = this.options.signedByMeter;
+        if (!check) return this.enqueue(id, r, msg, true);
+        void check(r).then(
+          (ok) => this.enqueue(id, r, msg, ok),
+          () => this.enqueue(id, r, msg, false),
+        );
       },
     });
     this.checkComplete();
+  }
+
+  private enqueue(id: string, r: WireReading, msg: Msg, signedByMeter: boolean): void {
+    // Another copy may have come while the signature was being checked.
+    const final = this.finalAnswer(r.agentId, id);
+    if (final) return void msg.respond(JSON.stringify(final));
+    const p = this.inFlight.get(id) ?? this.pending.get(id);
+    if (p) return void p.replies.push(msg);
+    if (!signedByMeter) {
+      if (this.unverified.has(r.agentId)) return; // one at a time per agent; its sender tries again
+      this.unverified.add(r.agentId);
+    }
+    this.pending.set(id, { reading: r, replies: [msg], signedByMeter });
+    this.waiting.set(r.agentId, (this.waiting.get(r.agentId) ?? 0) + 1);
+    this.schedule();
   }
 
   /** Where each expected agent stands: on chain, refused (the reasons), or still missing. */
@@ -204,6 +237,7 @@ export class ReadingCollector {
           }
           this.waiting.set(reading.agentId, this.waiting.get(reading.agentId)! - 1);
         });
+        for (const [, b] of batch) if (!b.signedByMeter) this.unverified.delete(b.reading.agentId);
         // Answered once the whole batch is recorded.
         for (const [id, { reading, replies }] of batch) {
           this.inFlight.delete(id);

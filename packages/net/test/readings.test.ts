@@ -57,6 +57,40 @@ describe('ReadingCollector', () => {
     }
   });
 
+  it('under a flood of forged readings, submits the meter\'s own and at most one other per agent at a time, and ignores agents it was not asked for', async () => {
+    const genuine = reading(4, 'c4');
+    const submitted: WireReading[][] = [];
+    const collector = new ReadingCollector(relayer, {
+      prefix: 'flood',
+      epochId: 7,
+      expect: new Set([4]),
+      idleMs: 200,
+      // The off-chain check: only the meter's signature is the meter's.
+      signedByMeter: async (r) => r.signature === genuine.signature,
+      submit: async (readings) => {
+        submitted.push(readings);
+        return readings.map((r): ReadingAnswer => (r.signature === genuine.signature ? { state: 'on-chain' } : { state: 'refused', reason: 'InvalidMeterSignature' }));
+      },
+    });
+    collector.start();
+    await relayer.flush();
+    try {
+      // 100 forgeries for agent 4 and 20 for an agent this relayer does not relay, then the meter.
+      for (let k = 0; k < 100; k++) meters.publish('flood.readings.7', JSON.stringify(reading(4, (k + 16).toString(16).padStart(2, '0'))));
+      for (let k = 0; k < 20; k++) meters.publish('flood.readings.7', JSON.stringify(reading(5, (k + 16).toString(16).padStart(2, '0'))));
+      await meters.flush();
+      assert.deepEqual(await sendReading(meters, 'flood', genuine, { attemptMs: 2_000, timeoutMs: 10_000 }), { state: 'on-chain' });
+      await collector.complete;
+      const all = submitted.flat();
+      assert.ok(all.some((r) => r.signature === genuine.signature));
+      assert.ok(all.every((r) => r.agentId === 4), 'nothing of agent 5');
+      for (const batch of submitted) assert.ok(batch.filter((r) => r.signature !== genuine.signature).length <= 1, `a batch with ${batch.length} readings`);
+      assert.ok(all.length <= 1 + submitted.length, `${all.length} readings submitted in ${submitted.length} batches`);
+    } finally {
+      await collector.stop();
+    }
+  });
+
   it('counts an agent whose only reading was refused as final, with the reason', async () => {
     const collector = new ReadingCollector(relayer, {
       prefix: 'test',

@@ -17,6 +17,7 @@ export * from './meter/simulatedKeys';
 export * from './meter/readingOutcome';
 export * from './relayer/relay';
 export * from './relayer/expectedReadings';
+export * from './relayer/signedByMeter';
 export * from './auditor/watchEpoch';
 export * from './pipeline/faults';
 export * from './pipeline/clock';

@@ -185,6 +185,7 @@ export function registerRoles(program: Command): void {
         alreadyStored,
         idleMs,
         log,
+        signedByMeter: await oracle.signedByMeterCheck(ctx, expect),
         submit: async (wire) => {
           const readings = wire as unknown as SignedReading[]; // the wire schema checked 24 values per reading
           const r = await oracle.relayReadings(ctx, readings, { ...(maxBatch ? { maxBatch } : {}) });
