@@ -113,6 +113,8 @@ interface ScaleRow {
   firstIterationMs: number;
   batteryMs: number;
   closedFormMs: number;
+  batterySolves: number;
+  batterySolvesWithoutAdmm: number;
   iterations: number;
   status: string;
   welfareUsd: number;
@@ -170,6 +172,7 @@ function benchScale(): void {
     '',
     `- 10,000 agents: ${(c10.wallMs / 1000).toFixed(2)} s wall (target ≤ 10 s: ${met(c10.wallMs <= 10_000)}), ${c10.peakRssMb.toFixed(0)} MB peak RSS (target ≤ 400 MB: ${met(c10.peakRssMb <= 400)}); battery agents' OSQP solves ${(c10.batteryMs / 1000).toFixed(2)} s of it`,
     `- 1,000 agents: ${(c1.wallMs / 1000).toFixed(2)} s wall (target ≤ 1.5 s: ${met(c1.wallMs <= 1500)}); battery agents' OSQP solves ${(c1.batteryMs / 1000).toFixed(2)} s of it`,
+    `- battery solves that ended on the last active set, without an ADMM iteration, at 1,000 / 5,000 / 10,000: ${[1000, 5000, 10000].map((n) => `${current(n).batterySolvesWithoutAdmm} of ${current(n).batterySolves}`).join(' / ')}`,
     `- 10,000 agents without batteries (same network): ${(noBattery.wallMs / 1000).toFixed(2)} s wall, ${noBattery.peakRssMb.toFixed(0)} MB peak RSS`,
     `- µs per agent-iteration at 1,000 / 5,000 / 10,000: ${[1000, 5000, 10000].map((n) => current(n).usPerAgentIteration.toFixed(1)).join(' / ')} (flat = linear)`,
     '',

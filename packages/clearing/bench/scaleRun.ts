@@ -20,6 +20,8 @@ const tBuild = performance.now();
 const market = lib.buildMarket(lib.syntheticCase({ buses: 120, agents, ...(batteryShare !== undefined ? { batteryShare: Number(batteryShare) } : {}) }));
 const buildMs = performance.now() - tBuild;
 const localMs = { battery: 0, closedForm: 0 };
+// Battery solves, and those that ended on the last active set without an ADMM iteration (the QP's activeSetStart).
+const batterySolves = { all: 0, withoutAdmm: 0 };
 const timedEndpoint = (agent: AgentEndpoint): AgentEndpoint => {
   const kind = market.agents[agent.index]!.hasStorage ? 'battery' : 'closedForm';
   return {
@@ -28,6 +30,10 @@ const timedEndpoint = (agent: AgentEndpoint): AgentEndpoint => {
       const t = performance.now();
       const offer = agent.propose(r);
       localMs[kind] += performance.now() - t;
+      if (kind === 'battery') {
+        batterySolves.all++;
+        if ((agent as { lastInnerIterations?: number }).lastInnerIterations === 0) batterySolves.withoutAdmm++;
+      }
       return offer;
     },
     accept: (c) => agent.accept(c),
@@ -55,6 +61,8 @@ process.stdout.write(
     firstIterationMs,
     batteryMs: localMs.battery,
     closedFormMs: localMs.closedForm,
+    batterySolves: batterySolves.all,
+    batterySolvesWithoutAdmm: batterySolves.withoutAdmm,
     iterations,
     status: run.admm!.status,
     welfareUsd: run.welfareUsd,

@@ -36,21 +36,13 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
       await mintTestTokens(ctx, due);
       processes.depositors = Math.max(processes.depositors, due.length);
       options.log(`  ${due.length} agent processes deposit what posting will lock`);
-      await runAsOwners(ctx, 'deposit escrow', due.map((d) => d.agentId), (agentId) => ['deposit', '--epoch', String(onchain.epochId), '--agent', String(agentId), '--network', String(networkId), '--document', uri, '--hash', hash, '--mode', day_.mode ?? 'imbalance', ...chainArgs()]);
+      await runKeyed(ctx, 'deposit escrow', due.map(({ agentId }) => asOwner(ctx, agentId, ['deposit', '--epoch', String(onchain.epochId), '--agent', String(agentId), '--network', String(networkId), '--document', uri, '--hash', hash, '--mode', day_.mode ?? 'imbalance', ...chainArgs()])));
     },
     async settlement({ ctx, onchain }) {
       // Anyone may settle: here a settler process of its own, from the relayer's account.
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-settler-'));
-      try {
-        processes.settler = 1;
-        const r = await runChild(['settle', '--epoch', String(onchain.epochId), '--key-file', writeKeyFile(dir, 'settler', ctx.relayer()), '--json', ...chainArgs()]);
-        if (r.code !== 0) throw new Error(`the settler process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
-        const out = JSON.parse(r.stdout) as { settled: number; batches: number; hashes: Hex[] };
-        for (const hash of out.hashes) await ctx.record('settle positions', hash);
-        return out;
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      processes.settler = 1;
+      const [out] = await runKeyed<{ settled: number; batches: number }>(ctx, 'settle positions', [{ name: 'settler', account: ctx.relayer(), args: ['settle', '--epoch', String(onchain.epochId), ...chainArgs()] }]);
+      return out!;
     },
     async withdrawals({ ctx, agentIds }) {
       // Each agent with a balance withdraws it from its own owner key.
@@ -58,7 +50,7 @@ export function spawnRoles(options: { nats: string; workDir: string; rpcUrl: () 
       const due = agentIds.filter((_, k) => balances[k]!.available > 0n);
       processes.withdrawers = Math.max(processes.withdrawers, due.length);
       options.log(`  ${due.length} agent processes withdraw their balances`);
-      await runAsOwners(ctx, 'withdraw', due, (agentId) => ['withdraw', '--agent', String(agentId), ...chainArgs()]);
+      await runKeyed(ctx, 'withdraw', due.map((agentId) => asOwner(ctx, agentId, ['withdraw', '--agent', String(agentId), ...chainArgs()])));
     },
     async readings({ ctx, agentIds, epochId, day, options: day_ }) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-meters-'));
@@ -116,19 +108,35 @@ function runChild(args: string[], started: ChildProcess[] = []): Promise<ChildOu
   });
 }
 
+/** A process that acts for an agent, from its owner's key. */
+function asOwner(ctx: ChainContext, agentId: number, args: string[]): KeyedRun {
+  return { name: `owner-${agentId}`, account: ctx.owner(agentId), args };
+}
+
+interface KeyedRun {
+  /** Names the key file. */
+  name: string;
+  account: Account;
+  args: string[];
+}
+
 /**
- * Runs one `gridmarket` process per agent with its owner's key (a 0600 file in a temporary
- * directory, removed at the end), and records the transactions each prints under `step`, so that
- * the day's report counts them as the embedded run does.
+ * Runs `gridmarket` processes side by side, each with its own key (a 0600 file in a temporary
+ * directory, removed at the end) and `--json`, and records the transactions each prints under
+ * `step`, so that the day's report counts them as the embedded run does. Returns their outputs.
  */
-async function runAsOwners(ctx: ChainContext, step: string, agentIds: readonly number[], argsOf: (agentId: number) => string[]): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-owners-'));
+async function runKeyed<T>(ctx: ChainContext, step: string, runs: readonly KeyedRun[]): Promise<(T & { hashes: Hex[] })[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-keys-'));
   try {
-    const runs = agentIds.map((agentId) => runChild([...argsOf(agentId), '--key-file', writeKeyFile(dir, `owner-${agentId}`, ctx.owner(agentId)), '--json']));
-    for (const r of await Promise.all(runs)) {
-      if (r.code !== 0) throw new Error(`an agent's ${step} process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
-      for (const hash of (JSON.parse(r.stdout) as { hashes: Hex[] }).hashes) await ctx.record(step, hash);
+    const outcomes = await Promise.all(runs.map((r) => runChild([...r.args, '--key-file', writeKeyFile(dir, r.name, r.account), '--json'])));
+    const outs: (T & { hashes: Hex[] })[] = [];
+    for (const [k, r] of outcomes.entries()) {
+      if (r.code !== 0) throw new Error(`the ${runs[k]!.args[0]} process failed (exit ${r.code}): ${r.stderr.trim().split('\n').at(-1)}`);
+      const out = JSON.parse(r.stdout) as T & { hashes: Hex[] };
+      for (const hash of out.hashes) await ctx.record(step, hash);
+      outs.push(out);
     }
+    return outs;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

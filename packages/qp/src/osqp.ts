@@ -663,13 +663,20 @@ export class Osqp {
     const scoreAdmm = Math.max(admm.primal / admm.epsPrimal, admm.dual / admm.epsDual);
     const scorePol = Math.max(p.res.primal / p.res.epsPrimal, p.res.dual / p.res.epsDual);
     if (!(scorePol <= scoreAdmm)) return 'unsuccessful';
+    this.take(p, active, atUpper, admm);
+    return 'success';
+  }
+
+  /** Makes an equality-constrained solution the iterate, its residuals `res`, its active set the next start's. */
+  private take(p: { x: Float64Array; z: Float64Array; y: Float64Array; res: Residuals }, active: number[], atUpper: boolean[], res: Residuals): void {
     this.x.set(p.x);
     this.z.set(p.z);
     this.y.set(p.y);
     this.lastActive = { active, atUpper };
-    admm.primal = p.res.primal;
-    admm.dual = p.res.dual;
-    return 'success';
+    res.primal = p.res.primal;
+    res.dual = p.res.dual;
+    res.epsPrimal = p.res.epsPrimal;
+    res.epsDual = p.res.epsDual;
   }
 
   /**
@@ -702,14 +709,7 @@ export class Osqp {
       }
       const primalOk = p.res.primal <= p.res.epsPrimal;
       if (primalOk && keep.length === active.length) {
-        this.x.set(p.x);
-        this.z.set(p.z);
-        this.y.set(p.y);
-        this.lastActive = { active, atUpper };
-        res.primal = p.res.primal;
-        res.dual = p.res.dual;
-        res.epsPrimal = p.res.epsPrimal;
-        res.epsDual = p.res.epsDual;
+        this.take(p, active, atUpper, res);
         return true;
       }
       // A step of a primal-dual active-set method: leave the bounds whose multipliers have the wrong
@@ -738,7 +738,6 @@ export class Osqp {
     }
     return false;
   }
-
 }
 
 function sameActiveSet(c: { active: readonly number[]; atUpper: readonly boolean[] }, active: readonly number[], atUpper: readonly boolean[]): boolean {

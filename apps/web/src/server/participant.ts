@@ -5,7 +5,7 @@
 // browser against the roots the browser reads from the chain itself.
 import 'server-only';
 import { MISSING_READING, participantRegistryAbi, settlePosition } from '@gridmarket/contracts';
-import { type ChainContext, type DocumentStore, loadEpochData, readEpochPositions, readStoredReadings, tradeStatuses } from '@gridmarket/oracle/read';
+import { type ChainContext, type DocumentStore, loadEpochData, positionOf, readEpochPositions, readStoredReadings, tradeStatuses } from '@gridmarket/oracle/read';
 import type { AgentInfo, ParticipantEpoch } from '@/lib/types';
 import { tokenDecimalsOf } from './epochs';
 
@@ -23,8 +23,7 @@ export async function listAgents(ctx: ChainContext, names: Map<number, string>):
 
 export async function participantEpoch(ctx: ChainContext, store: DocumentStore, epochId: number, agentId: number): Promise<ParticipantEpoch> {
   const { epoch, onchain, doc } = await loadEpochData(ctx, store, epochId);
-  const pos = onchain.agentIds.indexOf(agentId);
-  if (pos < 0) throw new RangeError(`agent ${agentId} is not in epoch ${epochId}`);
+  const pos = positionOf(agentId, onchain.agentIds, `epoch ${epochId}`);
   const nameOf = new Map(onchain.agentIds.map((id, i) => [id, doc.case.agents[i]?.id ?? `agent ${id}`]));
   const [positions, readings, decimals] = await Promise.all([readEpochPositions(ctx, epochId), readStoredReadings(ctx, epochId, [agentId]), tokenDecimalsOf(ctx)]);
   const statuses = tradeStatuses(onchain.trades, positions, epoch);

@@ -8,7 +8,6 @@ import {
   clearingLedgerAbi,
   networkRegistryAbi,
   packRows,
-  participantRegistryAbi,
   rowProof,
   tariffArgs,
   tradeValue,
@@ -16,6 +15,7 @@ import {
 import { encodeAbiParameters, type Hex, keccak256, parseAbiParameters } from 'viem';
 import type { Account, ChainContext } from '../chain/context';
 import type { OnchainEpoch } from '../documents/onchain';
+import { registeredAgent } from '../read/epochData';
 
 export type Violation =
   | { kind: 'overload'; hour: number; line: number; amountWh: bigint; limitWh: bigint }
@@ -34,7 +34,7 @@ export async function findOverloads(ctx: ChainContext, epoch: OnchainEpoch, netw
   const ptdf = await read.readContract({ address: ctx.deployment.networkRegistry, abi: networkRegistryAbi, functionName: 'ptdf', args: [networkId] });
   const limits = await read.readContract({ address: ctx.deployment.networkRegistry, abi: networkRegistryAbi, functionName: 'lineLimits', args: [networkId] });
   const bus = await Promise.all(
-    epoch.agentIds.map(async (id) => (await read.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [id] })).bus),
+    epoch.agentIds.map(async (id) => (await registeredAgent(ctx, id)).bus),
   );
   const out: Violation[] = [];
   for (let hour = 0; hour < 24; hour++) {

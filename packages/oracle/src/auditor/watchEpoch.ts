@@ -14,8 +14,9 @@ export interface WatchEpochResult {
   dispute?: { kind: string; description: string };
 }
 
-export async function watchEpoch(ctx: ChainContext, p: { onchain: OnchainEpoch; networkId: number; onProgress?: (line: string) => void }): Promise<WatchEpochResult> {
-  const epoch = await readEpoch(ctx, p.onchain.epochId);
+/** `epoch` is the posted epoch as read (ensureEpochPosted returns it). */
+export async function watchEpoch(ctx: ChainContext, p: { epoch: EpochOnchain; onchain: OnchainEpoch; networkId: number; onProgress?: (line: string) => void }): Promise<WatchEpochResult> {
+  const { epoch } = p;
   if (epoch.voided) return { epoch };
   const violation = (await findViolations(ctx, p.onchain, p.networkId))[0];
   if (!violation) return { epoch };

@@ -2,7 +2,7 @@
 // seeded Gaussian noise, whole Wh), optionally with an injected fault, and signs its agent's 24
 // readings for an epoch with one EIP-712 signature.
 import { type Hourly, meterReadingTypedData, MISSING_READING } from '@gridmarket/contracts';
-import { type Hex } from 'viem';
+import { type Hex, recoverTypedDataAddress } from 'viem';
 import type { ResultDocument } from '@gridmarket/clearing/result';
 import type { Account, ChainContext } from '../chain/context';
 import { positionOf } from '../read/epochData';
@@ -100,6 +100,11 @@ export async function readMeter(ctx: ChainContext, p: ReadMeterParameters): Prom
   const values = simulateReadings(p.doc.schedule.wh[pos]!, { seed: meterSeed(p.epochId, p.agentId, p.day), noiseWh: p.noiseWh, ...(fault ? { fault } : {}) });
   if (!values) return undefined;
   return signReading(p.signer, ctx.deployment.chainId, ctx.deployment.meterReadings, { epochId: p.epochId, agentId: p.agentId, energyWh: values });
+}
+
+/** Who signed a reading (the address its EIP-712 signature recovers to). Errors: values out of int32, a malformed signature. */
+export async function readingSigner(ctx: ChainContext, reading: { epochId: number; agentId: number; energyWh: readonly number[]; signature: Hex }): Promise<Hex> {
+  return recoverTypedDataAddress({ ...meterReadingTypedData(ctx.deployment.chainId, ctx.deployment.meterReadings, reading), signature: reading.signature });
 }
 
 export async function signReading(

@@ -1,10 +1,9 @@
 // Where a meter's signed reading stands on chain: taken, refused for good, or still to be relayed.
 // A meter asks this before it gives up waiting for a relayer's answer, and after a restart.
-import { meterReadingsAbi, meterReadingTypedData } from '@gridmarket/contracts';
-import { recoverTypedDataAddress } from 'viem';
+import { meterReadingsAbi } from '@gridmarket/contracts';
 import { type ChainContext, revertName } from '../chain/context';
 import { readStoredReadings } from '../read/readings';
-import { type SignedReading } from './meters';
+import { readingSigner, type SignedReading } from './meters';
 
 export type ReadingOutcome = { state: 'on-chain' } | { state: 'refused'; reason: string } | { state: 'pending' };
 
@@ -20,7 +19,7 @@ export async function readingOutcome(ctx: ChainContext, reading: SignedReading):
       return reason ? { state: 'refused', reason } : { state: 'pending' };
     }
   }
-  const signer = await recoverTypedDataAddress({ ...meterReadingTypedData(ctx.deployment.chainId, ctx.deployment.meterReadings, reading), signature: reading.signature });
+  const signer = await readingSigner(ctx, reading);
   const ours = stored.meter.toLowerCase() === signer.toLowerCase() && stored.energyWh.every((v, t) => v === reading.energyWh[t]);
   return ours ? { state: 'on-chain' } : { state: 'refused', reason: `another reading of agent ${reading.agentId} is on chain (signed by ${stored.meter})` };
 }

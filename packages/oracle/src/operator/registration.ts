@@ -5,6 +5,7 @@ import type { PublicAgent } from '@gridmarket/clearing';
 import type { Network } from '@gridmarket/grid';
 import { encodeAbiParameters, type Hex, keccak256, parseAbiParameters, parseEther } from 'viem';
 import type { ChainContext } from '../chain/context';
+import { registeredAgent } from '../read/epochData';
 
 export const PTDF_SCALE = 1e9;
 /** An unlimited line is stored with the largest uint32 limit. */
@@ -68,7 +69,7 @@ export async function ensureAgents(ctx: ChainContext, networkId: number, network
     const bus = network.buses.indexOf(agent.bus) + 1;
     if (i < existing.length) {
       const id = existing[i]!;
-      const onchain = await ctx.publicClient.readContract({ address: registry, abi: participantRegistryAbi, functionName: 'agent', args: [id] });
+      const onchain = await registeredAgent(ctx, id);
       if (onchain.bus !== bus || onchain.kind !== KIND[agent.kind] || onchain.hasStorage !== agent.hasStorage) {
         throw new RegistrationError(
           `network ${networkId} already lists agent ${id} at position ${i} with bus ${onchain.bus}, kind ${onchain.kind}; the market has ${agent.id} at bus ${bus}: use another deployment or network`,

@@ -3,11 +3,11 @@
 // reads the chain and returns the next transaction as plain calldata, so any wallet can sign it
 // (the web app's Claim button, a script) and the claim resumes wherever it stopped. Settling is
 // permissionless; only the withdrawal must come from the agent's owner.
-import { participantRegistryAbi, settlementAbi, settlePosition } from '@gridmarket/contracts';
+import { settlementAbi, settlePosition } from '@gridmarket/contracts';
 import { encodeFunctionData, type Hex } from 'viem';
 import type { ChainContext } from '../chain/context';
 import type { DocumentStore } from '../documents/store';
-import { loadEpochData } from '../read/epochData';
+import { loadEpochData, positionOf, registeredAgent } from '../read/epochData';
 import { readAccount } from '../read/positions';
 import { readStoredReadings } from '../read/readings';
 import { settleAgentsRequest } from '../settler/settle';
@@ -39,10 +39,9 @@ export interface ClaimPlan {
 
 export async function claimPlan(ctx: ChainContext, store: DocumentStore, epochId: number, agentId: number): Promise<ClaimPlan> {
   const { epoch, onchain } = await loadEpochData(ctx, store, epochId);
-  const k = onchain.agentIds.indexOf(agentId);
-  if (k < 0) throw new RangeError(`agent ${agentId} is not in epoch ${epochId} (agents ${onchain.agentIds.join(', ')})`);
+  const k = positionOf(agentId, onchain.agentIds, `epoch ${epochId}`);
   const read = ctx.publicClient;
-  const agent = await read.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
+  const agent = await registeredAgent(ctx, agentId);
   const account = await readAccount(ctx, agentId);
   const settled = await read.readContract({ address: ctx.deployment.settlement, abi: settlementAbi, functionName: 'isSettled', args: [epochId, agentId] });
   const readings = await readStoredReadings(ctx, epochId, [agentId]);

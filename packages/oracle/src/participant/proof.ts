@@ -5,7 +5,7 @@ import { SCHEDULE_LEAF_TYPES, TRADE_LEAF_TYPES, verifyScheduleRow, verifyTradeLe
 import type { Hex } from 'viem';
 import type { ChainContext } from '../chain/context';
 import type { DocumentStore } from '../documents/store';
-import { loadEpochData } from '../read/epochData';
+import { loadEpochData, positionOf } from '../read/epochData';
 
 export interface ParticipantProof {
   epochId: number;
@@ -20,8 +20,7 @@ export interface ParticipantProof {
 
 export async function participantProof(ctx: ChainContext, store: DocumentStore, epochId: number, agentId: number): Promise<ParticipantProof> {
   const { epoch, onchain } = await loadEpochData(ctx, store, epochId);
-  const k = onchain.agentIds.indexOf(agentId);
-  if (k < 0) throw new RangeError(`agent ${agentId} is not in epoch ${epochId} (agents ${onchain.agentIds.join(', ')})`);
+  const k = positionOf(agentId, onchain.agentIds, `epoch ${epochId}`);
   const str = (v: readonly unknown[]) => v.map((x) => (typeof x === 'bigint' ? x.toString() : (x as number)));
   const row = { agentId, energyWh: onchain.rows[k]! };
   const rowProof = onchain.scheduleTree.getProof(k) as Hex[];

@@ -28,7 +28,6 @@ import { type AdmmSettings, type Clear, clearDay, clearHere } from '../operator/
 import { ensureEpochPosted, releaseBond } from '../operator/postEpoch';
 import { ensureAgents, ensureNetwork } from '../operator/registration';
 import { tokenDecimals } from '../read/epochData';
-import { readEpoch } from '../read/epoch';
 import { readEpochPositions } from '../read/positions';
 import { readStoredReadings } from '../read/readings';
 import { type RelayResult, relayReadings } from '../relayer/relay';
@@ -285,9 +284,10 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
 
   // Agents: deposit what posting locks. Operator: post.
   await log.stage('deposits', () => roles.deposits({ ctx, onchain, uri, hash, networkId, options }));
+  let posted: Awaited<ReturnType<typeof ensureEpochPosted>>;
   try {
-    const { posted } = await log.stage('post', () => ensureEpochPosted(ctx, onchain, { networkId, documentHash: hash, documentURI: uri, toleranceWh: options.toleranceWh }));
-    progress(`  epoch ${epochId} ${posted ? 'posted' : 'already posted'} (${mode} settlement): ${onchain.trades.length} trades, document ${uri}\n`);
+    posted = await log.stage('post', () => ensureEpochPosted(ctx, onchain, { networkId, documentHash: hash, documentURI: uri, toleranceWh: options.toleranceWh }));
+    progress(`  epoch ${epochId} ${posted.posted ? 'posted' : 'already posted'} (${mode} settlement): ${onchain.trades.length} trades, document ${uri}\n`);
   } catch (err) {
     const name = revertName(err);
     if (name !== 'UnbalancedHour' && name !== 'InsufficientBalance') throw err;
@@ -297,7 +297,7 @@ async function runDay(ctx: ChainContext, store: DocumentStore, market: Market, d
   }
 
   // Watcher: dispute a faulty epoch before its challenge window closes.
-  const watched = options.watch === false ? { epoch: await readEpoch(ctx, epochId) } : await log.stage('watch', () => watchEpoch(ctx, { onchain, networkId, onProgress: progress }));
+  const watched = options.watch === false ? { epoch: posted.epoch } : await log.stage('watch', () => watchEpoch(ctx, { epoch: posted.epoch, onchain, networkId, onProgress: progress }));
   const { epoch } = watched;
   const dispute = watched.dispute ? { dispute: watched.dispute } : {};
   if (epoch.voided) {

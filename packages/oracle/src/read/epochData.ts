@@ -20,6 +20,11 @@ export async function networkAgentIds(ctx: ChainContext, networkId: number): Pro
   return [...ids];
 }
 
+/** The registry's record of an agent: owner, meter key, network, bus, kind, storage. */
+export async function registeredAgent(ctx: ChainContext, agentId: number) {
+  return ctx.publicClient.readContract({ address: ctx.deployment.participantRegistry, abi: participantRegistryAbi, functionName: 'agent', args: [agentId] });
+}
+
 export async function tokenDecimals(ctx: ChainContext): Promise<number> {
   return ctx.publicClient.readContract({ address: ctx.deployment.settlementToken, abi: settlementTokenAbi, functionName: 'decimals' });
 }
@@ -48,8 +53,8 @@ export async function loadEpochData(ctx: ChainContext, store: DocumentStore, epo
 
 const built = new Map<string, OnchainEpoch>();
 
-/** An agent that is not among an epoch's (or a network's) agents. */
-export class AgentNotInEpochError extends Error {
+/** An agent that is not among an epoch's (or a network's) agents: a RangeError, as every reader has always raised it. */
+export class AgentNotInEpochError extends RangeError {
   override name = 'AgentNotInEpochError';
   constructor(
     readonly agentId: number,

@@ -3,7 +3,7 @@
 // document and the readings on chain, and settles what is not settled yet, so a second settler, or
 // the same one started again, sends nothing twice.
 import type { Hex } from 'viem';
-import type { Account, ChainContext } from '../chain/context';
+import type { ChainContext } from '../chain/context';
 import type { DocumentStore } from '../documents/store';
 import type { EpochOnchain } from '../read/epoch';
 import { loadEpochData } from '../read/epochData';
@@ -35,7 +35,8 @@ export interface SettlePostedResult {
 }
 
 /** Errors: EpochNotPostedError, StoreError (the document), SettlementNotOpenError. */
-export async function settlePosted(ctx: ChainContext, p: { store: DocumentStore; epochId: number; account?: Account }): Promise<SettlePostedResult> {
+/** Sent from the context's operator account (any funded account: settlement is anyone's to send). */
+export async function settlePosted(ctx: ChainContext, p: { store: DocumentStore; epochId: number }): Promise<SettlePostedResult> {
   const { epoch, onchain } = await loadEpochData(ctx, p.store, p.epochId);
   if (!epoch.voided) {
     const now = (await ctx.publicClient.getBlock()).timestamp;
@@ -44,6 +45,6 @@ export async function settlePosted(ctx: ChainContext, p: { store: DocumentStore;
   }
   const readings = epoch.voided ? new Map() : await readStoredReadings(ctx, p.epochId, onchain.agentIds);
   const before = ctx.gas.length;
-  const r = await settleEpoch(ctx, onchain, readings, p.account);
+  const r = await settleEpoch(ctx, onchain, readings);
   return { ...r, hashes: ctx.gas.slice(before).map((g) => g.hash) };
 }

@@ -1,7 +1,8 @@
 // A seller with a battery: its subproblem (4-3) couples hours through the state of charge (3-11),
 // so it is a QP solved with the OSQP-shaped solver of the qp package. The KKT factorization is
-// built once; each ADMM iteration only changes q (the target v) and warm-starts from the previous
-// solution; a change of ρ changes P, which costs a numeric refactorization only.
+// built once; each ADMM iteration only changes q (the target v) and starts from the previous
+// solution's active set (the solver's activeSetStart, ADMM from the warm start if that set no longer
+// holds); a change of ρ changes P, which costs a numeric refactorization only.
 //
 // Variables per hour t: x_t (generation), c_t (charge), d_t (discharge), s_t (SoC at the end of t).
 //   minimize Σ_t αx_t² + βx_t + λ(c_t + d_t) + ρ/2 (x_t + d_t − c_t − v_t)²
@@ -128,8 +129,8 @@ export class BatterySellerAgent extends ConsensusAgent {
       q[4 * h + 2] = lambda - rho * v[h]!;
     }
     this.solver.update({ q });
-    // Coarse ADMM plus polishing is exact when the active set is guessed right (nearly always, as
-    // consecutive targets are close); otherwise finish the solve to a tight tolerance.
+    // The last active set, or coarse ADMM plus polishing, is exact when the active set is right
+    // (nearly always, as consecutive targets are close); otherwise finish the solve to a tight tolerance.
     let r = this.solver.solve();
     if (r.info.polish !== 'success') r = this.solver.solve({ epsAbs: 1e-9, epsRel: 1e-9, polish: false });
     this.lastInnerIterations = r.info.iterations;
