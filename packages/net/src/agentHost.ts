@@ -205,7 +205,7 @@ export class AgentHost {
           run.proposed = b.iteration;
           run.status.iteration = b.iteration;
           run.status.state = 'clearing';
-          this.send(run, 'offer', b.iteration, { offer: offer.offer });
+          this.send(run, 'offer', b.iteration, { offer: Array.from(offer.offer) }); // kept for a retry: the agent rewrites its own
           break;
         }
         case 'consensus': {

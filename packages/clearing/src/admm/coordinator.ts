@@ -96,7 +96,7 @@ export class InProcessAgents implements AgentTransport {
     return this.agents.map((agent) => agent.propose(request));
   }
   async accept(_iteration: number, z: Float64Array, hours: number): Promise<ResidualReport[]> {
-    return this.agents.map((agent, a) => agent.accept({ type: 'consensus', z: hoursOf(z, a, hours) }));
+    return this.agents.map((agent, a) => agent.accept({ type: 'consensus', z: z.subarray(a * hours, (a + 1) * hours) }));
   }
   async rescale(_iteration: number, request: Rescale): Promise<void> {
     for (const agent of this.agents) agent.rescale(request);
@@ -122,7 +122,7 @@ export function runAdmmWith(agents: AgentEndpoint[], market: PublicMarket, optio
         answer = agents.map((agent) => agent.propose(ask.request));
         break;
       case 'accept':
-        answer = agents.map((agent, a) => agent.accept({ type: 'consensus', z: hoursOf(ask.z, a, T) }));
+        answer = agents.map((agent, a) => agent.accept({ type: 'consensus', z: ask.z.subarray(a * T, (a + 1) * T) }));
         break;
       case 'rescale':
         for (const agent of agents) agent.rescale(ask.request);

@@ -9,6 +9,13 @@
 //   agent → everyone      at the end, its own dispatch, dual price and
 //                         welfare terms at its committed schedule z_i       (FinalReport)
 // An agent's costs, utility and battery data never leave it; the operator never sees p or u alone.
+//
+// In process, a message is read before the next one of its kind is asked: the consensus z an agent
+// is handed may be a view of the operator's buffer (valid during the call), and the offer and
+// residual report an agent answers with are its own objects, rewritten by its next answer of that
+// kind. A transport that keeps or sends them elsewhere copies or serializes them first. (At 10,000
+// agents a fresh array per agent per message was most of what a round allocated; garbage that lives
+// across a round is promoted, and the old generation it fills was the run's peak memory.)
 import type { AgentDispatch, WelfareTerms } from '../model/welfare';
 
 export interface ProposeRequest {
@@ -27,8 +34,8 @@ export interface Offer {
 
 export interface Consensus {
   type: 'consensus';
-  /** z_i(t) for each hour (4-5) or (4-6). */
-  z: number[];
+  /** z_i(t) for each hour (4-5) or (4-6); read during the call only. */
+  z: ArrayLike<number>;
 }
 
 export interface ResidualReport {

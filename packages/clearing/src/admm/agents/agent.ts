@@ -2,8 +2,8 @@
 // the protocol of messages.ts, and delegates only the local subproblem
 //   p_i = argmin f_i(p) + ρ/2 ‖p − v‖²,   v = z_i − u_i        (4-3), (4-4)
 // to its kind. Its private parameters live in the subclass and are never exposed. The hourly
-// buffers are allocated once: an iteration allocates only the messages it sends; the dispatch
-// disclosed at the end is built from the last solution when it is reported.
+// buffers and the two answers of a round (offer, residual report) are allocated once and rewritten
+// (messages.ts); the dispatch disclosed at the end is built from the last solution when it is reported.
 import type { PrivateParams } from '../../case/market';
 import { type AgentDispatch, welfareTermsAt } from '../../model/welfare';
 import type { AgentEndpoint, Consensus, FinalReport, Offer, ProposeRequest, Rescale, ResidualReport } from '../messages';
@@ -18,6 +18,8 @@ export abstract class ConsensusAgent implements AgentEndpoint {
   private surplusUsd = NaN;
   private solved = false;
   private rho = 1;
+  private readonly offer: Offer;
+  private readonly residuals: ResidualReport;
 
   /** The agent's own costs, utility or battery: only its local solve and its own welfare terms read them. */
   protected abstract readonly params: PrivateParams;
@@ -31,6 +33,8 @@ export abstract class ConsensusAgent implements AgentEndpoint {
     this.v = new Float64Array(hours);
     this.p = new Float64Array(hours);
     this.pHat = new Float64Array(hours);
+    this.offer = { type: 'offer', agent: index, offer: new Array<number>(hours).fill(0) };
+    this.residuals = { type: 'residuals', agent: index, mismatchSq: 0, proposalSq: 0, consensusSq: 0, scaledDualSq: 0, surplusUsd: 0 };
   }
 
   /**
@@ -53,12 +57,12 @@ export abstract class ConsensusAgent implements AgentEndpoint {
     for (let t = 0; t < this.hours; t++) v[t] = z[t]! - u[t]!;
     this.surplusUsd = this.solveLocal(v, rho, p);
     this.solved = true;
-    const offer: number[] = [];
+    const offer = this.offer.offer;
     for (let t = 0; t < this.hours; t++) {
       pHat[t] = alpha * p[t]! + (1 - alpha) * z[t]!;
-      offer.push(pHat[t]! + u[t]!);
+      offer[t] = pHat[t]! + u[t]!;
     }
-    return { type: 'offer', agent: this.index, offer };
+    return this.offer;
   }
 
   accept({ z }: Consensus): ResidualReport {
@@ -77,7 +81,13 @@ export abstract class ConsensusAgent implements AgentEndpoint {
       consensusSq += zt * zt;
       scaledDualSq += (this.rho * this.u[t]!) ** 2;
     }
-    return { type: 'residuals', agent: this.index, mismatchSq, proposalSq, consensusSq, scaledDualSq, surplusUsd: this.surplusUsd };
+    const r = this.residuals;
+    r.mismatchSq = mismatchSq;
+    r.proposalSq = proposalSq;
+    r.consensusSq = consensusSq;
+    r.scaledDualSq = scaledDualSq;
+    r.surplusUsd = this.surplusUsd;
+    return r;
   }
 
   rescale({ factor }: Rescale): void {
