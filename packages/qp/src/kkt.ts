@@ -74,12 +74,12 @@ export function buildKkt(P: CscMatrix, A: CscMatrix, sigma: number, rhoVec: Floa
   };
   fill(P, A);
   setRho(rhoVec);
+  const saved = new Float64Array(m);
   const system = new QuasiDefiniteSystem({ m: N, n: N, colPtr, rowIdx: Int32Array.from(rowIdx), values }, perm);
   return {
     system,
     setRho,
     setMatrices(Pm, Am) {
-      const saved = new Float64Array(m);
       for (let i = 0; i < m; i++) saved[i] = values[rhoIdx[i]!]!;
       fill(Pm, Am);
       for (let i = 0; i < m; i++) values[rhoIdx[i]!] = saved[i]!;

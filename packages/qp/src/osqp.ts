@@ -64,8 +64,8 @@ export class Osqp {
   private readonly z: Float64Array;
   private readonly y: Float64Array;
   private readonly setupTimeMs: number;
-  /** The polishing system of the last active set: consecutive solves often share it. */
-  private polishCache: { active: number[]; atUpper: boolean[]; reduced: CscMatrix; kkt: Kkt } | undefined;
+  /** The equality-constrained solves' system (polishing, the active-set start), factored for the last active set. */
+  private equality: EqualitySystem | undefined;
   /** The active set of the last solution taken from an equality-constrained solve: where the next active-set start begins. */
   private lastActive: { active: number[]; atUpper: boolean[] } | undefined;
 
@@ -171,8 +171,7 @@ export class Osqp {
     this.kkt.setMatrices(this.P, this.A);
     this.refactor();
     this.checkConvex();
-    this.polishCache?.kkt.system.dispose();
-    this.polishCache = undefined;
+    if (this.equality) this.equality.factored = false;
   }
 
   /**
@@ -181,8 +180,8 @@ export class Osqp {
    * used afterwards.
    */
   dispose(): void {
-    this.polishCache?.kkt.system.dispose();
-    this.polishCache = undefined;
+    this.equality?.kkt.system.dispose();
+    this.equality = undefined;
     this.kkt.system.dispose();
   }
 
@@ -578,48 +577,50 @@ export class Osqp {
 
   /**
    * The solution of the equality-constrained QP with the `active` rows at their bounds, from a
-   * regularized KKT system (cached per active set: consecutive solves often share it) with
-   * iterative refinement against the unregularized one; undefined if the system cannot be factored.
+   * regularized KKT system with iterative refinement against the unregularized one; undefined if
+   * the system cannot be factored. The system keeps the full pattern of K for every active set:
+   *   [P + δI  Āᵀ] [x]   [−q]        Ā = A with the inactive rows' values zeroed,
+   *   [Ā      −D ] [y] = [ b ]       D_i = δ on active rows (b_i its bound), 1 on inactive ones (b_i = 0),
+   * so an inactive row is decoupled and its y_i is 0 exactly, and the active rows are the reduced
+   * system [P + δI, A_Sᵀ; A_S, −δI] under the elimination order of K restricted to them (zeros add
+   * no fill and change no pivot). A new active set rewrites values and refactors numerically: no
+   * ordering, no symbolic analysis, no allocation. Consecutive solves often share the active set,
+   * and then the factor is reused as it is.
    */
   private equalityConstrained(active: readonly number[], atUpper: readonly boolean[]): { x: Float64Array; z: Float64Array; y: Float64Array; res: Residuals } | undefined {
     const { n, m, l, u } = this;
     const k = active.length;
-    const delta = this.settings.polishDelta;
-    const cache = this.polishCache;
-    if (!cache || !sameActiveSet(cache, active, atUpper)) {
-      const reduced = reducedRows(this.A, active);
-      // The reduced KKT matrix is K without the inactive rows: the full system's elimination order,
-      // restricted, fills no more than the full one did, and saves a second ordering.
-      const pos = new Int32Array(m).fill(-1);
-      for (let r = 0; r < k; r++) pos[active[r]!] = r;
-      const perm = new Int32Array(n + k);
-      let t = 0;
-      for (const v of this.kkt.system.perm) {
-        if (v < n) perm[t++] = v;
-        else if (pos[v - n]! >= 0) perm[t++] = n + pos[v - n]!;
-      }
-      this.polishCache?.kkt.system.dispose();
+    const eq = (this.equality ??= this.equalitySystem());
+    if (!eq.factored || !eq.holds(active, atUpper)) {
+      eq.set(active, atUpper);
+      const A = this.A;
+      for (let p = 0; p < A.values.length; p++) eq.masked.values[p] = eq.state[A.rowIdx[p]!] ? A.values[p]! : 0;
+      for (let i = 0; i < m; i++) eq.rowRho[i] = eq.state[i] ? 1 / this.settings.polishDelta : 1;
+      eq.kkt.setMatrices(this.P, eq.masked);
+      eq.kkt.setRho(eq.rowRho);
       try {
-        this.polishCache = { active: [...active], atUpper: [...atUpper], reduced, kkt: buildKkt(this.P, reduced, delta, new Float64Array(k).fill(1 / delta), perm) };
-      } catch {
-        this.polishCache = undefined;
-        return undefined;
+        eq.kkt.factor();
+      } catch (err) {
+        if (err instanceof FactorizationError) return undefined;
+        throw err;
       }
+      eq.factored = true;
     }
-    const { reduced: red, kkt } = this.polishCache!;
-    const sys: QuasiDefiniteSystem = kkt.system;
+    const sys: QuasiDefiniteSystem = eq.kkt.system;
+    const red = eq.masked;
     const w = this.work.polish;
-    const b = w.b.subarray(0, n + k);
+    const b = w.b;
     for (let j = 0; j < n; j++) b[j] = -this.q[j]!;
-    for (let r = 0; r < k; r++) b[n + r] = atUpper[r] ? u[active[r]!]! : l[active[r]!]!;
-    const sol = w.sol.subarray(0, n + k);
+    b.fill(0, n);
+    for (let r = 0; r < k; r++) b[n + active[r]!] = atUpper[r] ? u[active[r]!]! : l[active[r]!]!;
+    const sol = w.sol;
     sol.set(b);
     sys.solve(sol);
-    // Iterative refinement against the unregularized matrix [P Aᵀ; A 0].
+    // Iterative refinement against the unregularized matrix [P Āᵀ; Ā 0] (inactive rows: 0 = 0).
     const kx = w.kx;
     const aty = w.aty;
-    const ky = w.ky.subarray(0, k);
-    const r = w.r.subarray(0, n + k);
+    const ky = w.ky;
+    const r = w.r;
     for (let it = 0; it < this.settings.polishRefineIter; it++) {
       const xs = sol.subarray(0, n);
       const ys = sol.subarray(n);
@@ -628,19 +629,25 @@ export class Osqp {
       matTVec(red, ys, aty);
       matVec(red, xs, ky);
       for (let j = 0; j < n; j++) r[j] = b[j]! - kx[j]! - aty[j]!;
-      for (let t = 0; t < k; t++) r[n + t] = b[n + t]! - ky[t]!;
+      for (let i = 0; i < m; i++) r[n + i] = b[n + i]! - ky[i]!;
       sys.solve(r);
-      for (let t = 0; t < n + k; t++) sol[t] = sol[t]! + r[t]!;
+      for (let t = 0; t < n + m; t++) sol[t] = sol[t]! + r[t]!;
     }
     const x = w.x;
     x.set(sol.subarray(0, n));
     const y = w.y;
-    y.fill(0);
-    for (let t = 0; t < k; t++) y[active[t]!] = sol[n + t]!;
+    y.set(sol.subarray(n));
     const z = matVec(this.A, x, w.z);
     for (let i = 0; i < m; i++) z[i] = Math.min(Math.max(z[i]!, l[i]!), u[i]!);
     this.residuals(x, z, y, w.res);
     return { x, z, y, res: w.res };
+  }
+
+  /** The equality-constrained system of `equalityConstrained`, built on the first call: K's pattern and elimination order. */
+  private equalitySystem(): EqualitySystem {
+    const masked: CscMatrix = { ...this.A, values: new Float64Array(this.A.values.length) };
+    const rowRho = new Float64Array(this.m).fill(1);
+    return new EqualitySystem(this.m, masked, rowRho, buildKkt(this.P, masked, this.settings.polishDelta, rowRho, this.kkt.system.perm));
   }
 
   /**
@@ -740,36 +747,39 @@ export class Osqp {
   }
 }
 
-function sameActiveSet(c: { active: readonly number[]; atUpper: readonly boolean[] }, active: readonly number[], atUpper: readonly boolean[]): boolean {
-  if (c.active.length !== active.length) return false;
-  for (let r = 0; r < active.length; r++) if (c.active[r] !== active[r] || c.atUpper[r] !== atUpper[r]) return false;
-  return true;
+/**
+ * The system of the equality-constrained solves and the active set it was last factored for, as a
+ * state per row (0 inactive, 1 at the lower bound, 2 at the upper one).
+ */
+class EqualitySystem {
+  readonly state: Uint8Array;
+  factored = false;
+  constructor(
+    m: number,
+    readonly masked: CscMatrix,
+    readonly rowRho: Float64Array,
+    readonly kkt: Kkt,
+  ) {
+    this.state = new Uint8Array(m);
+  }
+
+  holds(active: readonly number[], atUpper: readonly boolean[]): boolean {
+    let count = 0;
+    for (let r = 0; r < active.length; r++) {
+      if (this.state[active[r]!] !== (atUpper[r] ? 2 : 1)) return false;
+    }
+    for (let i = 0; i < this.state.length; i++) if (this.state[i]) count++;
+    return count === active.length;
+  }
+
+  set(active: readonly number[], atUpper: readonly boolean[]): void {
+    this.state.fill(0);
+    for (let r = 0; r < active.length; r++) this.state[active[r]!] = atUpper[r] ? 2 : 1;
+  }
 }
 
 /** Active-set steps the active-set start takes before it leaves the solve to ADMM. */
 const ACTIVE_SET_STEPS = 4;
-
-/** The rows of A listed in `rows`, as a k × n matrix. */
-function reducedRows(a: CscMatrix, rows: readonly number[]): CscMatrix {
-  const pos = new Int32Array(a.m).fill(-1);
-  rows.forEach((i, r) => {
-    pos[i] = r;
-  });
-  const colPtr = new Int32Array(a.n + 1);
-  const ri: number[] = [];
-  const vals: number[] = [];
-  for (let j = 0; j < a.n; j++) {
-    for (let p = a.colPtr[j]!; p < a.colPtr[j + 1]!; p++) {
-      const r = pos[a.rowIdx[p]!]!;
-      if (r >= 0) {
-        ri.push(r);
-        vals.push(a.values[p]!);
-      }
-    }
-    colPtr[j + 1] = ri.length;
-  }
-  return { m: rows.length, n: a.n, colPtr, rowIdx: Int32Array.from(ri), values: Float64Array.from(vals) };
-}
 
 class Residuals {
   primal = Infinity;
