@@ -248,6 +248,30 @@ describe('updates', () => {
     assert.ok(fromActiveSet < solves, 'the far moves need ADMM');
   });
 
+  it('with the active-set start, refactors its equality system after new matrix values (a stale factor would miss the start)', async () => {
+    let fromActiveSet = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const { problem } = generate(7100 + seed, 'feasible');
+      const s = new Osqp(problem, { ...TIGHT, polish: true, activeSetStart: true });
+      s.solve();
+      s.solve(); // the same problem again: its last active set holds
+      // P and q doubled (as a change of ρ changes the market's P): the same x and active set are
+      // optimal, with y doubled. Iterative refinement does not make up for a factor of the old P.
+      const Pvalues = Array.from(problem.P.values, (v) => 2 * v);
+      const q = Array.from(problem.q, (v) => 2 * v);
+      s.updateMatrices({ Pvalues });
+      s.update({ q });
+      const r = s.solve();
+      const next = { ...problem, q, P: { ...problem.P, values: Float64Array.from(Pvalues) } };
+      assert.equal(r.info.status, 'solved', `seed ${seed}`);
+      assert.ok(kktViolation(next, r.x, r.y) < 1e-6, `seed ${seed}: KKT violation ${kktViolation(next, r.x, r.y)}`);
+      const ref = await solveWithHighs(next);
+      if (ref.status === 'optimal') assert.ok(Math.abs(r.info.objective - ref.objective) <= 1e-6 * Math.max(1, Math.abs(ref.objective)), `seed ${seed}: ${r.info.objective} vs ${ref.objective}`);
+      if (r.info.iterations === 0) fromActiveSet++;
+    }
+    assert.ok(fromActiveSet >= 4, `only ${fromActiveSet} of 6 re-solves after the update started from the active set`);
+  });
+
   it('reports the iteration limit honestly', () => {
     const r = new Osqp(base(), { epsAbs: 1e-12, epsRel: 1e-12, maxIter: 3, adaptiveRho: false }).solve();
     assert.ok(r.info.status === 'max_iter_reached' || r.info.status === 'solved_inaccurate');
