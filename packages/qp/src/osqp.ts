@@ -74,6 +74,7 @@ export class Osqp {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
     const s = this.settings;
     if (!(s.rho > 0) || !(s.sigma > 0)) throw new QpDataError('settings', 'rho and sigma must be positive');
+    if (!(s.polishDelta > 0)) throw new QpDataError('settings.polishDelta', 'must be positive (it regularizes the polishing system)');
     if (!(s.alpha > 0 && s.alpha < 2)) throw new QpDataError('settings.alpha', 'must lie in (0, 2)');
     const n = problem.P.n;
     const m = problem.A.m;
@@ -590,9 +591,18 @@ export class Osqp {
   private equalityConstrained(active: readonly number[], atUpper: readonly boolean[]): { x: Float64Array; z: Float64Array; y: Float64Array; res: Residuals } | undefined {
     const { n, m, l, u } = this;
     const k = active.length;
-    const eq = (this.equality ??= this.equalitySystem());
+    // A bound made infinite by `update` since the set was chosen: no equality to hold the row at.
+    for (let r = 0; r < k; r++) if (!Number.isFinite(atUpper[r] ? u[active[r]!]! : l[active[r]!]!)) return undefined;
+    let eq: EqualitySystem;
+    try {
+      eq = this.equality ??= this.equalitySystem();
+    } catch (err) {
+      if (err instanceof FactorizationError) return undefined;
+      throw err;
+    }
     if (!eq.factored || !eq.holds(active, atUpper)) {
       eq.set(active, atUpper);
+      eq.factored = false; // until the factor of this set exists
       const A = this.A;
       for (let p = 0; p < A.values.length; p++) eq.masked.values[p] = eq.state[A.rowIdx[p]!] ? A.values[p]! : 0;
       for (let i = 0; i < m; i++) eq.rowRho[i] = eq.state[i] ? 1 / this.settings.polishDelta : 1;

@@ -272,6 +272,23 @@ describe('updates', () => {
     assert.ok(fromActiveSet >= 4, `only ${fromActiveSet} of 6 re-solves after the update started from the active set`);
   });
 
+  it('with the active-set start, does not hold a row at a bound that update made infinite', () => {
+    // min ½x² − x s.t. x ≤ 0.5: optimum 0.5 with the row active; then the bound goes, optimum 1.
+    const s = new Osqp({ P: cscFromDense([[1]]), q: [-1], A: cscFromDense([[1]]), l: [-Infinity], u: [0.5] }, { ...TIGHT, polish: true, activeSetStart: true });
+    assert.ok(Math.abs(s.solve().x[0]! - 0.5) < 1e-6);
+    s.update({ u: [Infinity] });
+    const r = s.solve();
+    assert.equal(r.info.status, 'solved');
+    assert.ok(Math.abs(r.x[0]! - 1) < 1e-5, `x = ${r.x[0]}`);
+  });
+
+  it('solves an LP whose polishing system cannot be factored (δ lost to rounding) instead of throwing', () => {
+    const lp = { P: cscFromTriplets(2, 2, []), q: [-1, -1], A: cscFromDense([[1, 2], [1, 0], [0, 1]]), l: [-Infinity, 0, 0], u: [4, 3, 3] };
+    const r = new Osqp(lp, { epsAbs: 1e-6, epsRel: 1e-6, polish: true, polishDelta: 1e-20 }).solve();
+    assert.equal(r.info.status, 'solved');
+    assert.ok(Math.abs(r.x[0]! - 3) < 1e-4 && Math.abs(r.x[1]! - 0.5) < 1e-4, `x = ${Array.from(r.x)}`);
+  });
+
   it('reports the iteration limit honestly', () => {
     const r = new Osqp(base(), { epsAbs: 1e-12, epsRel: 1e-12, maxIter: 3, adaptiveRho: false }).solve();
     assert.ok(r.info.status === 'max_iter_reached' || r.info.status === 'solved_inaccurate');
@@ -285,6 +302,9 @@ describe('invalid data', () => {
       () => new Osqp({ P: cscFromDense([[1, 0], [0, 1]]), q: [1], A: cscFromDense([[1, 1]]), l: [0], u: [1] }),
       (e: Error) => e instanceof QpDataError && e.message.startsWith('q:'),
     );
+  });
+  it('names a polishDelta that is not positive', () => {
+    assert.throws(() => new Osqp({ P: cscFromDense([[1]]), q: [0], A: cscFromDense([[1]]), l: [0], u: [1] }, { polishDelta: 0 }), /settings\.polishDelta: must be positive/);
   });
   it('names l > u', () => {
     assert.throws(() => new Osqp({ P: cscFromDense([[1]]), q: [0], A: cscFromDense([[1]]), l: [2], u: [1] }), /l\[0\]: is greater than u\[0\]/);
