@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildResult, loadCase, parseResult, proportionalIntegerSplit, ResultDocumentError, roundScheduleWh, runAdmm, solveCentralized } from '../src/index';
+import { buildResult, loadCase, marketOutputs, parseResult, proportionalIntegerSplit, ResultDocumentError, roundScheduleWh, runAdmm, solveCentralized } from '../src/index';
 import { rng } from '@gridmarket/bench';
 
 describe('integer rounding', () => {
@@ -71,6 +71,25 @@ describe('market outputs', () => {
     });
   }
 
+  it('list no trades, and say so, when the day pairs more sellers and buyers than the limit', () => {
+    const market = loadCase('ieee14');
+    const solution = solveCentralized(market, { constrained: true });
+    const full = marketOutputs(market, solution);
+    let pairs = 0;
+    for (let t = 0; t < 24; t++) pairs += full.scheduleWh.filter((r) => r[t]! > 0).length * full.scheduleWh.filter((r) => r[t]! < 0).length;
+    assert.ok(full.trades.length > 0 && full.trades.length <= pairs, `${full.trades.length} trades, ${pairs} pairs`);
+    const atLimit = marketOutputs(market, solution, pairs);
+    assert.equal(atLimit.omitted, undefined);
+    assert.deepEqual(atLimit.trades, full.trades);
+    const over = marketOutputs(market, solution, pairs - 1);
+    assert.deepEqual(over.omitted, { pairs, limit: pairs - 1 });
+    assert.deepEqual(over.trades, []);
+    assert.equal(over.totals.trades, 0);
+    // What does not depend on the split is the same.
+    assert.deepEqual(over.scheduleWh, full.scheduleWh);
+    assert.deepEqual(over.tariff, full.tariff);
+  });
+
   it('compute the settlement price (5-2) as the generation-weighted marginal cost', () => {
     const market = loadCase('ieee14');
     const s = solveCentralized(market, { constrained: false });
@@ -96,6 +115,17 @@ describe('result document', () => {
     assert.equal(again.case.inputHash, market.inputHash);
     assert.equal(again.trades.length, doc.trades.length);
     assert.equal(again.admm!.status, 'converged');
+  });
+
+  it('says when its trades are not listed, and lists none then', () => {
+    const market = loadCase('ieee14');
+    const doc: any = JSON.parse(JSON.stringify(buildResult(market, solveCentralized(market, { constrained: true }), {})));
+    doc.tradesOmitted = { pairs: 7_000_000, limit: 5_000_000 };
+    assert.throws(() => parseResult(doc), (e: Error) => e instanceof ResultDocumentError && /^tradesOmitted: is set, but trades are listed/.test(e.message));
+    doc.trades = [];
+    assert.equal(parseResult(doc).tradesOmitted!.pairs, 7_000_000);
+    doc.tradesOmitted.pairs = 4_000_000;
+    assert.throws(() => parseResult(doc), /tradesOmitted\.pairs: is within the limit/);
   });
 
   it('names the field of a malformed document', () => {

@@ -51,6 +51,13 @@ describe('on-chain form', () => {
     unbalanced.schedule.wh[1]![3]! += 1;
     assert.throws(() => toOnchain(unbalanced, { epochId: 1, agentIds: ids, tokenDecimals: 6, mode: 'imbalance' }), /hour 3: the schedule sums to 1 Wh/);
   });
+
+  it('refuses to put on chain a document whose trades were not listed (too many seller–buyer pairs)', () => {
+    const omitted = structuredClone(doc);
+    omitted.trades = [];
+    omitted.tradesOmitted = { pairs: 6_000_000, limit: 5_000_000 };
+    assert.throws(() => toOnchain(omitted, { epochId: 1, agentIds: ids, tokenDecimals: 6, mode: 'imbalance' }), (e: Error) => e instanceof ConservationError && /lists no trades: its day pairs 6,000,000 sellers and buyers/.test(e.message));
+  });
 });
 
 describe('trade statuses', () => {

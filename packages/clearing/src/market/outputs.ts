@@ -16,6 +16,12 @@
 // Values are in micro-dollars (the settlement token's base unit, 6 decimals), computed from the
 // committed integer price exactly as the contracts do: v = ⌊(q[Wh] · p[µUSD/kWh] + 500) / 1000⌋
 // (half up). Trades only explain the schedule: money on chain follows each agent's position.
+//
+// The split pairs every supplier with every demander of the hour, so trades grow as suppliers ×
+// demanders × 24 (4.4 million pairs at synthetic:1000, 600 million at synthetic:10000). Above
+// MAX_TRADE_PAIRS a day's outputs list no trades and say so (`omitted`): schedules, prices and the
+// tariff are still exact, and such a document can be read but not posted (every position is
+// settled against trades that add up to it).
 import type { Market } from '../case/market';
 import { marginalCost } from '../model/welfare';
 import type { ClearingSolution } from '../solution';
@@ -37,12 +43,19 @@ export interface Tariff {
   surplusMicroUsdPerKwh: number[];
 }
 
+/** Seller–buyer pairs of a day above which its trades are not listed (about a 400 MB document at the limit). */
+export const MAX_TRADE_PAIRS = 5_000_000;
+
 export interface MarketOutputs {
   scheduleWh: number[][];
   /** π(t) of (5-2), USD/kWh; the system price where no seller generates. */
   settlementPriceUsdPerKwh: number[];
   tariff: Tariff;
+  /** Empty when `omitted`. */
   trades: Trade[];
+  /** Present when the day's seller–buyer pairs exceed MAX_TRADE_PAIRS: no trade was listed. */
+  omitted?: { pairs: number; limit: number };
+  /** Over the listed trades. */
   totals: {
     trades: number;
     energyWh: number;
@@ -94,7 +107,8 @@ export function tariff(market: Market, priceUsdPerKwh: readonly number[]): Tarif
 /** A trade's value at an integer price: ⌊(q · p + 500) / 1000⌋, as the contracts compute it. */
 export const tradeValueMicroUsd = (energyWh: number, priceMicroUsdPerKwh: number) => Math.floor((energyWh * priceMicroUsdPerKwh + 500) / 1000);
 
-export function marketOutputs(market: Market, solution: ClearingSolution): MarketOutputs {
+/** `maxPairs`: the limit on a day's seller–buyer pairs above which no trade is listed. */
+export function marketOutputs(market: Market, solution: ClearingSolution, maxPairs = MAX_TRADE_PAIRS): MarketOutputs {
   const marginalCosts = solution.reportedMarginalCostUsdPerKwh;
   const T = market.hours;
   const scheduleWh = roundScheduleWh(solution.dispatch.map((d) => d.netKw));
@@ -104,7 +118,7 @@ export function marketOutputs(market: Market, solution: ClearingSolution): Marke
   const tradesPerHour = new Array<number>(T).fill(0);
   const energyWhPerHour = new Array<number>(T).fill(0);
   const valueMicroUsdPerHour = new Array<number>(T).fill(0);
-  for (let t = 0; t < T; t++) {
+  const hours = Array.from({ length: T }, (_, t) => {
     const sellers: number[] = [];
     const buyers: number[] = [];
     market.agents.forEach((_, a) => {
@@ -112,6 +126,12 @@ export function marketOutputs(market: Market, solution: ClearingSolution): Marke
       if (wh > 0) sellers.push(a);
       else if (wh < 0) buyers.push(a);
     });
+    return { sellers, buyers };
+  });
+  const pairs = hours.reduce((n, h) => n + h.sellers.length * h.buyers.length, 0);
+  const omitted = pairs > maxPairs ? { pairs, limit: maxPairs } : undefined;
+  for (let t = 0; t < T && !omitted; t++) {
+    const { sellers, buyers } = hours[t]!;
     const split = proportionalIntegerSplit(
       sellers.map((a) => scheduleWh[a]![t]!),
       buyers.map((a) => -scheduleWh[a]![t]!),
@@ -135,6 +155,7 @@ export function marketOutputs(market: Market, solution: ClearingSolution): Marke
     settlementPriceUsdPerKwh: price,
     tariff: committed,
     trades,
+    ...(omitted ? { omitted } : {}),
     totals: {
       trades: trades.length,
       energyWh,

@@ -48,6 +48,7 @@ export function buildResult(
       maxViolationKw: maxLineViolation(market, solution.flowsKw),
     },
     trades: outputs.trades,
+    ...(outputs.omitted ? { tradesOmitted: outputs.omitted } : {}),
     totals: outputs.totals,
     ...(solution.admm ? { admm: solution.admm } : {}),
     ...(unconstrained

@@ -88,6 +88,9 @@ export const resultSchema = z.object({
       valueMicroUsd: z.number().int().nonnegative(),
     }),
   ),
+  /** The day's seller–buyer pairs exceeded the limit, and no trade is listed (market/outputs.ts). */
+  tradesOmitted: z.object({ pairs: z.number().int().positive(), limit: z.number().int().positive() }).optional(),
+  /** Over the listed trades. */
   totals: z.object({
     trades: z.number().int(),
     energyWh: z.number().int(),
@@ -139,6 +142,9 @@ export const resultSchema = z.object({
       unconstrained: z.object({ method: z.string(), welfareUsd: z.number(), flowsKw: matrix, maxUtilization: z.number() }),
     })
     .optional(),
+}).superRefine((doc, ctx) => {
+  if (doc.tradesOmitted && doc.trades.length > 0) ctx.addIssue({ code: 'custom', path: ['tradesOmitted'], message: 'is set, but trades are listed' });
+  if (doc.tradesOmitted && doc.tradesOmitted.pairs <= doc.tradesOmitted.limit) ctx.addIssue({ code: 'custom', path: ['tradesOmitted', 'pairs'], message: 'is within the limit: the trades should be listed' });
 });
 
 export type ResultDocument = z.infer<typeof resultSchema>;

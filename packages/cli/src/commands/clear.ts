@@ -107,6 +107,7 @@ export function summary(market: Market, solution: ClearingSolution, doc: ResultD
     ...(doc
       ? {
           trades: doc.totals.trades,
+          ...(doc.tradesOmitted ? { tradesOmitted: doc.tradesOmitted } : {}),
           energyKwh: doc.totals.energyWh / 1000,
           valueUsd: doc.totals.valueMicroUsd / 1e6,
           averagePriceUsdPerKwh: doc.totals.averagePriceUsdPerKwh,
@@ -226,7 +227,9 @@ export function registerClear(program: Command): void {
           ...(doc
             ? [
                 `max line utilization ${fmt.pct(doc.network.maxUtilization)}`,
-                `${doc.totals.trades} trades, ${(doc.totals.energyWh / 1000).toFixed(2)} kWh, ${fmt.usd(doc.totals.valueMicroUsd / 1e6)} at ${fmt.usd(doc.totals.averagePriceUsdPerKwh, 4)}/kWh`,
+                doc.tradesOmitted
+                  ? `trades not listed: ${doc.tradesOmitted.pairs.toLocaleString('en-US')} seller–buyer pairs, more than the ${doc.tradesOmitted.limit.toLocaleString('en-US')} a document lists (schedules, prices and the tariff are complete; such a document cannot be posted)`
+                  : `${doc.totals.trades} trades, ${(doc.totals.energyWh / 1000).toFixed(2)} kWh, ${fmt.usd(doc.totals.valueMicroUsd / 1e6)} at ${fmt.usd(doc.totals.averagePriceUsdPerKwh, 4)}/kWh`,
               ]
             : ['no trades: the day did not clear']),
           '',

@@ -47,6 +47,11 @@ export interface OnchainEpoch {
 
 /** Throws unless every hour balances and every agent's trades add up to its schedule, exactly. */
 export function checkConservation(doc: ResultDocument): void {
+  if (doc.tradesOmitted) {
+    throw new ConservationError(
+      `the document lists no trades: its day pairs ${doc.tradesOmitted.pairs.toLocaleString('en-US')} sellers and buyers, more than the ${doc.tradesOmitted.limit.toLocaleString('en-US')} a document lists, and a day is posted with the trades that add up to its positions`,
+    );
+  }
   const T = doc.case.hours;
   for (let t = 0; t < T; t++) {
     const sum = doc.schedule.wh.reduce((s, row) => s + row[t]!, 0);
