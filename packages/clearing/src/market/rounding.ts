@@ -48,7 +48,10 @@ export function proportionalIntegerSplit(supply: readonly number[], demand: read
   const cols = demand.length;
   const q = supply.map(() => new Array<number>(cols).fill(0));
   if (S === 0) return q;
-  const frac: { i: number; j: number; f: number }[] = [];
+  // Entry (i, j) is key i·cols + j; flat typed arrays instead of objects and sets, because a day of
+  // a thousand agents has millions of entries.
+  const fraction = new Float64Array(rows * cols);
+  const keys: number[] = [];
   const rowLeft = supply.slice();
   const colLeft = demand.slice();
   for (let i = 0; i < rows; i++) {
@@ -60,32 +63,36 @@ export function proportionalIntegerSplit(supply: readonly number[], demand: read
       rowLeft[i]! -= base;
       colLeft[j]! -= base;
       const rem = num - base * S;
-      if (rem > 0) frac.push({ i, j, f: rem / S });
+      if (rem > 0) {
+        fraction[i * cols + j] = rem / S;
+        keys.push(i * cols + j);
+      }
     }
   }
-  frac.sort((a, b) => b.f - a.f || a.i - b.i || a.j - b.j);
+  // Largest fraction first, then row, then column (the key's order).
+  const order = Int32Array.from(keys).sort((a, b) => fraction[b]! - fraction[a]! || a - b);
   // Each fractional entry can take one more unit. Greedy first, largest fractions first.
-  const bumped = new Set<number>();
-  for (const { i, j } of frac) {
+  const bumped = new Uint8Array(rows * cols);
+  for (const key of order) {
+    const i = Math.floor(key / cols);
+    const j = key - i * cols;
     if (rowLeft[i]! > 0 && colLeft[j]! > 0) {
       q[i]![j]! += 1;
       rowLeft[i]!--;
       colLeft[j]!--;
-      bumped.add(i * cols + j);
+      bumped[key] = 1;
     }
   }
   // Fix what the greedy pass left with augmenting paths: a row with units left reaches a column
   // with units left through alternating unbumped (add) and bumped (remove) fractional entries.
-  const fractional = new Set(frac.map(({ i, j }) => i * cols + j));
   for (let guard = 0; rowLeft.some((v) => v > 0); guard++) {
     if (guard > rows * cols + 1) throw new RoundingError('no integer split found');
     const start = rowLeft.findIndex((v) => v > 0);
-    const path = augment(start, rows, cols, fractional, bumped, colLeft);
+    const path = augment(start, rows, cols, fraction, bumped, colLeft);
     if (!path) throw new RoundingError(`no augmenting path from seller row ${start}`);
     for (const [i, j, add] of path) {
       q[i]![j]! += add ? 1 : -1;
-      if (add) bumped.add(i * cols + j);
-      else bumped.delete(i * cols + j);
+      bumped[i * cols + j] = add ? 1 : 0;
     }
     rowLeft[start]!--;
     colLeft[path.at(-1)![1]]!--;
@@ -98,20 +105,23 @@ function augment(
   start: number,
   rows: number,
   cols: number,
-  fractional: Set<number>,
-  bumped: Set<number>,
+  fraction: Float64Array,
+  bumped: Uint8Array,
   colLeft: number[],
 ): [number, number, boolean][] | undefined {
-  const prevOfCol = new Array<number>(cols).fill(-1);
-  const prevOfRow = new Array<number>(rows).fill(-1);
-  const seenRow = new Array<boolean>(rows).fill(false);
-  const queue = [start];
-  seenRow[start] = true;
-  while (queue.length > 0) {
-    const i = queue.shift()!;
+  const prevOfCol = new Int32Array(cols).fill(-1);
+  const prevOfRow = new Int32Array(rows).fill(-1);
+  const seenRow = new Uint8Array(rows);
+  const queue = new Int32Array(rows);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = start;
+  seenRow[start] = 1;
+  while (head < tail) {
+    const i = queue[head++]!;
     for (let j = 0; j < cols; j++) {
       const key = i * cols + j;
-      if (!fractional.has(key) || bumped.has(key) || prevOfCol[j] !== -1) continue;
+      if (fraction[key] === 0 || bumped[key] || prevOfCol[j] !== -1) continue;
       prevOfCol[j] = i;
       if (colLeft[j]! > 0) {
         const path: [number, number, boolean][] = [];
@@ -126,10 +136,10 @@ function augment(
         }
       }
       for (let r = 0; r < rows; r++) {
-        if (!seenRow[r] && bumped.has(r * cols + j)) {
-          seenRow[r] = true;
+        if (!seenRow[r] && bumped[r * cols + j]) {
+          seenRow[r] = 1;
           prevOfRow[r] = j;
-          queue.push(r);
+          queue[tail++] = r;
         }
       }
     }
