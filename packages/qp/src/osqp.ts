@@ -763,6 +763,8 @@ export class Osqp {
  */
 class EqualitySystem {
   readonly state: Uint8Array;
+  /** Rows in the set (the state's non-zero entries). */
+  private count = 0;
   factored = false;
   constructor(
     m: number,
@@ -773,18 +775,17 @@ class EqualitySystem {
     this.state = new Uint8Array(m);
   }
 
+  /** Whether the system was set for exactly this active set: the same rows at the same bounds. */
   holds(active: readonly number[], atUpper: readonly boolean[]): boolean {
-    let count = 0;
-    for (let r = 0; r < active.length; r++) {
-      if (this.state[active[r]!] !== (atUpper[r] ? 2 : 1)) return false;
-    }
-    for (let i = 0; i < this.state.length; i++) if (this.state[i]) count++;
-    return count === active.length;
+    if (active.length !== this.count) return false;
+    for (let r = 0; r < active.length; r++) if (this.state[active[r]!] !== (atUpper[r] ? 2 : 1)) return false;
+    return true;
   }
 
   set(active: readonly number[], atUpper: readonly boolean[]): void {
     this.state.fill(0);
     for (let r = 0; r < active.length; r++) this.state[active[r]!] = atUpper[r] ? 2 : 1;
+    this.count = active.length;
   }
 }
 
