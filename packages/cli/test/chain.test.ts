@@ -36,6 +36,12 @@ describe('gridmarket run, proof, audit, dispute', () => {
     assert.equal(report.days[0].status, 'settled');
   });
 
+  it('run on a network whose PTDF does not fit in a block exits 4 with one line that says so', () => {
+    const r = run('run', '--case', 'synthetic:3', '--quiet', '--no-serve');
+    assert.equal(r.status, 4, r.stderr);
+    assert.match(r.stderr, /^error: registering network synthetic120 \(120 buses, 159 lines: a PTDF of 19,080 entries, all stored on chain\) needs more gas than a block of this chain allows \(30,000,000\)\n$/);
+  });
+
   it('proof gives an agent’s leaves with proofs that verify against the chain', () => {
     const r = run('proof', '--epoch', '1', '--agent', '3');
     assert.equal(r.status, 0, r.stderr);

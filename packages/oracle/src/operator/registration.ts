@@ -15,6 +15,11 @@ export class RegistrationError extends Error {
   override name = 'RegistrationError';
 }
 
+/** The network's registration needs more gas than a block of the chain allows (the whole PTDF is stored). */
+export class NetworkTooLargeError extends Error {
+  override name = 'NetworkTooLargeError';
+}
+
 /**
  * The on-chain form of a network: buses renumbered 1..B in ascending order, limits in Wh per hour
  * (kW × 1000, rounded), PTDF × 1e9 rounded half away from zero, and a flow tolerance covering the
@@ -45,12 +50,21 @@ export async function ensureNetwork(ctx: ChainContext, network: Network, agentCo
     const n = await ctx.publicClient.readContract({ address, abi: networkRegistryAbi, functionName: 'network', args: [id] });
     if (n.dataHash === on.dataHash) return id;
   }
-  await ctx.send('register network', {
-    address,
-    abi: networkRegistryAbi,
-    functionName: 'registerNetwork',
-    args: [on.busCount, on.slackBus, on.flowToleranceWh, on.limitsWh, on.ptdf],
-  });
+  try {
+    await ctx.send('register network', {
+      address,
+      abi: networkRegistryAbi,
+      functionName: 'registerNetwork',
+      args: [on.busCount, on.slackBus, on.flowToleranceWh, on.limitsWh, on.ptdf],
+    });
+  } catch (err) {
+    if (!outOfGas(err)) throw err;
+    const { gasLimit } = await ctx.publicClient.getBlock();
+    throw new NetworkTooLargeError(
+      `registering network ${network.name} (${on.busCount} buses, ${on.limitsWh.length} lines: a PTDF of ${on.ptdf.length.toLocaleString('en-US')} entries, all stored on chain) needs more gas than a block of this chain allows (${gasLimit.toLocaleString('en-US')})`,
+      { cause: err },
+    );
+  }
   return count + 1;
 }
 
@@ -113,4 +127,10 @@ export async function ensureAccountsOpened(ctx: ChainContext, ids: readonly numb
 export async function ensureGas(ctx: ChainContext, address: Hex): Promise<void> {
   const balance = await ctx.publicClient.getBalance({ address });
   if (balance < parseEther('0.05')) await ctx.transfer('fund participants', address, parseEther('0.2'));
+}
+
+/** Whether a failed transaction, or its gas estimate, ran out of the gas a block allows. */
+function outOfGas(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (/out of gas|gas required exceeds/i.test(e.message)) return true;
+  return false;
 }
