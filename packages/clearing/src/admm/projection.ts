@@ -43,8 +43,6 @@ export class NetworkProjection {
   readonly net: ProjectionNetwork;
   /** Indices of the enforced lines with a non-zero centred PTDF row. */
   readonly rows: Int32Array;
-  /** Centred PTDF rows Ĥ (rows.length × agents). */
-  readonly hc: Float64Array;
   /** G = ĤĤᵀ over the enforced rows. */
   readonly g: Float64Array;
   readonly limits: Float64Array;
@@ -78,35 +76,12 @@ export class NetworkProjection {
   constructor(net: ProjectionNetwork, { projects = true }: { projects?: boolean } = {}) {
     this.net = net;
     const n = net.agents;
-    const rows: number[] = [];
-    const centred: Float64Array[] = [];
     const enforced: number[] = [];
-    for (let l = 0; l < net.lines; l++) {
-      if (!Number.isFinite(net.limitsKw[l]!)) continue;
-      enforced.push(l);
-      if (!projects) continue;
-      let mean = 0;
-      for (let a = 0; a < n; a++) mean += net.H[l * n + a]!;
-      mean /= n;
-      const row = new Float64Array(n);
-      let zero = true;
-      for (let a = 0; a < n; a++) {
-        row[a] = net.H[l * n + a]! - mean;
-        if (Math.abs(row[a]!) >= 1e-15) zero = false;
-      }
-      if (zero) continue; // no balanced injection moves this line
-      rows.push(l);
-      centred.push(row);
-    }
-    this.rows = Int32Array.from(rows);
+    for (let l = 0; l < net.lines; l++) if (Number.isFinite(net.limitsKw[l]!)) enforced.push(l);
     this.enforced = Int32Array.from(enforced);
     this.enforcedLimits = Float64Array.from(enforced, (l) => net.limitsKw[l]!);
-    const m = rows.length;
-    this.hc = new Float64Array(m * n);
-    centred.forEach((row, r) => this.hc.set(row, r * n));
-    this.g = gram(this.hc, m, n);
-    this.limits = Float64Array.from(rows, (l) => net.limitsKw[l]!);
-    // Distinct columns of H over the enforced lines (agents at one bus share theirs).
+    // Distinct columns of H over the enforced lines (agents at one bus share theirs): the products
+    // with H or Ĥ of every iteration run over these columns, not the agents.
     this.columnOf = new Int32Array(n);
     const representatives: number[] = [];
     const byHash = new Map<number, number[]>();
@@ -128,15 +103,30 @@ export class NetworkProjection {
       }
       this.columnOf[a] = c;
     }
-    this.columns = representatives.length;
-    this.columnH = new Float64Array(E * this.columns);
+    const C = representatives.length;
+    this.columns = C;
+    this.columnH = new Float64Array(E * C);
     for (let e = 0; e < E; e++) {
-      for (let c = 0; c < this.columns; c++) this.columnH[e * this.columns + c] = net.H[enforced[e]! * n + representatives[c]!]!;
+      for (let c = 0; c < C; c++) this.columnH[e * C + c] = net.H[enforced[e]! * n + representatives[c]!]!;
     }
-    this.hcColumns = new Float64Array(m * this.columns);
-    for (let r = 0; r < m; r++) {
-      for (let c = 0; c < this.columns; c++) this.hcColumns[r * this.columns + c] = this.hc[r * n + representatives[c]!]!;
+    // Ĥ's rows by column: each enforced line's column values less the row's mean over the agents,
+    // skipping lines that no balanced injection moves (their centred row is zero).
+    const rows: number[] = [];
+    const centred: number[] = [];
+    for (let e = 0; projects && e < E; e++) {
+      let mean = 0;
+      for (let a = 0; a < n; a++) mean += net.H[enforced[e]! * n + a]!;
+      mean /= n;
+      const row = Array.from({ length: C }, (_, c) => this.columnH[e * C + c]! - mean);
+      if (row.every((h) => Math.abs(h) < 1e-15)) continue;
+      rows.push(enforced[e]!);
+      centred.push(...row);
     }
+    this.rows = Int32Array.from(rows);
+    const m = rows.length;
+    this.hcColumns = Float64Array.from(centred);
+    this.g = gram(this.hcColumns, this.columnOf, m, C);
+    this.limits = Float64Array.from(rows, (l) => net.limitsKw[l]!);
     this.columnSums = new Float64Array(this.columns);
     this.columnShift = new Float64Array(this.columns);
     this.tol = 1e-10 * Math.max(1, ...this.limits);
@@ -418,27 +408,32 @@ export class HourProjection {
   }
 }
 
-/** G = ĤĤᵀ (m × m) of the rows of hc; four columns of G per pass over row r, each entry summed over the agents in order. */
-function gram(hc: Float64Array, m: number, n: number): Float64Array {
+/**
+ * G = ĤĤᵀ (m × m) from Ĥ's rows by column, each entry summed over the agents in order (as the
+ * rows × agents product did, so the iterates are the same): four columns of G per pass over row r.
+ */
+function gram(hcColumns: Float64Array, columnOf: Int32Array, m: number, C: number): Float64Array {
   const g = new Float64Array(m * m);
+  const n = columnOf.length;
   for (let r = 0; r < m; r++) {
-    const br = r * n;
+    const br = r * C;
     let s = r;
     for (; s + 4 <= m; s += 4) {
-      const b0 = s * n;
-      const b1 = b0 + n;
-      const b2 = b1 + n;
-      const b3 = b2 + n;
+      const b0 = s * C;
+      const b1 = b0 + C;
+      const b2 = b1 + C;
+      const b3 = b2 + C;
       let v0 = 0;
       let v1 = 0;
       let v2 = 0;
       let v3 = 0;
       for (let a = 0; a < n; a++) {
-        const h = hc[br + a]!;
-        v0 += h * hc[b0 + a]!;
-        v1 += h * hc[b1 + a]!;
-        v2 += h * hc[b2 + a]!;
-        v3 += h * hc[b3 + a]!;
+        const c = columnOf[a]!;
+        const h = hcColumns[br + c]!;
+        v0 += h * hcColumns[b0 + c]!;
+        v1 += h * hcColumns[b1 + c]!;
+        v2 += h * hcColumns[b2 + c]!;
+        v3 += h * hcColumns[b3 + c]!;
       }
       g[r * m + s] = g[s * m + r] = v0;
       g[r * m + s + 1] = g[(s + 1) * m + r] = v1;
@@ -447,7 +442,7 @@ function gram(hc: Float64Array, m: number, n: number): Float64Array {
     }
     for (; s < m; s++) {
       let v = 0;
-      for (let a = 0; a < n; a++) v += hc[br + a]! * hc[s * n + a]!;
+      for (let a = 0; a < n; a++) v += hcColumns[br + columnOf[a]!]! * hcColumns[s * C + columnOf[a]!]!;
       g[r * m + s] = g[s * m + r] = v;
     }
   }
