@@ -596,28 +596,13 @@ export class Osqp {
     let eq: EqualitySystem;
     try {
       eq = this.equality ??= this.equalitySystem();
+      if (!eq.factored || !eq.holds(active, atUpper)) eq.factor(this.P, this.A, this.settings.polishDelta, active, atUpper);
     } catch (err) {
       if (err instanceof FactorizationError) return undefined;
       throw err;
     }
-    if (!eq.factored || !eq.holds(active, atUpper)) {
-      eq.set(active, atUpper);
-      eq.factored = false; // until the factor of this set exists
-      const A = this.A;
-      for (let p = 0; p < A.values.length; p++) eq.masked.values[p] = eq.state[A.rowIdx[p]!] ? A.values[p]! : 0;
-      for (let i = 0; i < m; i++) eq.rowRho[i] = eq.state[i] ? 1 / this.settings.polishDelta : 1;
-      eq.kkt.setMatrices(this.P, eq.masked);
-      eq.kkt.setRho(eq.rowRho);
-      try {
-        eq.kkt.factor();
-      } catch (err) {
-        if (err instanceof FactorizationError) return undefined;
-        throw err;
-      }
-      eq.factored = true;
-    }
     const sys: QuasiDefiniteSystem = eq.kkt.system;
-    const red = eq.masked;
+    const masked = eq.masked;
     const w = this.work.polish;
     const b = w.b;
     for (let j = 0; j < n; j++) b[j] = -this.q[j]!;
@@ -636,8 +621,8 @@ export class Osqp {
       const ys = sol.subarray(n);
       symUpperMatVec(this.P, xs, kx);
       aty.fill(0);
-      matTVec(red, ys, aty);
-      matVec(red, xs, ky);
+      matTVec(masked, ys, aty);
+      matVec(masked, xs, ky);
       for (let j = 0; j < n; j++) r[j] = b[j]! - kx[j]! - aty[j]!;
       for (let i = 0; i < m; i++) r[n + i] = b[n + i]! - ky[i]!;
       sys.solve(r);
@@ -762,14 +747,14 @@ export class Osqp {
  * state per row (0 inactive, 1 at the lower bound, 2 at the upper one).
  */
 class EqualitySystem {
-  readonly state: Uint8Array;
+  private readonly state: Uint8Array;
   /** Rows in the set (the state's non-zero entries). */
   private count = 0;
   factored = false;
   constructor(
     m: number,
     readonly masked: CscMatrix,
-    readonly rowRho: Float64Array,
+    private readonly rowRho: Float64Array,
     readonly kkt: Kkt,
   ) {
     this.state = new Uint8Array(m);
@@ -782,10 +767,18 @@ class EqualitySystem {
     return true;
   }
 
-  set(active: readonly number[], atUpper: readonly boolean[]): void {
+  /** Factors the system for this active set: Ā and D rewritten, then a numeric refactorization. */
+  factor(P: CscMatrix, A: CscMatrix, delta: number, active: readonly number[], atUpper: readonly boolean[]): void {
     this.state.fill(0);
     for (let r = 0; r < active.length; r++) this.state[active[r]!] = atUpper[r] ? 2 : 1;
     this.count = active.length;
+    this.factored = false; // until the factor of this set exists
+    for (let p = 0; p < A.values.length; p++) this.masked.values[p] = this.state[A.rowIdx[p]!] ? A.values[p]! : 0;
+    for (let i = 0; i < this.state.length; i++) this.rowRho[i] = this.state[i] ? 1 / delta : 1;
+    this.kkt.setMatrices(P, this.masked);
+    this.kkt.setRho(this.rowRho);
+    this.kkt.factor();
+    this.factored = true;
   }
 }
 
