@@ -83,6 +83,13 @@ export async function sendReading(
   }
 }
 
+/** A reading not on chain yet: who asked about it, and whether its agent's meter key signed it. */
+interface Waiting {
+  reading: WireReading;
+  replies: Msg[];
+  signedByMeter: boolean;
+}
+
 /**
  * The relayer's side: collects readings, submits them in batches and answers each request once the
  * state of the reading it carried is final. Readings are told apart by their signature, not only by
@@ -92,12 +99,6 @@ export async function sendReading(
  * readings and returns an answer for each, in order; it runs when every expected agent has sent
  * (or is final), or when no new reading came for `idleMs`.
  */
-interface Waiting {
-  reading: WireReading;
-  replies: Msg[];
-  signedByMeter: boolean;
-}
-
 export class ReadingCollector {
   /** Readings not submitted yet, and the batch being submitted, by signature. */
   private readonly pending = new Map<string, Waiting>();
@@ -155,10 +156,7 @@ export class ReadingCollector {
         // Only this epoch's readings, of the agents this relayer was asked for.
         if (!r || r.epochId !== this.options.epochId || !this.options.expect.has(r.agentId)) return;
         const id = r.signature.toLowerCase();
-        const final = this.finalAnswer(r.agentId, id);
-        if (final) return void msg.respond(JSON.stringify(final));
-        const p = this.inFlight.get(id) ?? this.pending.get(id);
-        if (p) return void p.replies.push(msg);
+        if (this.answeredOrJoined(id, r, msg)) return;
         const check = this.options.signedByMeter;
         if (!check) return this.enqueue(id, r, msg, true);
         void check(r).then(
@@ -170,12 +168,21 @@ export class ReadingCollector {
     this.checkComplete();
   }
 
+  /** A request about a reading whose answer is final (answered now) or that is already waiting (joins it). */
+  private answeredOrJoined(id: string, r: WireReading, msg: Msg): boolean {
+    const final = this.finalAnswer(r.agentId, id);
+    if (final) {
+      msg.respond(JSON.stringify(final));
+      return true;
+    }
+    const p = this.inFlight.get(id) ?? this.pending.get(id);
+    if (p) p.replies.push(msg);
+    return p !== undefined;
+  }
+
   private enqueue(id: string, r: WireReading, msg: Msg, signedByMeter: boolean): void {
     // Another copy may have come while the signature was being checked.
-    const final = this.finalAnswer(r.agentId, id);
-    if (final) return void msg.respond(JSON.stringify(final));
-    const p = this.inFlight.get(id) ?? this.pending.get(id);
-    if (p) return void p.replies.push(msg);
+    if (this.answeredOrJoined(id, r, msg)) return;
     if (!signedByMeter) {
       if (this.unverified.has(r.agentId)) return; // one at a time per agent; its sender tries again
       this.unverified.add(r.agentId);

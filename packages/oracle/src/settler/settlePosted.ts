@@ -34,8 +34,10 @@ export interface SettlePostedResult {
   hashes: Hex[];
 }
 
-/** Errors: EpochNotPostedError, StoreError (the document), SettlementNotOpenError. */
-/** Sent from the context's operator account (any funded account: settlement is anyone's to send). */
+/**
+ * Sent from the context's operator account (any funded account: settlement is anyone's to send).
+ * Errors: EpochNotPostedError, StoreError (the document), SettlementNotOpenError.
+ */
 export async function settlePosted(ctx: ChainContext, p: { store: DocumentStore; epochId: number }): Promise<SettlePostedResult> {
   const { epoch, onchain } = await loadEpochData(ctx, p.store, p.epochId);
   if (!epoch.voided) {
