@@ -132,8 +132,12 @@ describe('meters and the relayer killed and restarted', () => {
   let dir: string;
   let ctx: ChainContext;
   let agentIds: number[];
+  // A server of its own: the killed operator above may leave meters that still send epoch 1's
+  // readings (signed by the same development keys) to the shared one.
+  let server: NatsServer;
   const children: ChildProcess[] = [];
   before(async () => {
+    server = await startNats();
     chain = await startAnvil();
     dir = mkdtempSync(path.join(os.tmpdir(), 'gridmarket-roles-'));
     // A posted day whose readings are still to come.
@@ -145,10 +149,11 @@ describe('meters and the relayer killed and restarted', () => {
   after(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await chain.stop();
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const chainArgs = () => ['--rpc', chain.rpcUrl, '--work-dir', dir, '--nats', nats.url, '--epoch', '1', '--json', '--quiet'];
+  const chainArgs = () => ['--rpc', chain.rpcUrl, '--work-dir', dir, '--nats', server.url, '--epoch', '1', '--json', '--quiet'];
   const meter = (agentId: number) => {
     const keyFile = path.join(dir, `meter-${agentId}.key`);
     writeFileSync(keyFile, `${privateKeyOf(ctx.meter(agentId))}\n`, { mode: 0o600 });
